@@ -1,0 +1,297 @@
+"""Load canonical extracts (CSV or .xlsx) into the database, following the loading rules.
+
+- all-or-nothing: every file of a load is validated first, then stored in one transaction;
+  a refused load leaves the data as it was;
+- loading the same file again changes nothing; rows already loaded (same source and id)
+  are replaced by a later load: the latest load wins;
+- duplicate ids inside one file refuse the file and are named;
+- rejected rows are reported with line and reason, and refuse the file past the reject budget;
+- every attempt, refused ones included, leaves a row in ``load_log``.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Mapping
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from data.customers import hash_ids
+from data.db import raw, scalar
+from data.schema import SQL_TYPES, TABLES, Table
+from data.validate import validate
+
+MAX_LISTED = 10  # ids or problems named in one message
+
+
+class LoadError(Exception):
+    """A load that was refused; the message says which file, line and rule."""
+
+    def __init__(self, message: str, reports: list["LoadReport"] | None = None):
+        super().__init__(message)
+        self.reports = reports or []
+
+
+@dataclass
+class LoadReport:
+    table: str
+    file_name: str
+    checksum: str = ""
+    status: str = "pending"            # loaded | unchanged | refused
+    rows_read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    message: str = ""
+    rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["line", "reason"]))
+    rows: pd.DataFrame | None = field(default=None, repr=False)
+    load_id: int | None = None
+
+
+# ---------------------------------------------------------------- reading
+
+def read_cells(path: Path) -> pd.DataFrame:
+    """The cells of a canonical CSV (UTF-8, comma-separated) or .xlsx file, as text.
+
+    Raises LoadError for a file that is empty, not text, or not a table.
+    """
+    data = path.read_bytes()
+    if not data.strip():
+        raise LoadError(f"{path.name}: the file is empty")
+    if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            cells = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+            raise LoadError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
+    else:
+        if b"\x00" in data[:8192]:
+            raise LoadError(f"{path.name}: not a CSV file (it holds binary data)")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise LoadError(f"{path.name}, line {line}: not UTF-8 text; save the extract as "
+                            "UTF-8 CSV") from None
+        try:
+            cells = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                                skipinitialspace=True)
+        except pd.errors.ParserError as exc:
+            raise LoadError(f"{path.name}: not a readable CSV file ({exc})") from None
+    cells.columns = [str(c).strip().lower() for c in cells.columns]
+    return cells
+
+
+def _check_header(cells: pd.DataFrame, table: Table, name: str) -> None:
+    missing = [c for c in table.required if c not in cells.columns]
+    if missing:
+        hint = ""
+        if len(cells.columns) == 1 and ";" in cells.columns[0]:
+            hint = " (the columns look separated by ';': the canonical CSV uses ',')"
+        raise LoadError(f"{name}, line 1: missing required column(s) for {table.name}: "
+                        f"{', '.join(missing)}{hint}")
+    if cells.empty:
+        raise LoadError(f"{name}: the file has a header but no data rows")
+
+
+def _check_duplicates(cells: pd.DataFrame, table: Table, name: str) -> None:
+    ids = cells[table.key].astype(str).str.strip()
+    ids = ids[ids != ""]
+    dup = ids[ids.duplicated(keep=False)]
+    if dup.empty:
+        return
+    named = []
+    for value, group in list(dup.groupby(dup, sort=False))[:MAX_LISTED]:
+        lines = ", ".join(str(i + 2) for i in group.index[:5])
+        named.append(f"{value} (lines {lines})")
+    more = dup.nunique() - len(named)
+    raise LoadError(f"{name}: duplicate {table.key} in the file: {'; '.join(named)}"
+                    + (f" and {more} more" if more > 0 else ""))
+
+
+def _list_rejects(rejects: pd.DataFrame) -> str:
+    shown = [f"line {r.line}: {r.reason}" for r in rejects.head(MAX_LISTED).itertuples()]
+    more = len(rejects) - len(shown)
+    return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+
+
+def prepare(path: Path, table_name: str, reject_budget: float) -> LoadReport:
+    """Read and validate one file without touching the database."""
+    path = Path(path)
+    table = TABLES[table_name]
+    report = LoadReport(table=table_name, file_name=path.name)
+    try:
+        report.checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise LoadError(f"{path.name}: cannot read the file ({exc.strerror})", [report]) from None
+    try:
+        cells = read_cells(path)
+        _check_header(cells, table, path.name)
+        _check_duplicates(cells, table, path.name)
+        report.rows_read = len(cells)
+        rows, rejects = validate(cells, table)
+    except LoadError as exc:
+        report.status, report.message = "refused", str(exc)
+        raise LoadError(str(exc), [report]) from None
+    report.rows, report.rejects = rows, rejects
+    report.accepted, report.rejected = len(rows), len(rejects)
+    if report.accepted == 0:
+        report.status = "refused"
+        report.message = f"{path.name}: every row was rejected: {_list_rejects(rejects)}"
+    elif report.rejected > reject_budget * report.rows_read:
+        report.status = "refused"
+        report.message = (f"{path.name}: {report.rejected} of {report.rows_read} rows rejected, over "
+                          f"the reject budget of {reject_budget:.0%}: {_list_rejects(rejects)}")
+    if report.status == "refused":
+        raise LoadError(report.message, [report])
+    return report
+
+
+# ---------------------------------------------------------------- storing
+
+def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, load_id: int,
+            key: bytes) -> None:
+    """Replace the rows with the same ids (latest load wins), then insert."""
+    rows = rows.copy()
+    if "customer_id" in rows:
+        rows["customer_id"] = hash_ids(rows["customer_id"], key)
+    view = f"incoming_{table.name}_{load_id}"
+    duck = raw(conn)
+    duck.register(view, rows)
+    try:
+        where = f"t.{table.key} IN (SELECT {table.key} FROM {view})"
+        if table.per_source:
+            where = f"t.source = :source AND {where}"
+        if table.name == "contacts":
+            conn.execute(sa.text(
+                f"CREATE TEMP TABLE touched_{load_id} AS SELECT DISTINCT customer_key FROM ("
+                f"  SELECT customer_key FROM contacts t WHERE {where}"
+                f"  UNION ALL SELECT customer_id FROM {view}) WHERE customer_key IS NOT NULL"),
+                {"source": source})
+        conn.execute(sa.text(f"DELETE FROM {table.name} t WHERE {where}"), {"source": source})
+
+        targets, values = [], []
+        for col in table.columns:
+            stored = "customer_key" if col.name == "customer_id" else col.name
+            targets.append(stored)
+            values.append(f"CAST({col.name} AS {SQL_TYPES[col.kind]})")
+        extra_t, extra_v = ["load_id"], [":load_id"]
+        if table.per_source:
+            extra_t.append("source"); extra_v.append(":source")
+        if table.name == "surveys":
+            extra_t.append("contact_source"); extra_v.append(":source")
+        conn.execute(sa.text(
+            f"INSERT INTO {table.name} ({', '.join(targets + extra_t)}) "
+            f"SELECT {', '.join(values + extra_v)} FROM {view}"),
+            {"source": source, "load_id": load_id})
+        if table.name == "contacts":
+            refresh_gaps(conn, f"SELECT customer_key FROM touched_{load_id}")
+            conn.exec_driver_sql(f"DROP TABLE touched_{load_id}")
+    finally:
+        duck.unregister(view)
+
+
+def refresh_gaps(conn: Connection, customers_sql: str) -> None:
+    """Recompute, for the customers the subquery names, the seconds between each inbound
+    contact and the customer's next and previous inbound contact over all the data."""
+    conn.exec_driver_sql(f"""
+        UPDATE contacts SET next_gap_s = g.next_gap, prev_gap_s = g.prev_gap
+        FROM (SELECT source, contact_id,
+                     epoch(lead(arrived_at) OVER w - arrived_at) AS next_gap,
+                     epoch(arrived_at - lag(arrived_at) OVER w) AS prev_gap
+              FROM contacts
+              WHERE direction = 'inbound' AND customer_key IN ({customers_sql})
+              WINDOW w AS (PARTITION BY customer_key ORDER BY arrived_at, source, contact_id)) g
+        WHERE contacts.source = g.source AND contacts.contact_id = g.contact_id""")
+
+
+def _log(conn: Connection, report: LoadReport, source: str, profile: str,
+         started: datetime) -> int:
+    load_id = report.load_id or scalar(conn, "SELECT nextval('load_ids')")
+    conn.execute(sa.text(
+        "INSERT INTO load_log VALUES (:id, :started, :finished, :table, :file, :checksum, :source,"
+        " :profile, :read, :accepted, :rejected, :status, :message)"),
+        {"id": load_id, "started": started, "finished": datetime.now(), "table": report.table,
+         "file": report.file_name, "checksum": report.checksum, "source": source,
+         "profile": profile, "read": report.rows_read, "accepted": report.accepted,
+         "rejected": report.rejected, "status": report.status, "message": report.message})
+    return load_id
+
+
+def _already_loaded(conn: Connection, report: LoadReport, source: str) -> bool:
+    return scalar(conn, "SELECT count(*) FROM load_log WHERE status = 'loaded' AND checksum = :c"
+                  " AND table_name = :t AND source = :s",
+                  {"c": report.checksum, "t": report.table, "s": source}) > 0
+
+
+def store(engine: Engine, reports: list[LoadReport], source: str, profile: str, key: bytes,
+          started: datetime | None = None) -> list[LoadReport]:
+    """Store validated files in one transaction and log them; nothing is kept on failure."""
+    started = started or datetime.now()
+    with engine.begin() as conn:
+        for report in reports:
+            if _already_loaded(conn, report, source):
+                report.status = "unchanged"
+                report.message = f"{report.file_name}: already loaded; nothing changed"
+                report.accepted = 0
+            else:
+                report.load_id = scalar(conn, "SELECT nextval('load_ids')")
+                _insert(conn, TABLES[report.table], report.rows, source, report.load_id, key)
+                report.status = "loaded"
+                report.message = f"{report.file_name}: {report.accepted} rows loaded" + (
+                    f", {report.rejected} rejected: {_list_rejects(report.rejects)}"
+                    if report.rejected else "")
+            report.load_id = _log(conn, report, source, profile, started)
+    return reports
+
+
+def log_refusal(engine: Engine, reports: list[LoadReport], source: str, profile: str,
+                started: datetime) -> None:
+    with engine.begin() as conn:
+        for report in reports:
+            report.load_id = None
+            _log(conn, report, source, profile, started)
+
+
+def load(engine: Engine, files: Mapping[str, str | Path], *, source: str, key: bytes,
+         profile: str = "canonical", reject_budget: float = 0.05,
+         on_step: Callable[[str], None] | None = None) -> list[LoadReport]:
+    """Load canonical files (``{table: path}``) as one all-or-nothing load.
+
+    Returns a report per file; raises LoadError, after logging every file as refused,
+    when any file is refused.
+    """
+    step = on_step or (lambda _msg: None)
+    unknown = set(files) - set(TABLES)
+    if unknown:
+        raise ValueError(f"unknown table(s): {', '.join(sorted(unknown))}")
+    if not source or not source.strip():
+        raise LoadError("the source name is empty")
+    started = datetime.now()
+    reports: list[LoadReport] = []
+    refusal: LoadError | None = None
+    for table_name, path in files.items():
+        step(f"reading {Path(path).name}")
+        try:
+            reports.append(prepare(Path(path), table_name, reject_budget))
+        except LoadError as exc:
+            reports.extend(exc.reports or [LoadReport(table_name, Path(path).name,
+                                                      status="refused", message=str(exc))])
+            refusal = refusal or exc
+    if refusal is None:
+        step("storing")
+        try:
+            return store(engine, reports, source, profile, key, started)
+        except LoadError as exc:
+            refusal = exc
+        except sa.exc.DBAPIError as exc:
+            refusal = LoadError(f"the database refused the load: {exc.orig}")
+    for report in reports:
+        if report.status != "refused":
+            report.status = "refused"
+            report.message = f"{report.file_name}: not loaded because the load was refused ({refusal})"
+    log_refusal(engine, reports, source, profile, started)
+    raise LoadError(str(refusal), reports)

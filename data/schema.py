@@ -1,0 +1,139 @@
+"""The canonical tables, declared once: the loader validates against them and the
+database is created from them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # text | lower | timestamp | date | number | integer | flag
+    required: bool = False
+    low: float | None = None   # inclusive bounds for number / integer
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+
+
+SQL_TYPES = {"text": "VARCHAR", "lower": "VARCHAR", "timestamp": "TIMESTAMP", "date": "DATE",
+             "number": "DOUBLE", "integer": "INTEGER", "flag": "BOOLEAN"}
+
+INBOUND_OUTCOMES = ("answered", "abandoned", "self_service")
+OUTBOUND_OUTCOMES = ("reached", "not_reached")
+
+CONTACTS = (
+    Column("contact_id", "text", required=True),
+    Column("arrived_at", "timestamp", required=True),
+    Column("channel", "lower", required=True),
+    Column("direction", "lower", choices=("inbound", "outbound")),
+    Column("outcome", "lower", required=True, choices=INBOUND_OUTCOMES + OUTBOUND_OUTCOMES),
+    Column("queue", "text"),
+    Column("campaign", "text"),
+    Column("client", "text"),
+    Column("site", "text"),
+    Column("agent_id", "text"),
+    Column("customer_id", "text"),
+    Column("reason", "text"),
+    Column("wait_s", "number", low=0),
+    Column("talk_s", "number", low=0),
+    Column("hold_s", "number", low=0),
+    Column("acw_s", "number", low=0),
+    Column("transferred", "flag"),
+    Column("escalated", "flag"),
+    Column("sale", "flag"),
+    Column("revenue", "number"),
+)
+
+SURVEYS = (
+    Column("response_id", "text", required=True),
+    Column("responded_at", "timestamp", required=True),
+    Column("contact_id", "text"),
+    Column("customer_id", "text"),
+    Column("survey", "lower", choices=("hot", "cold")),
+    Column("channel", "lower"),
+    Column("client", "text"),
+    Column("nps", "integer", low=0, high=10),
+    Column("csat", "integer", low=1, high=5),
+    Column("ces", "integer", low=1, high=7),
+    Column("resolved", "flag"),
+    Column("verbatim", "text"),
+)
+
+AGENTS = (
+    Column("agent_id", "text", required=True),
+    Column("agent_name", "text"),
+    Column("team", "text"),
+    Column("team_lead", "text"),
+    Column("site", "text"),
+    Column("client", "text"),
+    Column("hired_on", "date"),
+    Column("left_on", "date"),
+)
+
+CAMPAIGNS = (
+    Column("campaign", "text", required=True),
+    Column("campaign_name", "text"),
+    Column("purpose", "lower"),
+    Column("kind", "lower", choices=("recurring", "one_off")),
+    Column("sponsor", "text"),
+    Column("starts_on", "date"),
+    Column("ends_on", "date"),
+    Column("target_size", "integer", low=0),
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    key: str                       # the id column, unique within a file
+    per_source: bool               # keyed by (source, key) rather than key alone
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+
+TABLES = {
+    "contacts": Table("contacts", CONTACTS, "contact_id", per_source=True),
+    "surveys": Table("surveys", SURVEYS, "response_id", per_source=True),
+    "agents": Table("agents", AGENTS, "agent_id", per_source=False),
+    "campaigns": Table("campaigns", CAMPAIGNS, "campaign", per_source=False),
+}
+
+
+def _stored_columns(table: Table) -> list[str]:
+    """Column definitions as stored: customer ids become keyed hashes."""
+    cols = []
+    for c in table.columns:
+        if c.name == "customer_id":
+            cols.append("customer_key VARCHAR")
+        else:
+            cols.append(f"{c.name} {SQL_TYPES[c.kind]}")
+    return cols
+
+
+def ddl() -> list[str]:
+    """Statements that create every table (idempotent)."""
+    contacts = _stored_columns(TABLES["contacts"]) + [
+        # seconds to the next / since the previous inbound contact of the same customer,
+        # over all the data: FCR and repeat contacts are read from them for any window.
+        "next_gap_s DOUBLE", "prev_gap_s DOUBLE",
+    ]
+    surveys = _stored_columns(TABLES["surveys"]) + ["contact_source VARCHAR"]
+    return [
+        "CREATE SEQUENCE IF NOT EXISTS load_ids START 1",
+        f"CREATE TABLE IF NOT EXISTS contacts (source VARCHAR NOT NULL, {', '.join(contacts)}, load_id INTEGER)",
+        f"CREATE TABLE IF NOT EXISTS surveys (source VARCHAR NOT NULL, {', '.join(surveys)}, load_id INTEGER)",
+        f"CREATE TABLE IF NOT EXISTS agents ({', '.join(_stored_columns(TABLES['agents']))}, load_id INTEGER)",
+        f"CREATE TABLE IF NOT EXISTS campaigns ({', '.join(_stored_columns(TABLES['campaigns']))}, load_id INTEGER)",
+        """CREATE TABLE IF NOT EXISTS load_log (
+            load_id INTEGER PRIMARY KEY, started_at TIMESTAMP, finished_at TIMESTAMP,
+            table_name VARCHAR, file_name VARCHAR, checksum VARCHAR, source VARCHAR,
+            profile VARCHAR, rows_read INTEGER, accepted INTEGER, rejected INTEGER,
+            status VARCHAR, message VARCHAR)""",
+    ]

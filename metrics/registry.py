@@ -1,0 +1,210 @@
+"""Every KPI of the KPI dictionary, declared once, as data.
+
+A *measure* is one aggregate over one base relation (``contacts`` or ``surveys``, see
+``metrics.query``): a count of rows where a row flag holds, or a sum / count of a column.
+A *KPI* is either a measure shown as is (``count``) or the ratio of two measures
+(``ratio``), scaled (100 for rates). Means are ratios of a sum and a count.
+
+The registry is checked when it is imported: a typo fails at start-up, not in front of a
+director.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    base: str          # contacts | surveys
+    agg: str           # count_if | sum | count
+    expr: str          # a row flag or column of the base relation
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    label_en: str
+    label_fr: str
+    group: str          # delivered | outbound | perceived
+    unit: str           # count | percent | seconds | score | currency
+    fmt: str            # Python format spec for display
+    better: str         # higher | lower | none
+    formula: str        # shown to users
+    kind: str           # count | ratio
+    numerator: str      # the measure (for count: the measure itself)
+    denominator: str | None = None
+    scale: float = 1.0
+    settings: tuple[str, ...] = ()   # settings the value depends on
+
+    def label(self, lang: str = "en") -> str:
+        return self.label_fr if lang == "fr" else self.label_en
+
+
+BASES = ("contacts", "surveys")
+AGGS = ("count_if", "sum", "count")
+UNITS = ("count", "percent", "seconds", "score", "currency")
+GROUPS = ("delivered", "outbound", "perceived")
+
+_MEASURES = (
+    Measure("offered", "contacts", "count_if", "is_offered"),
+    Measure("net_offered", "contacts", "count_if", "is_net_offered"),
+    Measure("answered", "contacts", "count_if", "is_answered"),
+    Measure("sl_met", "contacts", "count_if", "is_sl_met"),
+    Measure("sl_counted", "contacts", "count_if", "is_sl_counted"),
+    Measure("long_abandons", "contacts", "count_if", "is_long_abandon"),
+    Measure("answered_wait_sum", "contacts", "sum", "answered_wait_s"),
+    Measure("answered_wait_n", "contacts", "count", "answered_wait_s"),
+    Measure("handled", "contacts", "count_if", "is_handled"),
+    Measure("handle_time_sum", "contacts", "sum", "handled_time_s"),
+    Measure("transferred", "contacts", "count_if", "is_transferred_handled"),
+    Measure("escalated", "contacts", "count_if", "is_escalated_handled"),
+    Measure("fcr_eligible", "contacts", "count_if", "is_fcr_eligible"),
+    Measure("fcr_resolved", "contacts", "count_if", "is_first_contact_resolved"),
+    Measure("repeat_eligible", "contacts", "count_if", "is_repeat_eligible"),
+    Measure("repeats", "contacts", "count_if", "is_repeat"),
+    Measure("inbound", "contacts", "count_if", "is_inbound"),
+    Measure("self_served", "contacts", "count_if", "is_self_service"),
+    Measure("attempts", "contacts", "count_if", "is_outbound"),
+    Measure("reached", "contacts", "count_if", "is_reached"),
+    Measure("sales", "contacts", "count_if", "is_sale"),
+    Measure("sales_revenue", "contacts", "sum", "sale_revenue"),
+    Measure("surveyed_handled", "contacts", "count_if", "is_surveyed_handled"),
+    Measure("responses", "surveys", "count_if", "is_response"),
+    Measure("nps_net", "surveys", "sum", "nps_sign"),
+    Measure("nps_answers", "surveys", "count", "nps"),
+    Measure("csat_top2", "surveys", "count_if", "is_csat_top2"),
+    Measure("csat_answers", "surveys", "count", "csat"),
+    Measure("ces_sum", "surveys", "sum", "ces"),
+    Measure("ces_answers", "surveys", "count", "ces"),
+    Measure("resolved_yes", "surveys", "count_if", "resolved"),
+    Measure("resolved_known", "surveys", "count", "resolved"),
+)
+
+_SL = ("sl_thresholds", "short_abandon_s", "abandon_mode")
+_SHORT = ("short_abandon_s",)
+_REPEAT = ("repeat_window_h",)
+
+_KPIS = (
+    # delivered quality
+    Kpi("offered", "Contacts offered", "Contacts reçus", "delivered", "count", ",.0f", "none",
+        "count of inbound contacts answered or abandoned", "count", "offered"),
+    Kpi("handled", "Contacts handled", "Contacts traités", "delivered", "count", ",.0f", "none",
+        "count of inbound answered + outbound reached", "count", "handled"),
+    Kpi("answer_rate", "Answer rate", "Taux de décroché", "delivered", "percent", ".1f", "higher",
+        "answered ÷ net offered (offered minus short abandons)", "ratio", "answered",
+        "net_offered", 100, _SHORT),
+    Kpi("service_level", "Service level", "Qualité de service (décroché en X s)", "delivered",
+        "percent", ".1f", "higher",
+        "answered with wait ≤ threshold(channel) ÷ net offered", "ratio", "sl_met", "sl_counted",
+        100, _SL),
+    Kpi("asa", "Average speed of answer", "Durée moyenne d'attente (DMA)", "delivered",
+        "seconds", ".0f", "lower", "mean wait of answered inbound contacts", "ratio",
+        "answered_wait_sum", "answered_wait_n"),
+    Kpi("aht", "Average handle time", "Durée moyenne de traitement (DMT)", "delivered",
+        "seconds", ".0f", "lower",
+        "mean of talk + hold + after-contact work over handled contacts (a missing part counts as 0)",
+        "ratio", "handle_time_sum", "handled"),
+    Kpi("abandon_rate", "Abandon rate", "Taux d'abandon", "delivered", "percent", ".1f", "lower",
+        "abandoned that are not short ÷ net offered", "ratio", "long_abandons", "net_offered",
+        100, _SHORT),
+    Kpi("transfer_rate", "Transfer rate", "Taux de transfert", "delivered", "percent", ".1f",
+        "lower", "transferred handled ÷ handled", "ratio", "transferred", "handled", 100),
+    Kpi("escalation_rate", "Escalation rate", "Taux d'escalade", "delivered", "percent", ".1f",
+        "lower", "escalated handled ÷ handled", "ratio", "escalated", "handled", 100),
+    Kpi("fcr", "First-contact resolution", "Résolution au premier contact", "delivered",
+        "percent", ".1f", "higher",
+        "handled inbound contacts of a known customer with no other inbound contact of that "
+        "customer (any channel, any outcome, in all the data) within the repeat window after "
+        "it ÷ handled inbound contacts of a known customer",
+        "ratio", "fcr_resolved", "fcr_eligible", 100, _REPEAT),
+    Kpi("repeat_rate", "Repeat-contact rate", "Taux de réitération", "delivered", "percent",
+        ".1f", "lower",
+        "inbound contacts of a known customer preceded by another inbound contact of that "
+        "customer (any channel, any outcome, in all the data) within the repeat window ÷ "
+        "inbound contacts of a known customer",
+        "ratio", "repeats", "repeat_eligible", 100, _REPEAT),
+    Kpi("self_service_rate", "Automation rate", "Taux d'automatisation", "delivered", "percent",
+        ".1f", "higher", "inbound self-service ÷ all inbound", "ratio", "self_served", "inbound",
+        100),
+    # outbound and commercial
+    Kpi("attempts", "Outbound attempts", "Appels émis", "outbound", "count", ",.0f", "none",
+        "count of outbound contacts", "count", "attempts"),
+    Kpi("reach_rate", "Reach rate", "Taux d'aboutissement", "outbound", "percent", ".1f",
+        "higher", "outbound reached ÷ outbound", "ratio", "reached", "attempts", 100),
+    Kpi("conversion_rate", "Conversion rate", "Taux de transformation (rebond)", "outbound",
+        "percent", ".1f", "higher", "handled with a sale ÷ handled", "ratio", "sales", "handled",
+        100),
+    Kpi("revenue_per_sale", "Revenue per sale", "CA moyen par vente", "outbound", "currency",
+        ",.2f", "higher", "sum of revenue of handled with a sale ÷ their count", "ratio",
+        "sales_revenue", "sales"),
+    # perceived quality
+    Kpi("responses", "Survey responses", "Réponses aux enquêtes", "perceived", "count", ",.0f",
+        "none", "count of survey answers", "count", "responses"),
+    Kpi("nps", "Net Promoter Score", "Net Promoter Score", "perceived", "score", "+.0f",
+        "higher", "100 × (answers 9-10 − answers 0-6) ÷ answers with an NPS; −100 to 100",
+        "ratio", "nps_net", "nps_answers", 100),
+    Kpi("csat", "Satisfaction (top-2-box)", "Taux de satisfaction", "perceived", "percent",
+        ".1f", "higher", "answers with satisfaction 4-5 ÷ answers with a satisfaction", "ratio",
+        "csat_top2", "csat_answers", 100),
+    Kpi("ces", "Customer effort score", "Effort client", "perceived", "score", ".2f", "higher",
+        "mean effort score (1-7, 7 = easiest)", "ratio", "ces_sum", "ces_answers"),
+    Kpi("perceived_resolution", "Resolution as the customer sees it", "Résolution déclarée",
+        "perceived", "percent", ".1f", "higher",
+        "answers saying resolved ÷ answers where resolution is known", "ratio", "resolved_yes",
+        "resolved_known", 100),
+    Kpi("response_rate", "Survey response rate", "Taux de réponse", "perceived", "percent",
+        ".1f", "higher",
+        "handled contacts with at least one linked survey answer (at any time) ÷ handled contacts",
+        "ratio", "surveyed_handled", "handled", 100),
+)
+
+
+def _validate(measures, kpis) -> None:
+    names = [m.name for m in measures]
+    if len(set(names)) != len(names):
+        raise ValueError("duplicate measure names")
+    for m in measures:
+        if m.base not in BASES or m.agg not in AGGS or not m.expr.isidentifier():
+            raise ValueError(f"measure {m.name}: bad base, agg or expr")
+    ids = [k.id for k in kpis]
+    if len(set(ids)) != len(ids):
+        raise ValueError("duplicate KPI ids")
+    by_name = {m.name: m for m in measures}
+    for k in kpis:
+        if k.kind not in ("count", "ratio") or k.unit not in UNITS or k.group not in GROUPS:
+            raise ValueError(f"KPI {k.id}: unknown kind, unit or group")
+        if k.better not in ("higher", "lower", "none"):
+            raise ValueError(f"KPI {k.id}: better must be higher, lower or none")
+        refs = [k.numerator] + ([k.denominator] if k.kind == "ratio" else [])
+        if k.kind == "ratio" and k.denominator is None:
+            raise ValueError(f"KPI {k.id}: a ratio needs a denominator")
+        for ref in refs:
+            if ref not in by_name:
+                raise ValueError(f"KPI {k.id}: unknown measure {ref}")
+        if k.kind == "ratio" and by_name[k.numerator].base != by_name[k.denominator].base:
+            raise ValueError(f"KPI {k.id}: numerator and denominator on different bases")
+        format(1.5, k.fmt)
+
+
+_validate(_MEASURES, _KPIS)
+
+MEASURES = MappingProxyType({m.name: m for m in _MEASURES})
+KPIS = MappingProxyType({k.id: k for k in _KPIS})
+KPI_IDS = tuple(KPIS)
+
+
+def kpi(kpi_id: str) -> Kpi:
+    try:
+        return KPIS[kpi_id]
+    except KeyError:
+        raise KeyError(f"unknown KPI {kpi_id!r}; known: {', '.join(KPI_IDS)}") from None
+
+
+def format_value(k: Kpi, value) -> str:
+    """A KPI value for display with its unit; '–' when there is none."""
+    if value is None or value != value:  # None or NaN
+        return "–"
+    text = format(value, k.fmt)
+    return {"percent": f"{text} %", "seconds": f"{text} s", "currency": f"{text} €"}.get(k.unit, text)

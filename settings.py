@@ -1,0 +1,137 @@
+"""Pilotage settings: one object, read from the environment (prefix ``PILOTAGE_``).
+
+Nothing needs to be set: every value has a default that makes the app run.
+
+- ``PILOTAGE_DB``       database file (default ``var/pilotage.duckdb``)
+- ``PILOTAGE_KEY_FILE`` key for hashing customer ids (default: beside the database, ``.key``)
+- ``PILOTAGE_HOST``     address the server listens on (default ``127.0.0.1``)
+- ``PILOTAGE_PORT``     port (default ``8050``)
+- ``PILOTAGE_CONFIG``   a TOML settings file for the KPI settings and targets, e.g.::
+
+      short_abandon_s = 5
+      abandon_mode = "negative"      # negative | ignored | positive
+      repeat_window_h = 168
+      reject_budget = 0.05           # share of rejected rows that refuses a file
+
+      [service_level_thresholds]     # seconds, per channel
+      phone = 20
+      chat = 60
+
+      [targets.service_level]
+      target = 80
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+ROOT = Path(__file__).resolve().parent
+
+DEFAULT_THRESHOLDS = MappingProxyType(
+    {"phone": 20.0, "chat": 60.0, "social": 3600.0, "email": 86400.0, "mail": 432000.0}
+)
+ABANDON_MODES = ("negative", "ignored", "positive")
+
+
+class SettingsError(ValueError):
+    """A settings value or file that cannot be used."""
+
+
+@dataclass(frozen=True)
+class KpiSettings:
+    """The settings that change how KPIs are computed (KPIS.md, 'Settings')."""
+
+    sl_thresholds: tuple[tuple[str, float], ...] = tuple(DEFAULT_THRESHOLDS.items())
+    sl_default_threshold: float = 20.0
+    short_abandon_s: float = 5.0
+    abandon_mode: str = "negative"
+    repeat_window_h: float = 168.0
+
+    def __post_init__(self):
+        if self.abandon_mode not in ABANDON_MODES:
+            raise SettingsError(
+                f"abandon_mode must be one of {', '.join(ABANDON_MODES)}, not {self.abandon_mode!r}"
+            )
+        for name in ("sl_default_threshold", "short_abandon_s", "repeat_window_h"):
+            if getattr(self, name) < 0:
+                raise SettingsError(f"{name} must not be negative")
+        pairs = dict(self.sl_thresholds).items()  # a mapping or pairs; kept as sorted pairs
+        object.__setattr__(self, "sl_thresholds",
+                           tuple(sorted((str(k).lower(), float(v)) for k, v in pairs)))
+
+    def threshold(self, channel: str) -> float:
+        return dict(self.sl_thresholds).get(channel, self.sl_default_threshold)
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: Path = ROOT / "var" / "pilotage.duckdb"
+    key_file: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 8050
+    config: Path | None = None
+    kpi: KpiSettings = field(default_factory=KpiSettings)
+    reject_budget: float = 0.05
+    targets: Mapping[str, Mapping] = field(default_factory=dict)
+
+    @property
+    def key_path(self) -> Path:
+        return self.key_file or self.db.with_suffix(".key")
+
+
+def _read_config(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise SettingsError(f"settings file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from None
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from the environment and the optional settings file."""
+    env = os.environ if environ is None else environ
+    settings = Settings()
+    if env.get("PILOTAGE_DB"):
+        settings = replace(settings, db=Path(env["PILOTAGE_DB"]).expanduser())
+    if env.get("PILOTAGE_KEY_FILE"):
+        settings = replace(settings, key_file=Path(env["PILOTAGE_KEY_FILE"]).expanduser())
+    if env.get("PILOTAGE_HOST"):
+        settings = replace(settings, host=env["PILOTAGE_HOST"])
+    if env.get("PILOTAGE_PORT"):
+        try:
+            settings = replace(settings, port=int(env["PILOTAGE_PORT"]))
+        except ValueError:
+            raise SettingsError(f"PILOTAGE_PORT must be a number, not {env['PILOTAGE_PORT']!r}") from None
+    if env.get("PILOTAGE_CONFIG"):
+        path = Path(env["PILOTAGE_CONFIG"]).expanduser()
+        settings = apply_config(replace(settings, config=path), _read_config(path))
+    return settings
+
+
+def apply_config(settings: Settings, cfg: Mapping) -> Settings:
+    """Settings with the values of a parsed settings file applied."""
+    known = {"service_level_thresholds", "short_abandon_s", "abandon_mode", "repeat_window_h",
+             "reject_budget", "targets"}
+    unknown = set(cfg) - known
+    if unknown:
+        raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    thresholds = dict(DEFAULT_THRESHOLDS)
+    thresholds.update(cfg.get("service_level_thresholds", {}))
+    default = thresholds.pop("default", settings.kpi.sl_default_threshold)
+    kpi = KpiSettings(
+        sl_thresholds=thresholds,
+        sl_default_threshold=float(default),
+        short_abandon_s=float(cfg.get("short_abandon_s", settings.kpi.short_abandon_s)),
+        abandon_mode=cfg.get("abandon_mode", settings.kpi.abandon_mode),
+        repeat_window_h=float(cfg.get("repeat_window_h", settings.kpi.repeat_window_h)),
+    )
+    budget = float(cfg.get("reject_budget", settings.reject_budget))
+    if not 0 <= budget <= 1:
+        raise SettingsError("reject_budget is a share between 0 and 1")
+    return replace(settings, kpi=kpi, reject_budget=budget, targets=dict(cfg.get("targets", {})))

@@ -1,0 +1,45 @@
+"""Shared fixtures: small databases built from hand-written rows through the real loader."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from data import db as database
+from data.loader import load
+
+KEY = b"k" * 64
+
+
+def write_csv(path: Path, rows: list[dict], columns: list[str] | None = None) -> Path:
+    """Write rows as a canonical CSV; columns default to the union of the rows' keys."""
+    if columns is None:
+        columns = list(dict.fromkeys(k for row in rows for k in row))
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in columns})
+    return path
+
+
+@pytest.fixture
+def make_db(tmp_path):
+    """``make_db(contacts=[...], surveys=[...], agents=[...], campaigns=[...], source="s")``
+    loads the rows through the canonical loader into a new database and returns its engine."""
+    engines = []
+
+    def _make(source: str = "test", **tables: list[dict]):
+        path = tmp_path / f"db{len(engines)}.duckdb"
+        eng = database.engine(path)
+        engines.append(path)
+        files = {name: write_csv(tmp_path / f"{name}{len(engines)}.csv", rows)
+                 for name, rows in tables.items() if rows}
+        if files:
+            load(eng, files, source=source, key=KEY)
+        return eng
+
+    yield _make
+    for path in engines:
+        database.dispose(path)
