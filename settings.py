@@ -135,3 +135,19 @@ def apply_config(settings: Settings, cfg: Mapping) -> Settings:
     if not 0 <= budget <= 1:
         raise SettingsError("reject_budget is a share between 0 and 1")
     return replace(settings, kpi=kpi, reject_budget=budget, targets=dict(cfg.get("targets", {})))
+
+
+_active: Settings | None = None
+
+
+def active() -> Settings:
+    """The settings the running app uses: those given to ``activate``, else the environment's."""
+    global _active
+    if _active is None:
+        _active = load_settings()
+    return _active
+
+
+def activate(settings: Settings) -> None:
+    global _active
+    _active = settings

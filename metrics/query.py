@@ -175,12 +175,14 @@ _SURVEY_FLAGS = """
         s.nps, s.csat, s.ces, s.resolved"""
 
 
-def scope_where(base: str, scope: Scope, params: dict) -> str:
+def scope_where(base: str, scope: Scope, params: dict, period: bool = True) -> str:
     """The WHERE clause of a scope over a base relation, its values bound in ``params``."""
-    time_col = _DIM_SQL[base]["time"]
-    params["period_start"] = datetime.combine(scope.start, time.min)
-    params["period_end"] = datetime.combine(scope.end + timedelta(days=1), time.min)
-    clauses = [f"{time_col} >= :period_start", f"{time_col} < :period_end"]
+    clauses = ["TRUE"]
+    if period:
+        time_col = _DIM_SQL[base]["time"]
+        params["period_start"] = datetime.combine(scope.start, time.min)
+        params["period_end"] = datetime.combine(scope.end + timedelta(days=1), time.min)
+        clauses = [f"{time_col} >= :period_start", f"{time_col} < :period_end"]
     for prefix, filters in (("f", scope.filters), ("r", scope.restrictions)):
         for dim, values in filters:
             name = f"{prefix}_{dim}"
@@ -212,8 +214,7 @@ def _measure_query(base: str, names: Sequence[str], scope: Scope, by: str | None
     sql = (f"WITH b AS (SELECT {group} {flags} FROM {source} WHERE {where}) "
            f"SELECT {'grp, ' if by else ''}{', '.join(aggs)} FROM b"
            + (" GROUP BY grp" if by else ""))
-    query = sa.text(sql).bindparams(*(sa.bindparam(k, expanding=True) for k in _expanding(params)))
-    return query, params
+    return _bound(sql, params), params
 
 
 def compute_measures(db: Engine | Connection, scope: Scope, measures: Iterable[str],
@@ -227,13 +228,7 @@ def compute_measures(db: Engine | Connection, scope: Scope, measures: Iterable[s
         names = [n for n in wanted if MEASURES[n].base == base]
         if not names:
             continue
-        query, params = _measure_query(base, names, scope, by, settings)
-        if isinstance(db, Engine):
-            with db.connect() as conn:
-                part = frame(conn, query, params)
-        else:
-            part = frame(db, query, params)
-        parts.append(part)
+        parts.append(_run(db, *_measure_query(base, names, scope, by, settings)))
     if by is None:
         out = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=[0])
         return out.fillna(0)
@@ -244,6 +239,29 @@ def compute_measures(db: Engine | Connection, scope: Scope, measures: Iterable[s
     out[wanted] = out[wanted].fillna(0)
     out["group"] = out["group"].map(lambda g: g.isoformat() if isinstance(g, date) else g)
     return out.sort_values("group", na_position="last", key=lambda s: s.astype(str)).reset_index(drop=True)
+
+
+def _run(db: Engine | Connection, query: sa.TextClause, params: dict) -> pd.DataFrame:
+    if isinstance(db, Engine):
+        with db.connect() as conn:
+            return frame(conn, query, params)
+    return frame(db, query, params)
+
+
+def _bound(sql: str, params: dict) -> sa.TextClause:
+    return sa.text(sql).bindparams(*(sa.bindparam(k, expanding=True) for k in _expanding(params)))
+
+
+def data_extent(db: Engine | Connection, scope: Scope) -> tuple[date | None, date | None]:
+    """First and last day with contacts that the scope's filters and restrictions allow,
+    whatever its period."""
+    params: dict = {}
+    where = scope_where("contacts", scope, params, period=False)
+    sql = (f"SELECT CAST(min(c.arrived_at) AS DATE) AS first, CAST(max(c.arrived_at) AS DATE) AS last"
+           f" FROM {_FROM['contacts']} WHERE {where}")
+    row = _run(db, _bound(sql, params), params).iloc[0]
+    return (None if pd.isna(row["first"]) else row["first"],
+            None if pd.isna(row["last"]) else row["last"])
 
 
 def measures_for(kpi_ids: Iterable[str]) -> list[str]:

@@ -43,3 +43,15 @@ def make_db(tmp_path):
     yield _make
     for path in engines:
         database.dispose(path)
+
+
+def pytest_setup_options():
+    """Chrome options for Dash's browser tests: Debian's Chromium, quiet on a closed network."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic", "--window-size=1400,1000"):
+        options.add_argument(flag)
+    return options

@@ -1,0 +1,37 @@
+# Pilotage: `make run` serves the dashboard on a demo database, `make test` runs every test.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+DB     ?= $(or $(PILOTAGE_DB),var/pilotage.duckdb)
+DEMO_CONTACTS ?= 300000
+SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: run test demo browser clean
+
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+$(DB): | $(VENV)/.installed
+	$(PY) -m data demo --db $(DB) --contacts $(DEMO_CONTACTS)
+
+run: $(VENV)/.installed $(DB)
+	PILOTAGE_DB=$(DB) $(PY) app.py
+
+demo: $(VENV)/.installed
+	rm -f $(DB) $(DB).wal
+	$(PY) -m data demo --db $(DB) --contacts $(DEMO_CONTACTS)
+
+# Debian's Chromium and its driver, for the browser tests
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+test: $(VENV)/.installed browser
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

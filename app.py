@@ -1,0 +1,44 @@
+"""Pilotage: the Dash application shell. Pages live in ``pages/``; nothing is read at import.
+
+    python app.py        serves on PILOTAGE_HOST:PILOTAGE_PORT (default 127.0.0.1:8050)
+"""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash, html
+
+import settings as settings_module
+from settings import Settings
+
+TITLE = "Pilotage"
+
+
+def navbar() -> dbc.Navbar:
+    links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
+             for page in dash.page_registry.values() if page.get("nav", True)]
+    return dbc.Navbar(
+        dbc.Container([dbc.NavbarBrand(TITLE, href="/"), dbc.Nav(links, navbar=True)], fluid=True),
+        color="dark", dark=True, className="mb-3")
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """A new app; the settings default to the environment's."""
+    if settings is not None:
+        settings_module.activate(settings)
+    # the Bootstrap theme is served from assets/vendor: no request leaves the machine
+    app = Dash(__name__, use_pages=True, title=TITLE)
+    app.layout = html.Div([navbar(), dbc.Container(dash.page_container, fluid=True)])
+    return app
+
+
+def main() -> None:
+    from waitress import serve
+    settings = settings_module.active()
+    app = create_app(settings)
+    print(f"Pilotage on http://{settings.host}:{settings.port} (database {settings.db})")
+    serve(app.server, host=settings.host, port=settings.port, threads=8)
+
+
+if __name__ == "__main__":
+    main()

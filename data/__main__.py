@@ -1,0 +1,118 @@
+"""Command line of the data layer.
+
+    python -m data load --db PATH [--contacts FILE] [--surveys FILE] [--agents FILE]
+                        [--campaigns FILE] [--source NAME] [--rejects FILE]
+    python -m data demo --db PATH [--contacts N] [--seed S]
+
+Errors are one clear line on standard error and a non-zero exit code.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from tqdm import tqdm
+
+from data import db as database
+from data.customers import load_key
+from data.loader import LoadError, load
+from settings import Settings, SettingsError, load_settings
+
+
+def _settings(args) -> Settings:
+    settings = load_settings()
+    if args.db:
+        settings = replace(settings, db=Path(args.db))
+    return settings
+
+
+def _progress(total: int, desc: str):
+    bar = tqdm(total=total, desc=desc, unit="step", file=sys.stderr, leave=False,
+               disable=not sys.stderr.isatty())
+
+    def step(message: str) -> None:
+        bar.set_postfix_str(message)
+        bar.update(1)
+    return bar, step
+
+
+def cmd_load(args) -> int:
+    settings = _settings(args)
+    files = {t: Path(getattr(args, t)) for t in ("agents", "campaigns", "contacts", "surveys")
+             if getattr(args, t)}
+    if not files:
+        raise SystemExit("error: give at least one of --contacts, --surveys, --agents, --campaigns")
+    for path in files.values():
+        if not path.is_file():
+            raise LoadError(f"{path}: no such file")
+    bar, step = _progress(len(files) + 1, "loading")
+    try:
+        reports = load(database.engine(settings.db), files, source=args.source,
+                       key=load_key(settings.key_path), reject_budget=settings.reject_budget,
+                       on_step=step)
+    except LoadError as exc:
+        _write_rejects(args.rejects, exc.reports)
+        raise
+    finally:
+        bar.close()
+    _write_rejects(args.rejects, reports)
+    for report in reports:
+        print(f"{report.table}: {report.message}")
+    return 0
+
+
+def _write_rejects(path: str | None, reports) -> None:
+    if not path:
+        return
+    import pandas as pd
+    frames = [r.rejects.assign(file=r.file_name) for r in reports if len(r.rejects)]
+    table = pd.concat(frames) if frames else pd.DataFrame(columns=["line", "reason", "file"])
+    table[["file", "line", "reason"]].to_csv(path, index=False)
+
+
+def cmd_demo(args) -> int:
+    from data.demo import build
+    settings = _settings(args)
+    bar, step = _progress(8, f"demo of {args.contacts:,} contacts")
+    try:
+        reports = build(database.engine(settings.db), args.contacts, args.seed,
+                        load_key(settings.key_path), on_step=step)
+    finally:
+        bar.close()
+    for report in reports:
+        print(f"{report.table}: {report.status}, {report.rows_read:,} rows")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m data", description="Load extracts into Pilotage.")
+    sub = p.add_subparsers(dest="command", required=True)
+    ld = sub.add_parser("load", help="load canonical extracts (CSV or .xlsx), all or nothing")
+    ld.add_argument("--db", help="database file (default: PILOTAGE_DB or var/pilotage.duckdb)")
+    for table in ("contacts", "surveys", "agents", "campaigns"):
+        ld.add_argument(f"--{table}", metavar="FILE", help=f"{table} extract")
+    ld.add_argument("--source", default="default",
+                    help="name of the system the extract comes from (ids are unique within it)")
+    ld.add_argument("--rejects", metavar="FILE", help="write the rejected rows (file, line, reason) here")
+    ld.set_defaults(run=cmd_load)
+    demo = sub.add_parser("demo", help="build a demo database")
+    demo.add_argument("--db", help="database file")
+    demo.add_argument("--contacts", type=int, default=200_000, help="number of contacts")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.set_defaults(run=cmd_demo)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (LoadError, SettingsError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

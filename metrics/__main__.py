@@ -1,0 +1,86 @@
+"""Command line of the metrics layer.
+
+    python -m metrics summary --db PATH --from YYYY-MM-DD --to YYYY-MM-DD
+        [--channel X] [--queue X] [--campaign X] [--client X] [--site X] [--agent X]
+        [--team X] [--reason X] [--by DIMENSION] [--format json|table]
+
+Every KPI of the dictionary; rates in percent (0-100), durations in seconds, unrounded in
+JSON; null where the denominator is zero. A filter may be repeated or comma-separated.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from data import db as database
+from metrics.query import DIMENSIONS, GROUPINGS, Scope, compute, values
+from metrics.registry import KPIS, format_value
+from settings import SettingsError, load_settings
+
+
+def _split(values_: list[str] | None) -> list[str]:
+    return [v.strip() for item in values_ or [] for v in item.split(",") if v.strip()]
+
+
+def cmd_summary(args) -> int:
+    settings = load_settings()
+    if args.db:
+        settings = replace(settings, db=Path(args.db))
+    if not settings.db.exists():
+        raise ValueError(f"database {settings.db} does not exist")
+    filters = {d: _split(getattr(args, d)) for d in DIMENSIONS}
+    scope = Scope.of(args.start, args.end, **filters)
+    table = compute(database.engine(settings.db), scope, by=args.by, settings=settings.kpi)
+    rows = [values(row) for _, row in table.iterrows()]
+    if args.format == "json":
+        print(json.dumps(rows if args.by else rows[0], ensure_ascii=False, indent=1))
+    else:
+        _print_table(rows, args.by)
+    return 0
+
+
+def _print_table(rows: list[dict], by: str | None) -> None:
+    heads = ([by] if by else []) + list(KPIS)
+    cells = [[("–" if r["group"] is None else str(r["group"]))] * bool(by)
+             + [format_value(KPIS[k], r[k]) for k in KPIS] for r in rows]
+    # one KPI a line reads best for a single row; a grid for groups
+    if not by:
+        width = max(len(k.label_en) for k in KPIS.values())
+        for k, cell in zip(KPIS.values(), cells[0]):
+            print(f"{k.label_en:<{width}}  {cell:>14}")
+        return
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(heads)]
+    print("  ".join(h.rjust(w) for h, w in zip(heads, widths)))
+    for c in cells:
+        print("  ".join(v.rjust(w) for v, w in zip(c, widths)))
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m metrics", description="Compute Pilotage KPIs.")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("summary", help="every KPI for a period and filters")
+    s.add_argument("--db", help="database file (default: PILOTAGE_DB or var/pilotage.duckdb)")
+    s.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    s.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    for dim in DIMENSIONS:
+        s.add_argument(f"--{dim}", action="append", metavar="X", help=f"only this {dim} (repeatable)")
+    s.add_argument("--by", choices=GROUPINGS, help="one row per value of this dimension")
+    s.add_argument("--format", choices=("json", "table"), default="table")
+    s.set_defaults(run=cmd_summary)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (SettingsError, ValueError, KeyError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""The app in a real headless Chromium, on a small hand-built database."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from app import create_app
+from settings import Settings
+
+CONTACTS = [
+    # phone, threshold 20 s: c1 met (wait 20 = threshold), c2 not met, c3 a short abandon
+    dict(contact_id="c1", arrived_at="2025-03-10 09:00:00", channel="phone", outcome="answered",
+         wait_s=20, talk_s=200, acw_s=40),
+    dict(contact_id="c2", arrived_at="2025-03-10 09:10:00", channel="phone", outcome="answered",
+         wait_s=45, talk_s=100),
+    dict(contact_id="c3", arrived_at="2025-03-11 09:00:00", channel="phone", outcome="abandoned",
+         wait_s=3),
+    dict(contact_id="c4", arrived_at="2025-03-11 09:30:00", channel="phone", outcome="abandoned",
+         wait_s=30),
+]
+SURVEYS = [
+    dict(response_id="s1", responded_at="2025-03-10 10:00:00", contact_id="c1", nps=10),
+    dict(response_id="s2", responded_at="2025-03-10 11:00:00", contact_id="c2", nps=3),
+    dict(response_id="s3", responded_at="2025-03-11 11:00:00", contact_id="c2", nps=9),
+]
+
+
+def test_app001_overview_shows_the_fixture_numbers(dash_duo, make_db, tmp_path):
+    eng = make_db(contacts=CONTACTS, surveys=SURVEYS)
+    app = create_app(replace(Settings(), db=__import__("pathlib").Path(eng.url.database)))
+    dash_duo.start_server(app)
+    # net offered = 4 - 1 short abandon = 3; met = c1 only -> 1/3 = 33.3 %
+    dash_duo.wait_for_text_to_equal("#value-service_level", "33.3 %")
+    # NPS: promoters s1, s3 (2), detractor s2 (1), 3 answers -> 100 * (2 - 1) / 3 = +33
+    dash_duo.wait_for_text_to_equal("#value-nps", "+33")
+    # AHT over the 2 handled: (200 + 40 + 100) / 2 = 170 s
+    dash_duo.wait_for_text_to_equal("#value-aht", "170 s")
+    assert dash_duo.get_logs() == []
