@@ -43,15 +43,14 @@ def cmd_summary(args) -> int:
 
 
 def _print_table(rows: list[dict], by: str | None) -> None:
-    heads = ([by] if by else []) + list(KPIS)
-    cells = [[("–" if r["group"] is None else str(r["group"]))] * bool(by)
-             + [format_value(KPIS[k], r[k]) for k in KPIS] for r in rows]
-    # one KPI a line reads best for a single row; a grid for groups
-    if not by:
+    cells = [[format_value(KPIS[k], r[k]) for k in KPIS] for r in rows]
+    if not by:  # one KPI a line reads best for a single row; a grid for groups
         width = max(len(k.label_en) for k in KPIS.values())
         for k, cell in zip(KPIS.values(), cells[0]):
             print(f"{k.label_en:<{width}}  {cell:>14}")
         return
+    heads = [by] + list(KPIS)
+    cells = [["–" if r["group"] is None else str(r["group"])] + c for r, c in zip(rows, cells)]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(heads)]
     print("  ".join(h.rjust(w) for h, w in zip(heads, widths)))
     for c in cells:

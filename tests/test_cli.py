@@ -1,0 +1,86 @@
+"""The command lines, run as a user runs them: one clear line on error, non-zero exit."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from metrics.registry import KPI_IDS
+from tests.conftest import write_csv
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args, tmp_path):
+    env = dict(os.environ, PILOTAGE_KEY_FILE=str(tmp_path / "test.key"))
+    env.pop("PILOTAGE_CONFIG", None)
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+CONTACTS = [
+    dict(contact_id="1", arrived_at="2025-03-03 09:00:00", channel="phone", outcome="answered",
+         queue="Q1", wait_s=10, talk_s=120),
+    dict(contact_id="2", arrived_at="2025-03-03 09:30:00", channel="phone", outcome="abandoned",
+         queue="Q2", wait_s=40),
+    dict(contact_id="3", arrived_at="2025-03-04 09:30:00", channel="chat", outcome="answered",
+         queue="Q2", wait_s=90, talk_s=300),
+]
+
+
+def test_cli001_load_then_summary_json(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    contacts = write_csv(tmp_path / "contacts.csv", CONTACTS)
+    out = run("data", "load", "--db", str(db), "--contacts", str(contacts), "--source", "acd",
+              tmp_path=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "contacts: contacts.csv: 3 rows loaded" in out.stdout
+
+    out = run("metrics", "summary", "--db", str(db), "--from", "2025-03-01", "--to", "2025-03-31",
+              "--format", "json", tmp_path=tmp_path)
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout)
+    assert list(summary) == list(KPI_IDS)
+    # 3 offered, none short; met: #1 (10 <= 20); #3 chat 90 > 60 -> 1/3
+    assert summary["offered"] == 3
+    assert summary["service_level"] == 100 / 3
+    assert summary["nps"] is None and summary["reach_rate"] is None
+
+
+def test_cli002_summary_by_with_filters(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    run("data", "load", "--db", str(db), "--contacts",
+        str(write_csv(tmp_path / "c.csv", CONTACTS)), tmp_path=tmp_path)
+    out = run("metrics", "summary", "--db", str(db), "--from", "2025-03-01", "--to", "2025-03-31",
+              "--channel", "phone,chat", "--queue", "Q2", "--by", "channel", "--format", "json",
+              tmp_path=tmp_path)
+    assert out.returncode == 0, out.stderr
+    rows = {r["group"]: r for r in json.loads(out.stdout)}
+    assert set(rows) == {"chat", "phone"}
+    assert rows["phone"]["abandon_rate"] == 100.0   # the one phone contact in Q2 abandoned at 40 s
+    assert rows["chat"]["asa"] == 90.0
+    out = run("metrics", "summary", "--db", str(db), "--from", "2025-03-01", "--to", "2025-03-31",
+              "--format", "table", tmp_path=tmp_path)
+    assert "Service level" in out.stdout and "33.3 %" in out.stdout
+
+
+def test_cli003_bad_input_is_one_clear_line(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("contact_id,arrived_at,channel\n1,2025-03-03 09:00:00,phone\n")
+    out = run("data", "load", "--db", str(db), "--contacts", str(bad), tmp_path=tmp_path)
+    assert out.returncode != 0
+    assert out.stderr.strip().splitlines() == [
+        "error: bad.csv, line 1: missing required column(s) for contacts: outcome"]
+    out = run("data", "load", "--db", str(db), "--contacts", str(tmp_path / "none.csv"),
+              tmp_path=tmp_path)
+    assert out.returncode != 0 and "none.csv: no such file" in out.stderr
+    assert "Traceback" not in out.stderr
+    out = run("metrics", "summary", "--db", str(db), "--from", "2025-03-31", "--to", "2025-03-01",
+              tmp_path=tmp_path)
+    assert out.returncode != 0 and out.stderr.startswith("error: the period ends")
+    out = run("metrics", "summary", "--db", str(db), "--from", "March", "--to", "2025-03-01",
+              tmp_path=tmp_path)
+    assert out.returncode != 0 and "'March' is not a date" in out.stderr
