@@ -26,7 +26,9 @@ GROUPINGS = DIMENSIONS + TIME_GROUPINGS
 Filters = tuple[tuple[str, tuple[str, ...]], ...]
 
 
-def _normalise(filters: Mapping[str, Iterable[str] | str | None]) -> Filters:
+def _normalise(filters: Mapping[str, Iterable[str] | str | None], keep_empty: bool = False) -> Filters:
+    """Sorted (dimension, values) pairs; an empty filter means "all" and is dropped, except
+    for restrictions, where an empty list means "nothing" and must be kept."""
     out = []
     for dim, values in filters.items():
         if dim not in DIMENSIONS:
@@ -35,7 +37,7 @@ def _normalise(filters: Mapping[str, Iterable[str] | str | None]) -> Filters:
             continue
         values = (values,) if isinstance(values, str) else tuple(values)
         values = tuple(sorted({str(v) for v in values if str(v) != ""}))
-        if values:
+        if values or keep_empty:
             out.append((dim, values))
     return tuple(sorted(out))
 
@@ -54,7 +56,7 @@ class Scope:
         if self.end < self.start:
             raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
         object.__setattr__(self, "filters", _normalise(dict(self.filters)))
-        object.__setattr__(self, "restrictions", _normalise(dict(self.restrictions)))
+        object.__setattr__(self, "restrictions", _normalise(dict(self.restrictions), keep_empty=True))
 
     @classmethod
     def of(cls, start: date | str, end: date | str, **filters) -> "Scope":
@@ -63,7 +65,7 @@ class Scope:
     def restricted(self, **dims) -> "Scope":
         """The same scope, seen by a viewer allowed only these dimension values."""
         merged = dict(self.restrictions)
-        for dim, values in _normalise(dims):
+        for dim, values in _normalise(dims, keep_empty=True):
             merged[dim] = tuple(sorted(set(values) & set(merged[dim]))) if dim in merged else values
         return Scope(self.start, self.end, self.filters, tuple(sorted(merged.items())))
 
@@ -185,6 +187,9 @@ def scope_where(base: str, scope: Scope, params: dict, period: bool = True) -> s
         clauses = [f"{time_col} >= :period_start", f"{time_col} < :period_end"]
     for prefix, filters in (("f", scope.filters), ("r", scope.restrictions)):
         for dim, values in filters:
+            if not values:  # a restriction to nothing
+                clauses.append("FALSE")
+                continue
             name = f"{prefix}_{dim}"
             params[name] = list(values)
             clauses.append(f"{_DIM_SQL[base][dim]} IN :{name}")

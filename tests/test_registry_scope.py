@@ -1,0 +1,95 @@
+"""The KPI registry as data, and the Scope that every query goes through."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from metrics import registry
+from metrics.query import Scope, compute
+from metrics.registry import KPIS, Kpi, Measure, format_value
+
+KPI_DICTIONARY_IDS = [
+    "offered", "handled", "answer_rate", "service_level", "asa", "aht", "abandon_rate",
+    "transfer_rate", "escalation_rate", "fcr", "repeat_rate", "self_service_rate", "attempts",
+    "reach_rate", "conversion_rate", "revenue_per_sale", "responses", "nps", "csat", "ces",
+    "perceived_resolution", "response_rate"]
+
+
+def test_reg001_every_kpi_of_the_dictionary_is_declared_with_labels_and_formula():
+    assert list(KPIS) == KPI_DICTIONARY_IDS
+    for k in KPIS.values():
+        assert k.label_en and k.label_fr and k.formula and k.unit and k.better
+    assert KPIS["asa"].label_fr == "Durée moyenne d'attente (DMA)"
+    assert KPIS["service_level"].better == "higher" and KPIS["aht"].better == "lower"
+    assert KPIS["service_level"].denominator == "sl_counted"
+
+
+def test_reg002_registry_is_validated():
+    good = Measure("m", "contacts", "count_if", "is_handled")
+    kpi = Kpi("x", "X", "X", "delivered", "percent", ".1f", "higher", "f", "ratio", "m", "nope")
+    with pytest.raises(ValueError, match="unknown measure nope"):
+        registry._validate((good,), (kpi,))
+    with pytest.raises(ValueError, match="duplicate KPI ids"):
+        registry._validate((good,), (kpi.__class__(**{**kpi.__dict__, "denominator": "m"}),) * 2)
+    with pytest.raises(ValueError, match="different bases"):
+        registry._validate((good, Measure("n", "surveys", "count", "nps")),
+                           (kpi.__class__(**{**kpi.__dict__, "denominator": "n"}),))
+
+
+def test_reg003_display_format_has_unit_and_dash_for_none():
+    assert format_value(KPIS["service_level"], 80.04) == "80.0 %"
+    assert format_value(KPIS["aht"], 312.4) == "312 s"
+    assert format_value(KPIS["nps"], 12.2) == "+12"
+    assert format_value(KPIS["offered"], 12345) == "12,345"
+    assert format_value(KPIS["nps"], None) == "–"
+
+
+def test_scp001_scope_normalises_and_refuses_unknown_dimensions():
+    s = Scope.of("2025-03-01", "2025-03-31", channel=["phone", "chat", "phone"], queue=[])
+    assert s.filters == (("channel", ("chat", "phone")),)
+    with pytest.raises(ValueError, match="unknown dimension 'colour'"):
+        Scope.of("2025-03-01", "2025-03-31", colour=["red"])
+    with pytest.raises(ValueError, match="ends"):
+        Scope.of("2025-03-02", "2025-03-01")
+
+
+def test_scp002_restrictions_narrow_and_never_widen():
+    s = Scope.of(date(2025, 3, 1), date(2025, 3, 31), client=["A", "B"])
+    r = s.restricted(client=["B", "C"])
+    assert r.filters == (("client", ("A", "B")),) and r.restrictions == (("client", ("B", "C")),)
+    assert r.restricted(client=["C", "D"]).restrictions == (("client", ("C",)),)
+    # restricting to disjoint values leaves nothing, never everything
+    assert r.restricted(client=["A"]).restrictions == (("client", ()),)
+
+
+CONTACTS = [
+    dict(contact_id="1", arrived_at="2025-03-03 09:00:00", channel="phone", outcome="answered",
+         client="A", wait_s=10),
+    dict(contact_id="2", arrived_at="2025-03-03 09:00:00", channel="phone", outcome="answered",
+         client="B", wait_s=10),
+    dict(contact_id="3", arrived_at="2025-03-03 09:00:00", channel="phone", outcome="answered",
+         client="x' OR '1'='1", wait_s=10),
+]
+
+
+def test_scp003_restriction_applies_to_every_query(make_db):
+    eng = make_db(contacts=CONTACTS)
+    scope = Scope.of("2025-03-01", "2025-03-31")
+    assert compute(eng, scope, ["offered"]).iloc[0]["offered"] == 3
+    assert compute(eng, scope.restricted(client=["A"]), ["offered"]).iloc[0]["offered"] == 1
+    by = compute(eng, scope.restricted(client=["A"]), ["offered"], by="client")
+    assert by["group"].tolist() == ["A"]
+    assert compute(eng, scope.restricted(client=["A"]).restricted(client=["B"]),
+                   ["offered"]).iloc[0]["offered"] == 0
+    # a filter cannot reach outside the restriction
+    assert compute(eng, scope.with_filters(client=["B"]).restricted(client=["A"]),
+                   ["offered"]).iloc[0]["offered"] == 0
+
+
+def test_scp004_values_are_bound_never_spliced(make_db):
+    eng = make_db(contacts=CONTACTS)
+    scope = Scope.of("2025-03-01", "2025-03-31", client=["x' OR '1'='1"])
+    assert compute(eng, scope, ["offered"]).iloc[0]["offered"] == 1
+    with pytest.raises(ValueError, match="unknown grouping"):
+        compute(eng, scope, ["offered"], by="client; DROP TABLE contacts")
