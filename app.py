@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Dash, html
+from dash import Dash, dcc, html
 
 import settings as settings_module
 from settings import Settings
@@ -28,7 +28,11 @@ def create_app(settings: Settings | None = None) -> Dash:
         settings_module.activate(settings)
     # the Bootstrap theme is served from assets/vendor: no request leaves the machine
     app = Dash(__name__, use_pages=True, title=TITLE)
-    app.layout = html.Div([navbar(), dbc.Container(dash.page_container, fluid=True)])
+    app.layout = html.Div([
+        dcc.Location(id="nav", refresh="callback-nav"),  # callbacks write the URL here
+        navbar(),
+        dbc.Container(dash.page_container, fluid=True, className="pb-4"),
+    ])
     return app
 
 

@@ -36,6 +36,24 @@ DEFAULT_THRESHOLDS = MappingProxyType(
 )
 ABANDON_MODES = ("negative", "ignored", "positive")
 
+# targets used when the settings file names none: a KPI is on target at `target`, and
+# "close" up to `amber` (on the worse side)
+DEFAULT_TARGETS = MappingProxyType({
+    "answer_rate": {"target": 95, "amber": 90},
+    "service_level": {"target": 80, "amber": 75},
+    "asa": {"target": 30, "amber": 45},
+    "abandon_rate": {"target": 5, "amber": 8},
+    "transfer_rate": {"target": 10, "amber": 15},
+    "fcr": {"target": 75, "amber": 70},
+    "repeat_rate": {"target": 15, "amber": 20},
+    "reach_rate": {"target": 55, "amber": 50},
+    "nps": {"target": 30, "amber": 20},
+    "csat": {"target": 85, "amber": 80},
+    "ces": {"target": 5.5, "amber": 5},
+    "perceived_resolution": {"target": 80, "amber": 75},
+    "response_rate": {"target": 15, "amber": 10},
+})
+
 
 class SettingsError(ValueError):
     """A settings value or file that cannot be used."""
@@ -76,7 +94,7 @@ class Settings:
     config: Path | None = None
     kpi: KpiSettings = field(default_factory=KpiSettings)
     reject_budget: float = 0.05
-    targets: Mapping[str, Mapping] = field(default_factory=dict)
+    targets: Mapping[str, Mapping] = field(default_factory=lambda: DEFAULT_TARGETS)
 
     @property
     def key_path(self) -> Path:
@@ -134,7 +152,9 @@ def apply_config(settings: Settings, cfg: Mapping) -> Settings:
     budget = float(cfg.get("reject_budget", settings.reject_budget))
     if not 0 <= budget <= 1:
         raise SettingsError("reject_budget is a share between 0 and 1")
-    return replace(settings, kpi=kpi, reject_budget=budget, targets=dict(cfg.get("targets", {})))
+    targets = dict(DEFAULT_TARGETS)
+    targets.update(cfg.get("targets", {}))
+    return replace(settings, kpi=kpi, reject_budget=budget, targets=MappingProxyType(targets))
 
 
 _active: Settings | None = None

@@ -136,4 +136,8 @@ def ddl() -> list[str]:
             table_name VARCHAR, file_name VARCHAR, checksum VARCHAR, source VARCHAR,
             profile VARCHAR, rows_read INTEGER, accepted INTEGER, rejected INTEGER,
             status VARCHAR, message VARCHAR)""",
+        # the team's focus indicator: the latest row is the current one
+        """CREATE TABLE IF NOT EXISTS focus (
+            set_at TIMESTAMP NOT NULL, kpi VARCHAR NOT NULL, target DOUBLE,
+            starts_on DATE NOT NULL, note VARCHAR)""",
     ]

@@ -269,6 +269,29 @@ def data_extent(db: Engine | Connection, scope: Scope) -> tuple[date | None, dat
             None if pd.isna(row["last"]) else row["last"])
 
 
+def dimension_values(db: Engine | Connection, scope: Scope, dims: Sequence[str]) -> dict[str, list]:
+    """The values each dimension takes on the scope's contacts (its period and restrictions,
+    not its filters: a filter's options do not shrink as the user picks), sorted; agents
+    as (id, name) pairs."""
+    for dim in dims:
+        if dim not in DIMENSIONS:
+            raise ValueError(f"unknown dimension {dim!r}")
+    params: dict = {}
+    where = scope_where("contacts", Scope(scope.start, scope.end, (), scope.restrictions), params)
+    cols = ", ".join(f"{_DIM_SQL['contacts'][d]} AS {d}" for d in dims)
+    extra = ", a.agent_name AS agent_name" if "agent" in dims else ""
+    table = _run(db, _bound(f"SELECT DISTINCT {cols}{extra} FROM {_FROM['contacts']} WHERE {where}",
+                            params), params)
+    out = {}
+    for dim in dims:
+        if dim == "agent":
+            pairs = table[["agent", "agent_name"]].dropna(subset=["agent"]).drop_duplicates("agent")
+            out[dim] = sorted((a, n if isinstance(n, str) else a) for a, n in pairs.itertuples(index=False))
+        else:
+            out[dim] = sorted(table[dim].dropna().unique().tolist())
+    return out
+
+
 def measures_for(kpi_ids: Iterable[str]) -> list[str]:
     names = []
     for kpi_id in kpi_ids:

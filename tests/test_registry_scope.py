@@ -93,3 +93,14 @@ def test_scp004_values_are_bound_never_spliced(make_db):
     assert compute(eng, scope, ["offered"]).iloc[0]["offered"] == 1
     with pytest.raises(ValueError, match="unknown grouping"):
         compute(eng, scope, ["offered"], by="client; DROP TABLE contacts")
+
+
+def test_tgt001_status_respects_direction_and_amber_band():
+    from metrics.targets import Target, status
+    sl = Target(80, 75)
+    assert [status("service_level", v, sl) for v in (80, 79.9, 75, 74.9)] == [
+        "met", "close", "close", "missed"]
+    ab = Target(5, 8)  # abandon rate: lower is better
+    assert [status("abandon_rate", v, ab) for v in (5, 6, 8, 8.1)] == ["met", "close", "close", "missed"]
+    assert status("service_level", None, sl) is None and status("offered", 10, Target(5)) is None
+    assert status("nps", 10, Target(20)) == "missed"

@@ -33,6 +33,7 @@ def test_set002_environment_and_settings_file(tmp_path):
     assert s.kpi.threshold("video") == 45
     assert (s.kpi.abandon_mode, s.kpi.repeat_window_h) == ("positive", 72)
     assert s.targets["service_level"] == {"target": 80, "amber": 75}
+    assert s.targets["nps"] == {"target": 30, "amber": 20}  # a default kept
 
 
 @pytest.mark.parametrize("text, message", [

@@ -1,0 +1,122 @@
+"""The URL is the state: every page reads its view from the query string and writes it back.
+
+Shared keys: ``from``, ``to`` (YYYY-MM-DD) and the filters ``channel``, ``client``, ``queue``,
+``campaign``, ``team``, ``agent`` (comma-separated). Pages add their own keys (``kpi``,
+``by``, ``path``...), kept as given.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from metrics.query import Scope
+
+FILTER_KEYS = ("channel", "client", "queue", "campaign", "team", "agent")
+PERIOD_KEYS = ("from", "to")
+
+PRESETS = {
+    "yesterday": "Latest day",
+    "7d": "Last 7 days",
+    "last_month": "Last full month",
+    "mtd": "Month to date",
+    "13m": "Last 13 months",
+    "custom": "Custom range",
+}
+
+
+def preset_period(preset: str, last: date) -> tuple[date, date]:
+    """A preset period, anchored on the latest day with data (``last``)."""
+    if preset == "yesterday":
+        return last, last
+    if preset == "7d":
+        return last - timedelta(days=6), last
+    if preset == "mtd":
+        return last.replace(day=1), last
+    if preset == "last_month":
+        end = last.replace(day=1) - timedelta(days=1)
+        return end.replace(day=1), end
+    if preset == "13m":
+        start = _add_months(last.replace(day=1), -12)
+        return start, last
+    raise ValueError(f"unknown period preset {preset!r}")
+
+
+def _add_months(d: date, months: int) -> date:
+    month0 = d.month - 1 + months
+    year, month = d.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def which_preset(start: date, end: date, last: date) -> str:
+    for preset in PRESETS:
+        if preset != "custom" and preset_period(preset, last) == (start, end):
+            return preset
+    return "custom"
+
+
+def default_period(first: date, last: date) -> tuple[date, date]:
+    """The last full month when the data cover it, else the last 7 days."""
+    start, end = preset_period("last_month", last)
+    return (start, end) if first <= start else preset_period("7d", last)
+
+
+def _parse_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _split(text: str | None) -> tuple[str, ...]:
+    return tuple(v for v in (text or "").split(",") if v)
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """What a page shows, as read from (and written to) its URL."""
+
+    start: date
+    end: date
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_query(cls, query: dict, extent: tuple[date | None, date | None]) -> "ViewState":
+        """The state of a query string; a missing or bad period falls back to the default."""
+        first, last = extent
+        start, end = _parse_date(query.get("from")), _parse_date(query.get("to"))
+        if start is None or end is None or end < start:
+            start, end = default_period(first, last) if last else (date.today(),) * 2
+        filters = {k: _split(query.get(k)) for k in FILTER_KEYS if _split(query.get(k))}
+        extra = {k: str(v) for k, v in query.items()
+                 if k not in FILTER_KEYS + PERIOD_KEYS and v not in (None, "")}
+        return cls(start, end, filters, extra)
+
+    def scope(self) -> Scope:
+        return Scope.of(self.start, self.end, **self.filters)
+
+    def query(self, **changes) -> dict[str, str]:
+        """The query as a dict, with changes (None removes a key; tuples become lists)."""
+        out = {"from": self.start.isoformat(), "to": self.end.isoformat()}
+        out.update({k: ",".join(v) for k, v in self.filters.items() if v})
+        out.update(self.extra)
+        for key, value in changes.items():
+            if value in (None, "", (), []):
+                out.pop(key, None)
+            elif isinstance(value, (list, tuple)):
+                out[key] = ",".join(value)
+            elif isinstance(value, date):
+                out[key] = value.isoformat()
+            else:
+                out[key] = str(value)
+        return out
+
+    def href(self, path: str, **changes) -> str:
+        return f"{path}?{urlencode(self.query(**changes), safe=',')}"
+
+    def previous_period(self) -> tuple[date, date]:
+        """The period of the same length just before this one."""
+        days = (self.end - self.start).days + 1
+        return self.start - timedelta(days=days), self.start - timedelta(days=1)

@@ -1,0 +1,180 @@
+"""What every page shares: opening the view of a URL, the filter bar, and writing state back
+to the URL.
+
+A page's ``layout(**query)`` is cheap: it calls ``open_view(query)`` (settings, database,
+the period the URL asks for), lays out ``filter_bar(view)``, its own controls with ids from
+``control_id(key)`` and a ``state_store(page, view)``; its content is filled by a callback on
+that store. Any change of a control writes the URL (``nav`` location), which re-renders the
+page: the URL is the state, and the back button walks back through every step.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import parse_qsl, urlencode
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from sqlalchemy.engine import Engine
+
+from components.state import FILTER_KEYS, PRESETS, ViewState, preset_period, which_preset
+from data.db import engine
+from metrics.query import Scope, data_extent, dimension_values
+from settings import Settings, active
+
+NAV_ID = "nav"             # the Location that callbacks write the URL to
+PAGES_LOCATION = "_pages_location"
+FILTER_LABELS = {"channel": "Channel", "client": "Client", "queue": "Queue",
+                 "campaign": "Campaign", "team": "Team", "agent": "Agent"}
+
+
+def control_id(key: str) -> dict:
+    """Id of a page control whose ``value`` is written to the URL under ``key``."""
+    return {"role": "control", "key": key}
+
+
+def filter_id(key: str) -> dict:
+    return {"role": "filter", "key": key}
+
+
+@dataclass(frozen=True)
+class View:
+    """A page's view: settings, database, the data's extent and the URL's state."""
+
+    settings: Settings
+    db: Engine
+    first: date | None
+    last: date | None
+    state: ViewState
+
+    @property
+    def has_data(self) -> bool:
+        return self.last is not None
+
+    def scope(self, **changes) -> Scope:
+        """The state's scope (``changes`` override filters), with the viewer's restrictions."""
+        scope = self.state.scope()
+        return scope.with_filters(**changes) if changes else scope
+
+
+def open_view(query: dict | None) -> View:
+    settings = active()
+    db = engine(settings.db)
+    first, last = data_extent(db, Scope(date.min, date.max))
+    return View(settings, db, first, last, ViewState.from_query(query or {}, (first, last)))
+
+
+def state_store(page: str, view: View) -> dcc.Store:
+    """The resolved query of the page; its content callbacks take it as input."""
+    return dcc.Store(id=f"{page}-state", data=view.state.query())
+
+
+def filter_bar(view: View) -> dbc.Card:
+    state = view.state
+    preset = which_preset(state.start, state.end, view.last) if view.last else "custom"
+    period = dbc.Col([
+        dbc.Label("Period", html_for="period-preset", className="small text-muted mb-0"),
+        dbc.InputGroup([
+            dcc.Dropdown(id="period-preset", options=[{"label": v, "value": k} for k, v in PRESETS.items()],
+                         value=preset, clearable=False, searchable=False, style={"minWidth": "11rem"}),
+            dcc.DatePickerRange(id="period-range", start_date=state.start, end_date=state.end,
+                                min_date_allowed=view.first, max_date_allowed=view.last,
+                                display_format="DD/MM/YYYY", first_day_of_week=1,
+                                minimum_nights=0),
+        ], size="sm", className="flex-nowrap"),
+    ], width="auto")
+    filters = [
+        dbc.Col([
+            dbc.Label(FILTER_LABELS[key], className="small text-muted mb-0"),
+            dcc.Dropdown(id=filter_id(key), multi=True, placeholder="All",
+                         value=list(state.filters.get(key, ())),
+                         options=[{"label": v, "value": v} for v in state.filters.get(key, ())]),
+        ], xs=6, md=4, lg=True)
+        for key in FILTER_KEYS
+    ]
+    return dbc.Card(dbc.CardBody([
+        dcc.Store(id="filter-state", data=state.query()),
+        dbc.Row([period] + filters, className="g-2 align-items-end"),
+    ]), className="mb-3 filter-bar")
+
+
+@callback(
+    Output(filter_id(ALL), "options"),
+    Input("filter-state", "data"),
+    State(filter_id(ALL), "id"),
+    State(filter_id(ALL), "value"),
+)
+def update_filter_options(query, ids, values):
+    """The options of every filter: the values found in the period (selected ones kept)."""
+    if not ids:
+        return []
+    view = open_view(query)
+    if not view.has_data:
+        return [[] for _ in ids]
+    found = dimension_values(view.db, view.scope(), [i["key"] for i in ids])
+    out = []
+    for i, selected in zip(ids, values):
+        key = i["key"]
+        pairs = found[key] if key == "agent" else [(v, v) for v in found[key]]
+        options = [{"label": label if label == value else f"{label} ({value})", "value": value}
+                   for value, label in pairs]
+        known = {o["value"] for o in options}
+        options += [{"label": v, "value": v} for v in selected or [] if v not in known]
+        out.append(options)
+    return out
+
+
+def query_from_controls(current: dict, trigger, preset: str | None, start: str | None,
+                        end: str | None, filters: dict, controls: dict, last: date | None) -> dict:
+    """The new query string of a page after a control changed (a plain function)."""
+    query = dict(current)
+    if trigger == "period-preset" and preset and preset != "custom" and last:
+        start_d, end_d = preset_period(preset, last)
+        start, end = start_d.isoformat(), end_d.isoformat()
+    if start and end:
+        query["from"], query["to"] = str(start)[:10], str(end)[:10]
+    for key in FILTER_KEYS:
+        values = filters.get(key)
+        if values:
+            query[key] = ",".join(values)
+        else:
+            query.pop(key, None)
+    for key, value in controls.items():
+        if value in (None, "", []):
+            query.pop(key, None)
+        else:
+            query[key] = ",".join(value) if isinstance(value, list) else str(value)
+    return query
+
+
+def href(pathname: str, query: dict) -> str:
+    return f"{pathname}?{urlencode(query, safe=',')}"
+
+
+@callback(
+    Output(NAV_ID, "href", allow_duplicate=True),
+    Input("period-preset", "value"),
+    Input("period-range", "start_date"),
+    Input("period-range", "end_date"),
+    Input(filter_id(ALL), "value"),
+    Input(control_id(ALL), "value"),
+    State(PAGES_LOCATION, "pathname"),
+    State(PAGES_LOCATION, "search"),
+    prevent_initial_call=True,
+)
+def update_url(preset, start, end, filter_values, control_values, pathname, search):
+    """Write the controls to the URL; the page re-renders from it."""
+    current = dict(parse_qsl((search or "").lstrip("?")))
+    filters = {i["id"]["key"]: i["value"] for i in ctx.inputs_list[3]}
+    controls = {i["id"]["key"]: i["value"] for i in ctx.inputs_list[4]}
+    trigger = ctx.triggered_id if isinstance(ctx.triggered_id, str) else None
+    last = open_view(current).last if trigger == "period-preset" else None
+    query = query_from_controls(current, trigger, preset, start, end, filters, controls, last)
+    if query == current:
+        return no_update
+    return href(pathname or "/", query)
+
+
+def empty_state(message: str = "No data yet: load extracts with `python -m data load`, "
+                "or build a demo with `python -m data demo`.") -> dbc.Alert:
+    return dbc.Alert(message, color="info", className="mt-3")
