@@ -22,10 +22,24 @@ def navbar() -> dbc.Navbar:
         color="dark", dark=True, className="mb-3")
 
 
+_app: Dash | None = None
+
+
 def create_app(settings: Settings | None = None) -> Dash:
-    """A new app; the settings default to the environment's."""
+    """The app, with these settings (default: the environment's).
+
+    There is one app per process: the pages' callbacks are declared once, with
+    ``dash.callback``, and attach to the first app built.
+    """
+    global _app
     if settings is not None:
         settings_module.activate(settings)
+    if _app is None:
+        _app = _build()
+    return _app
+
+
+def _build() -> Dash:
     # the Bootstrap theme is served from assets/vendor: no request leaves the machine
     app = Dash(__name__, use_pages=True, title=TITLE)
     app.layout = html.Div([

@@ -55,3 +55,16 @@ def pytest_setup_options():
                  "--disable-sync", "--no-first-run", "--disable-quic", "--window-size=1400,1000"):
         options.add_argument(flag)
     return options
+
+
+@pytest.fixture
+def app_for():
+    """``app_for(engine)``: the app, reading the database of a ``make_db`` engine."""
+    from dataclasses import replace
+
+    from app import create_app
+    from settings import Settings
+
+    def _app(eng):
+        return create_app(replace(Settings(), db=Path(eng.url.database)))
+    return _app

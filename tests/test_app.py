@@ -1,11 +1,6 @@
 """The app in a real headless Chromium, on a small hand-built database."""
 from __future__ import annotations
 
-from dataclasses import replace
-
-from app import create_app
-from settings import Settings
-
 CONTACTS = [
     # phone, threshold 20 s: c1 met (wait 20 = threshold), c2 not met, c3 a short abandon
     dict(contact_id="c1", arrived_at="2025-03-10 09:00:00", channel="phone", outcome="answered",
@@ -24,9 +19,9 @@ SURVEYS = [
 ]
 
 
-def test_app001_overview_shows_the_fixture_numbers(dash_duo, make_db, tmp_path):
+def test_app001_overview_shows_the_fixture_numbers(dash_duo, make_db, app_for):
     eng = make_db(contacts=CONTACTS, surveys=SURVEYS)
-    app = create_app(replace(Settings(), db=__import__("pathlib").Path(eng.url.database)))
+    app = app_for(eng)
     dash_duo.start_server(app)
     # net offered = 4 - 1 short abandon = 3; met = c1 only -> 1/3 = 33.3 %
     dash_duo.wait_for_text_to_equal("#value-service_level", "33.3 %")
