@@ -11,7 +11,7 @@ from settings import KpiSettings
 
 
 def _seconds(s: float) -> str:
-    if s >= 86400 and s % 3600 == 0:
+    if s >= 3600 and s % 3600 == 0:
         return f"{s / 86400:g} d" if s % 86400 == 0 else f"{s / 3600:g} h"
     return f"{s:g} s"
 

@@ -120,3 +120,9 @@ class ViewState:
         """The period of the same length just before this one."""
         days = (self.end - self.start).days + 1
         return self.start - timedelta(days=days), self.start - timedelta(days=1)
+
+
+def grain_for(start: date, end: date) -> str:
+    """Time grain of a trend: daily up to 62 days, weekly up to 6 months, else monthly."""
+    days = (end - start).days + 1
+    return "day" if days <= 62 else "week" if days <= 183 else "month"
