@@ -41,3 +41,20 @@ def test_app002_definitions_list_every_kpi_and_the_settings(dash_duo, make_db, a
     assert "Qualité de service (décroché en X s)" in dash_duo.find_element("#def-service_level").text
     assert "168 hours" in dash_duo.find_element("#settings-table").text
     assert dash_duo.get_logs() == []
+
+
+def test_app003_filters_write_the_url_and_back_walks_back(dash_duo, make_db, app_for):
+    dash_duo.start_server(app_for(make_db(contacts=CONTACTS, surveys=SURVEYS)))
+    dash_duo.wait_for_page(dash_duo.server_url + "/?from=2025-03-10&to=2025-03-11")
+    dash_duo.wait_for_text_to_equal("#value-offered", "4")
+    # the latest day (11 March): c3 (short abandon) and c4 (abandoned at 30 s)
+    dash_duo.select_dcc_dropdown("#period-preset", value="Latest day")
+    dash_duo.wait_for_text_to_equal("#value-offered", "2")
+    assert "from=2025-03-11&to=2025-03-11" in dash_duo.driver.current_url
+    # net offered = 1 (c4), answered 0 -> service level 0 %, abandon rate 100 %
+    dash_duo.wait_for_text_to_equal("#value-service_level", "0.0 %")
+    dash_duo.wait_for_text_to_equal("#value-abandon_rate", "100.0 %")
+    dash_duo.driver.back()
+    dash_duo.wait_for_text_to_equal("#value-offered", "4")
+    assert "from=2025-03-10" in dash_duo.driver.current_url
+    assert dash_duo.get_logs() == []
