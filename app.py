@@ -19,7 +19,7 @@ def navbar() -> dbc.Navbar:
              for page in dash.page_registry.values() if page.get("nav", True)]
     return dbc.Navbar(
         dbc.Container([dbc.NavbarBrand(TITLE, href="/"), dbc.Nav(links, navbar=True)], fluid=True),
-        color="dark", dark=True, className="mb-3")
+        color="primary", dark=True, className="mb-3")
 
 
 _app: Dash | None = None

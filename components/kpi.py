@@ -58,11 +58,18 @@ def change_text(kpi_id: str, value, previous) -> tuple[str, str]:
         text = f"{delta:+,.0f}" + (f" ({100 * delta / previous:+.1f} %)" if previous else "")
     else:
         text = format(delta, "+" + k.fmt.lstrip("+")) + unit
-    if delta == 0 or k.better == "none":
+    if abs(delta) < 0.5 * 10 ** -_decimals(k.fmt):  # no change at the precision shown
+        return "no change vs previous", ""
+    if k.better == "none":
         return f"{text} vs previous", ""
     better = (delta > 0) == (k.better == "higher")
     arrow = "▲" if delta > 0 else "▼"
     return f"{arrow} {text} vs previous", "better" if better else "worse"
+
+
+def _decimals(fmt: str) -> int:
+    """Decimals a format spec shows ('.1f' -> 1, ',.0f' -> 0)."""
+    return int(fmt.split(".")[1][0]) if "." in fmt else 0
 
 
 def value_text(kpi_id: str, value) -> str:

@@ -1,137 +1,15 @@
 """Overview: delivered quality beside perceived quality, against targets and the previous
 period, with trends and a delivered-versus-perceived chart."""
-# No `from __future__ import annotations` in pages: Dash imports them outside sys.modules,
-# where dataclasses cannot resolve string annotations.
-
-from dataclasses import dataclass
-
 import dash
 import dash_bootstrap_components as dbc
-import pandas as pd
-import plotly.graph_objects as go
 from dash import Input, Output, callback, dcc, html
-from plotly.subplots import make_subplots
 
-from components.charts import COLOURS, base_figure, empty_figure, sparkline
-from components.kpi import change_text, help_text, status_badge, value_text
-from components.state import grain_for
-from components.view import View, control_id, empty_state, filter_bar, open_view, state_store
-from metrics.query import compute, values
-from metrics.registry import KPIS
-from metrics.targets import target_for
+from components.overview import (COMPARABLE_DELIVERED, COMPARABLE_PERCEIVED, DELIVERED, GRAIN_WORD,
+                                 GRAPH_CONFIG, PERCEIVED, kpi_options, compared_pair, comparison_figure,
+                                 correlation_text, kpi_card, overview_data, trend_figure)
+from components.view import control_id, empty_state, filter_bar, open_view, state_store
 
 dash.register_page(__name__, path="/", name="Overview", title="Pilotage – Overview", order=0)
-
-DELIVERED = [k for k, v in KPIS.items() if v.group in ("delivered", "outbound")]
-PERCEIVED = [k for k, v in KPIS.items() if v.group == "perceived"]
-COMPARABLE_DELIVERED = [k for k in DELIVERED if KPIS[k].kind == "ratio"]
-COMPARABLE_PERCEIVED = [k for k in PERCEIVED if KPIS[k].kind == "ratio"]
-GRAIN_WORD = {"day": "daily", "week": "weekly", "month": "monthly"}
-
-
-@dataclass(frozen=True)
-class OverviewData:
-    current: dict
-    previous: dict
-    series: pd.DataFrame    # one row per time bucket, column `group` (ISO date) + every KPI
-    grain: str
-
-
-def overview_data(view: View) -> OverviewData:
-    """Every KPI for the period, the previous period of the same length, and over time."""
-    scope = view.scope()
-    settings = view.settings.kpi
-    start, end = view.state.previous_period()
-    grain = grain_for(view.state.start, view.state.end)
-    return OverviewData(
-        current=values(compute(view.db, scope, settings=settings).iloc[0]),
-        previous=values(compute(view.db, scope.with_period(start, end), settings=settings).iloc[0]),
-        series=compute(view.db, scope, by=grain, settings=settings),
-        grain=grain,
-    )
-
-
-def kpi_card(kpi_id: str, data: OverviewData, view: View) -> dbc.Col:
-    k = KPIS[kpi_id]
-    value = data.current[kpi_id]
-    target = target_for(kpi_id, view.settings.targets)
-    change, direction = change_text(kpi_id, value, data.previous[kpi_id])
-    colour = COLOURS["perceived"] if k.group == "perceived" else COLOURS["delivered"]
-    target_line = [html.Span(f"Target {value_text(kpi_id, target.value)}", className="me-2")
-                   if target else html.Span("No target", className="me-2 text-muted"),
-                   status_badge(kpi_id, value, target, id=f"status-{kpi_id}")]
-    body = dbc.Card(dbc.CardBody([
-        html.Div([html.Span(k.label_en, className="kpi-label"),
-                  html.Span(" ⓘ", className="kpi-help", title=help_text(kpi_id, view.settings.kpi))],
-                 title=help_text(kpi_id, view.settings.kpi)),
-        html.Div(value_text(kpi_id, value), id=f"value-{kpi_id}", className="kpi-value"),
-        html.Div(target_line, className="kpi-target small"),
-        html.Div(change, className=f"kpi-change small {direction}"),
-        dcc.Graph(figure=sparkline(data.series["group"], data.series[kpi_id], colour),
-                  config={"staticPlot": True}, className="kpi-spark"),
-    ]), className="kpi-card h-100")
-    return dbc.Col(dcc.Link(body, href=view.state.href("/focus", kpi=kpi_id),
-                            className="kpi-link", id=f"card-{kpi_id}"))
-
-
-def trend_figure(series: pd.DataFrame, volume: str, lines: list[str], grain: str) -> go.Figure:
-    """Volume as bars (right axis) and rates as lines (left axis) over time."""
-    if series.empty:
-        return empty_figure("No data in this period")
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_bar(x=series["group"], y=series[volume], name=KPIS[volume].label_en,
-                marker_color="#dfe6ec", secondary_y=True)
-    palette = [COLOURS["delivered"], COLOURS["accent"], COLOURS["perceived"], "#f39c12"]
-    for kpi_id, colour in zip(lines, palette):
-        fig.add_scatter(x=series["group"], y=series[kpi_id], name=KPIS[kpi_id].label_en,
-                        mode="lines+markers", line=dict(color=colour), marker=dict(size=4),
-                        secondary_y=False)
-    base = base_figure()
-    fig.update_layout(base.layout)
-    fig.update_layout(title=dict(text=f"{GRAIN_WORD[grain].capitalize()} trend", x=0, font=dict(size=13)))
-    fig.update_yaxes(title_text="%, score", secondary_y=False)
-    fig.update_yaxes(title_text="volume", secondary_y=True, showgrid=False)
-    return fig
-
-
-def pearson(a: pd.Series, b: pd.Series) -> tuple[float | None, int]:
-    """Correlation of two series over the points where both have a value, and that count."""
-    both = pd.DataFrame({"a": pd.to_numeric(a, errors="coerce"),
-                         "b": pd.to_numeric(b, errors="coerce")}).dropna()
-    if len(both) < 3 or both["a"].std() == 0 or both["b"].std() == 0:
-        return None, len(both)
-    return float(both["a"].corr(both["b"])), len(both)
-
-
-def comparison_figure(series: pd.DataFrame, delivered: str, perceived: str, grain: str) -> go.Figure:
-    """A delivered KPI against a perceived one over time, each on its own axis."""
-    if series.empty:
-        return empty_figure("No data in this period")
-    r, n = pearson(series[delivered], series[perceived])
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_scatter(x=series["group"], y=series[delivered], name=KPIS[delivered].label_en,
-                    line=dict(color=COLOURS["delivered"]), secondary_y=False)
-    fig.add_scatter(x=series["group"], y=series[perceived], name=KPIS[perceived].label_en,
-                    line=dict(color=COLOURS["perceived"], dash="dot"), secondary_y=True)
-    fig.update_layout(base_figure().layout)
-    corr = "–" if r is None else f"{r:+.2f}"
-    fig.update_layout(title=dict(text=f"{KPIS[delivered].label_en} vs {KPIS[perceived].label_en}"
-                                      f" ({GRAIN_WORD[grain]}): correlation {corr} over {n} points",
-                                 x=0, font=dict(size=13)))
-    fig.update_yaxes(title_text=KPIS[delivered].label_en, secondary_y=False)
-    fig.update_yaxes(title_text=KPIS[perceived].label_en, secondary_y=True, showgrid=False)
-    return fig
-
-
-def compared_pair(extra: dict) -> tuple[str, str]:
-    """The delivered and perceived KPIs of the comparison chart (URL keys dkpi, pkpi)."""
-    delivered = extra.get("dkpi") if extra.get("dkpi") in COMPARABLE_DELIVERED else "service_level"
-    perceived = extra.get("pkpi") if extra.get("pkpi") in COMPARABLE_PERCEIVED else "nps"
-    return delivered, perceived
-
-
-def _kpi_options(ids: list[str]) -> list[dict]:
-    return [{"label": KPIS[k].label_en, "value": k} for k in ids]
 
 
 def layout(**query):
@@ -148,27 +26,32 @@ def layout(**query):
         state_store("overview", view),
         dbc.Row([side("Delivered quality", "overview-delivered", 8),
                   side("Perceived quality", "overview-perceived", 4)], className="g-4"),
+        html.H4(id="overview-trend-title", className="side-title mt-4"),
         dbc.Row([
-            dbc.Col(dcc.Graph(id="overview-trend-delivered"), lg=8),
-            dbc.Col(dcc.Graph(id="overview-trend-perceived"), lg=4),
-        ], className="g-4 mt-2"),
+            dbc.Col(dcc.Graph(id="overview-trend-delivered", config=GRAPH_CONFIG), lg=8),
+            dbc.Col(dcc.Graph(id="overview-trend-perceived", config=GRAPH_CONFIG), lg=4),
+        ], className="g-4"),
         html.H4("Delivered against perceived", className="side-title mt-4"),
         dbc.Row([
-            dbc.Col(dcc.Dropdown(id=control_id("dkpi"), options=_kpi_options(COMPARABLE_DELIVERED),
+            dbc.Col(dcc.Dropdown(id=control_id("dkpi"), options=kpi_options(COMPARABLE_DELIVERED),
                                  value=delivered, clearable=False), md=3),
-            dbc.Col(dcc.Dropdown(id=control_id("pkpi"), options=_kpi_options(COMPARABLE_PERCEIVED),
+            dbc.Col(dcc.Dropdown(id=control_id("pkpi"), options=kpi_options(COMPARABLE_PERCEIVED),
                                  value=perceived, clearable=False), md=3),
+            dbc.Col(html.Div(id="overview-correlation", className="text-muted small"),
+                    className="align-self-center"),
         ], className="g-2"),
-        dcc.Graph(id="overview-comparison"),
+        dcc.Graph(id="overview-comparison", config=GRAPH_CONFIG),
     ])
 
 
 @callback(
     Output("overview-delivered", "children"),
     Output("overview-perceived", "children"),
+    Output("overview-trend-title", "children"),
     Output("overview-trend-delivered", "figure"),
     Output("overview-trend-perceived", "figure"),
     Output("overview-comparison", "figure"),
+    Output("overview-correlation", "children"),
     Input("overview-state", "data"),
 )
 def update_overview(query):
@@ -180,7 +63,9 @@ def update_overview(query):
     return (
         cards(DELIVERED, 4),
         cards(PERCEIVED, 2),
-        trend_figure(data.series, "offered", ["service_level", "answer_rate", "fcr"], data.grain),
-        trend_figure(data.series, "responses", ["nps", "csat"], data.grain),
-        comparison_figure(data.series, delivered, perceived, data.grain),
+        f"{GRAIN_WORD[data.grain].capitalize()} trend",
+        trend_figure(data.series, "offered", ["service_level", "answer_rate", "fcr"]),
+        trend_figure(data.series, "responses", ["nps", "csat"]),
+        comparison_figure(data.series, delivered, perceived),
+        correlation_text(data.series, delivered, perceived, data.grain),
     )

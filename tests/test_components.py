@@ -1,0 +1,44 @@
+"""Plain functions behind the page widgets."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from components.kpi import change_text, help_text, settings_text
+from components.overview import compared_pair, correlation_text
+from metrics.stats import pearson
+from settings import KpiSettings
+
+
+def test_cmp001_change_against_previous_period_in_words_and_direction():
+    assert change_text("service_level", 82.0, 80.0) == ("▲ +2.0 pts vs previous", "better")
+    assert change_text("abandon_rate", 6.0, 4.5) == ("▲ +1.5 pts vs previous", "worse")
+    assert change_text("aht", 300.0, 320.0) == ("▼ -20 s vs previous", "better")
+    assert change_text("offered", 120, 100) == ("+20 (+20.0 %) vs previous", "")
+    assert change_text("abandon_rate", 10.31, 10.33) == ("no change vs previous", "")
+    assert change_text("nps", None, 10) == ("– vs previous", "")
+
+
+def test_cmp002_help_names_formula_and_settings_in_force():
+    text = help_text("service_level", KpiSettings(sl_thresholds={"phone": 30}))
+    assert "Service level / Qualité de service (décroché en X s)" in text
+    assert "Threshold per channel: phone 30 s; other channels 20 s" in text
+    assert "Abandons in service level: negative" in text
+    assert settings_text("fcr", KpiSettings(repeat_window_h=72)) == ["Repeat window: 72 h"]
+    assert settings_text("nps", KpiSettings()) == []
+
+
+def test_cmp003_correlation_over_points_with_both_values():
+    # y = 2x exactly on the 3 complete points -> r = 1; the point with a missing value is left out
+    a = pd.Series([1.0, 2.0, 3.0, 4.0])
+    b = pd.Series([2.0, 4.0, None, 8.0])
+    r, n = pearson(a, b)
+    assert n == 3 and r == pytest.approx(1.0)
+    assert pearson(pd.Series([1.0, 2.0]), pd.Series([2.0, 1.0])) == (None, 2)
+    series = pd.DataFrame({"service_level": [1.0, 2.0, 3.0], "nps": [3.0, 2.0, 1.0]})
+    assert correlation_text(series, "service_level", "nps", "week") == "Correlation over 3 weeks: -1.00"
+
+
+def test_cmp004_compared_pair_only_takes_known_ratio_kpis():
+    assert compared_pair({"dkpi": "aht", "pkpi": "csat"}) == ("aht", "csat")
+    assert compared_pair({"dkpi": "nps", "pkpi": "offered"}) == ("service_level", "nps")
