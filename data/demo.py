@@ -1,0 +1,405 @@
+"""A deterministic demo operation: an outsourcer serving two clients over 13 months.
+
+Everything is drawn with numpy, vectorised, from one seed:
+- inbound phone, e-mail, chat and mail contacts on queues per client and reason, arriving
+  on an intraday curve with two peaks and a weekday curve (Monday busiest, Sunday almost
+  nothing on the phone), with seasonality;
+- waits that grow with the load of each half-hour on each queue, so the service level dips
+  at peaks and on Mondays;
+- ~60 agents in teams on two sites, each with a skill that moves handle time, transfers,
+  first-contact resolution and satisfaction;
+- outbound campaigns shaped like a real insurer's unit (daily quote follow-ups, monthly
+  renewals, twice-yearly collection, a three-month defence season, one-off operations)
+  with reach around 55 %;
+- hot surveys for ~15 % of handled contacts and a monthly cold barometer, whose scores
+  respond to wait, resolution and agent, with French verbatims whose tone matches.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from data.loader import LoadReport, store
+from data.schema import TABLES
+
+CLIENTS = {"HOR": "Assurance Horizon", "LUM": "Banque Lumière"}
+SITES = ("Lille", "Casablanca")
+# (client code, queue, reason, share of the client's inbound)
+QUEUES = (
+    ("HOR", "HOR-Sinistres", "claim", 0.30),
+    ("HOR", "HOR-Contrats", "contract change", 0.25),
+    ("HOR", "HOR-Facturation", "billing", 0.20),
+    ("HOR", "HOR-Information", "information", 0.15),
+    ("HOR", "HOR-Réclamations", "complaint", 0.10),
+    ("LUM", "LUM-Cartes", "card", 0.35),
+    ("LUM", "LUM-Comptes", "account", 0.30),
+    ("LUM", "LUM-Crédits", "loan", 0.20),
+    ("LUM", "LUM-Réclamations", "complaint", 0.15),
+)
+CLIENT_SHARE = {"HOR": 0.55, "LUM": 0.45}
+CHANNELS = ("phone", "email", "chat", "mail")
+CHANNEL_SHARE = (0.65, 0.20, 0.12, 0.03)
+# (code, name, purpose, kind, sponsor, share of outbound, sale rate when reached, revenue range)
+CAMPAIGNS = (
+    ("QF", "Relance devis", "quote_follow_up", "recurring", "Direction commerciale", 0.30, 0.22, (150, 900)),
+    ("REN", "Renouvellements", "renewal", "recurring", "Direction des contrats", 0.25, 0.35, (200, 1200)),
+    ("COL", "Recouvrement", "collection", "recurring", "Direction financière", 0.15, 0.30, (80, 600)),
+    ("DEF", "Défense de portefeuille", "defense", "one_off", "Direction marketing", 0.15, 0.18, (300, 1500)),
+    ("OPS1", "Offre habitation", "development", "one_off", "Direction marketing", 0.05, 0.12, (120, 700)),
+    ("OPS2", "Parrainage", "development", "one_off", "Direction marketing", 0.04, 0.10, (80, 400)),
+    ("OPS3", "Satisfaction sinistre", "retention", "one_off", "Direction sinistres", 0.03, 0.05, (100, 300)),
+    ("OPS4", "Épargne retraite", "development", "one_off", "Banque Lumière", 0.03, 0.08, (500, 1500)),
+)
+FIRST_NAMES = ("Léa", "Hugo", "Camille", "Lucas", "Chloé", "Nathan", "Inès", "Yanis", "Manon",
+               "Karim", "Sarah", "Thomas", "Amina", "Julien", "Emma", "Mehdi", "Laura", "Antoine",
+               "Nadia", "Romain", "Salomé", "Youssef", "Clara", "Maxime", "Fatima", "Paul")
+LAST_NAMES = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
+              "Leroy", "Moreau", "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "Benali",
+              "Roux", "Fournier", "Girard", "Bonnet", "El Amrani", "Mercier", "Blanc", "Guerin")
+VERBATIMS = {
+    "positive": ("Conseiller très aimable, problème réglé en quelques minutes.",
+                 "Réponse claire et rapide, merci.", "Très bon accueil, à l'écoute.",
+                 "Efficace et professionnel, je recommande.",
+                 "On m'a rappelé comme promis, dossier clos.", "Parfait, rien à redire."),
+    "neutral": ("Correct, mais l'attente était un peu longue.",
+                "Réponse obtenue, sans plus.", "Conseiller poli mais hésitant.",
+                "Il a fallu répéter mon numéro de contrat deux fois.",
+                "Demande traitée, j'attends la confirmation écrite."),
+    "negative": ("Trois appels pour le même sinistre, toujours rien.",
+                 "Attente interminable puis on m'a raccroché au nez.",
+                 "Personne ne sait répondre, on me renvoie d'un service à l'autre.",
+                 "Très déçu, je vais résilier mon contrat.",
+                 "Aucun suivi de ma réclamation, c'est inadmissible.",
+                 "Le serveur vocal tourne en rond, impossible d'avoir quelqu'un."),
+}
+# arrivals per half-hour of the day (48 slots) for phone and chat: two peaks, open 8:00-20:00
+_SLOTS = np.arange(48)
+_OPEN = (_SLOTS >= 16) & (_SLOTS < 40)
+INTRADAY = np.where(_OPEN, 0.25 + np.exp(-((_SLOTS - 21) / 2.2) ** 2)
+                    + 0.85 * np.exp(-((_SLOTS - 29.5) / 2.5) ** 2), 0.0)
+EMAIL_INTRADAY = 0.3 + INTRADAY  # e-mail and mail arrive round the clock, mostly in the day
+WEEKDAY = np.array([1.35, 1.1, 1.0, 1.0, 0.95, 0.35, 0.04])   # Monday .. Sunday, phone
+WEEKDAY_WRITTEN = np.array([1.2, 1.1, 1.0, 1.0, 1.0, 0.55, 0.4])
+THRESHOLDS = {"phone": 20, "chat": 60, "email": 86400, "mail": 432000}
+
+
+def _days(end: date) -> pd.DatetimeIndex:
+    start = pd.Timestamp(end) - pd.DateOffset(months=13) + pd.Timedelta(days=1)
+    return pd.date_range(start, pd.Timestamp(end), freq="D")
+
+
+def _choice(rng, n: int, p) -> np.ndarray:
+    p = np.asarray(p, float)
+    return rng.choice(len(p), size=n, p=p / p.sum())
+
+
+def _agents(rng, n_agents: int) -> pd.DataFrame:
+    ids = [f"A{i:03d}" for i in range(1, n_agents + 1)]
+    team_no = np.arange(n_agents) % 6
+    site = np.where(team_no < 4, SITES[0], SITES[1])
+    client = np.where(team_no % 2 == 0, CLIENTS["HOR"], CLIENTS["LUM"])
+    hired = [date(2018, 1, 1) + timedelta(days=int(d)) for d in rng.integers(0, 2500, n_agents)]
+    names = [f"{FIRST_NAMES[rng.integers(len(FIRST_NAMES))]} {LAST_NAMES[rng.integers(len(LAST_NAMES))]}"
+             for _ in ids]
+    leads = {t: f"{FIRST_NAMES[(7 * t + 3) % len(FIRST_NAMES)]} {LAST_NAMES[(5 * t + 1) % len(LAST_NAMES)]}"
+             for t in range(6)}
+    return pd.DataFrame({
+        "agent_id": ids, "agent_name": names,
+        "team": [f"Équipe {chr(65 + t)}" for t in team_no],
+        "team_lead": [leads[t] for t in team_no], "site": site, "client": client,
+        "hired_on": hired, "left_on": [None] * n_agents,
+    })
+
+
+def _campaigns(end: date, n_outbound: int = 0) -> pd.DataFrame:
+    first = _days(end)[0].date()
+    ends = {"DEF": (date(end.year - 1, 9, 1), date(end.year - 1, 11, 30))}
+    rows = []
+    for i, (code, name, purpose, kind, sponsor, share, *_rest) in enumerate(CAMPAIGNS):
+        if kind == "recurring":
+            starts_on, ends_on = first, None
+        elif code in ends:
+            starts_on, ends_on = ends[code]
+        else:  # one-off operations spread over the year, a month or two each
+            starts_on = first + timedelta(days=45 + 85 * (i - 4))
+            ends_on = starts_on + timedelta(days=40 + 10 * i)
+        rows.append({"campaign": code, "campaign_name": name, "purpose": purpose, "kind": kind,
+                     "sponsor": sponsor, "starts_on": starts_on, "ends_on": ends_on,
+                     "target_size": int(share * n_outbound / 1.6)})
+    return pd.DataFrame(rows)
+
+
+def _arrival_times(rng, n: int, days: pd.DatetimeIndex, weekday: np.ndarray,
+                   intraday: np.ndarray, season: np.ndarray, day_mask=None) -> np.ndarray:
+    """n timestamps (ns) drawn on the day x half-hour curve; returns them sorted."""
+    day_w = weekday[days.day_of_week] * season
+    if day_mask is not None:
+        day_w = day_w * day_mask
+    day_i = _choice(rng, n, day_w)
+    slot = _choice(rng, n, intraday)
+    secs = slot * 1800 + rng.integers(0, 1800, n)
+    return np.sort(days.values[day_i] + secs.astype("timedelta64[s]"))
+
+
+def _inbound(rng, n: int, days, agents: pd.DataFrame, skill: np.ndarray, customers: int):
+    season = 1 + 0.12 * np.sin(2 * np.pi * (days.day_of_year.values - 30) / 365)
+    channel = _choice(rng, n, CHANNEL_SHARE)
+    ts = np.empty(n, dtype="datetime64[ns]")
+    for c, name in enumerate(CHANNELS):
+        idx = np.flatnonzero(channel == c)
+        written = name in ("email", "mail")
+        ts[idx] = _arrival_times(rng, len(idx), days, WEEKDAY_WRITTEN if written else WEEKDAY,
+                                 EMAIL_INTRADAY if written else INTRADAY, season)
+    client_code = np.where(rng.random(n) < CLIENT_SHARE["HOR"], "HOR", "LUM")
+    q = np.empty(n, dtype=int)
+    for code in CLIENTS:
+        members = [i for i, row in enumerate(QUEUES) if row[0] == code]
+        idx = np.flatnonzero(client_code == code)
+        q[idx] = np.array(members)[_choice(rng, len(idx), [QUEUES[i][3] for i in members])]
+    frame = pd.DataFrame({"arrived_at": ts, "ch": channel, "q": q})
+
+    # load of each queue in each half-hour (phone, chat) against a staffing that follows
+    # the average curve: the busier the slot compared with usual, the longer the wait
+    live = np.isin(channel, (0, 2))
+    slot_key = frame["arrived_at"].dt.floor("30min")
+    load = frame[live].groupby([slot_key[live], frame["q"][live], frame["ch"][live]])["q"].transform("size")
+    usual = load.groupby([frame["q"][live], frame["ch"][live],
+                          slot_key[live].dt.hour * 2 + slot_key[live].dt.minute // 30]).transform("mean")
+    pressure = np.ones(n)
+    pressure[live] = (load / usual).to_numpy() * (1 + 0.25 * np.isin(
+        frame["arrived_at"][live].dt.day_of_week, (0,)))
+    peak = np.isin(slot_key.dt.hour * 2 + slot_key.dt.minute // 30, (20, 21, 22, 28, 29, 30))
+    pressure = pressure * np.where(peak, 1.2, 1.0)
+    base_wait = np.select(
+        [channel == 0, channel == 2, channel == 1],
+        [rng.gamma(1.0, 8.0, n) * pressure ** 2.5, rng.gamma(1.2, 20.0, n) * pressure ** 2,
+         rng.gamma(1.4, 20000.0, n)], rng.gamma(2.0, 120000.0, n))
+
+    patience = rng.exponential(np.where(channel == 0, 260.0, 600.0))
+    abandons = np.isin(channel, (0, 2)) & (base_wait > patience)
+    self_service = (channel == 0) & (rng.random(n) < 0.05)
+    outcome = np.where(self_service, "self_service", np.where(abandons, "abandoned", "answered"))
+    wait = np.where(abandons, patience, base_wait)
+    wait = np.where(self_service, np.nan, np.round(wait))
+
+    answered = outcome == "answered"
+    # agents serve their own client's queues
+    hor_agents = np.flatnonzero(agents["client"].to_numpy() == CLIENTS["HOR"])
+    lum_agents = np.flatnonzero(agents["client"].to_numpy() == CLIENTS["LUM"])
+    pick = np.where(client_code == "HOR", hor_agents[rng.integers(0, len(hor_agents), n)],
+                    lum_agents[rng.integers(0, len(lum_agents), n)])
+    s = skill[pick]
+    talk_mean = np.array([330.0, 300.0, 420.0, 600.0])[channel] * (1.25 - 0.5 * s)
+    talk = np.where(answered, np.round(rng.lognormal(np.log(talk_mean), 0.45)), np.nan)
+    hold = np.where(answered & (channel == 0) & (rng.random(n) < 0.3), np.round(rng.gamma(2, 25, n)), np.nan)
+    acw = np.where(answered, np.round(rng.gamma(2.0, 20 * (1.3 - 0.6 * s))), np.nan)
+    transferred = answered & (rng.random(n) < 0.13 - 0.1 * s)
+    escalated = answered & (rng.random(n) < 0.035)
+    # customers: a pool; a contact not resolved (low skill, complaint) often comes back soon
+    customer = rng.integers(0, customers, n)
+    unknown = rng.random(n) < 0.10
+    agent_id = np.where(answered, agents["agent_id"].to_numpy()[pick], None)
+    site = np.where(answered, agents["site"].to_numpy()[pick], None)
+    return pd.DataFrame({
+        "arrived_at": ts, "channel": np.array(CHANNELS)[channel], "direction": "inbound",
+        "outcome": outcome, "queue": np.array([r[1] for r in QUEUES])[q], "campaign": None,
+        "client": np.array([CLIENTS[r[0]] for r in QUEUES])[q], "site": site, "agent_id": agent_id,
+        "customer_n": np.where(unknown, -1, customer), "reason": np.array([r[2] for r in QUEUES])[q],
+        "wait_s": wait, "talk_s": talk, "hold_s": hold, "acw_s": acw,
+        "transferred": np.where(answered, transferred, None),
+        "escalated": np.where(answered, escalated, None), "sale": None, "revenue": np.nan,
+        "skill": np.where(answered, s, np.nan),
+    })
+
+
+def _repeats(rng, inbound: pd.DataFrame) -> pd.DataFrame:
+    """Follow-ups of unresolved contacts: the same customer again within days, any channel."""
+    handled = inbound[(inbound["outcome"] != "self_service") & (inbound["customer_n"] >= 0)]
+    p = 0.10 + 0.22 * (1 - handled["skill"].fillna(0.3)) + 0.15 * (handled["outcome"] == "abandoned")
+    again = handled[rng.random(len(handled)) < p].copy()
+    delay = pd.to_timedelta(rng.exponential(2.0 * 86400, len(again)).astype(int) + 600, unit="s")
+    again["arrived_at"] = again["arrived_at"] + delay
+    return again[["arrived_at", "customer_n"]]
+
+
+def _outbound(rng, n: int, days, agents: pd.DataFrame, skill: np.ndarray, customers: int):
+    ds = pd.Series(days)
+    masks, shares = [], []
+    for code, _name, _p, kind, _s, share, *_ in CAMPAIGNS:
+        if code == "COL":    # two waves a year, March and September
+            m = ds.dt.month.isin((3, 9)).to_numpy()
+        elif code == "REN":  # the first ten working days of each month
+            m = (ds.dt.day <= 14).to_numpy()
+        elif kind == "one_off":
+            m = np.zeros(len(days), bool)
+        else:
+            m = np.ones(len(days), bool)
+        masks.append(m.astype(float))
+        shares.append(share)
+    campaigns = _campaigns(days[-1].date(), n)
+    for i, row in campaigns.iterrows():
+        if row["kind"] == "one_off":
+            masks[i] = ((days.date >= row["starts_on"]) & (days.date <= row["ends_on"])).astype(float)
+    which = _choice(rng, n, shares)
+    ts = np.empty(n, dtype="datetime64[ns]")
+    outbound_curve = np.where(_OPEN, 1.0, 0.0)
+    for i in range(len(CAMPAIGNS)):
+        idx = np.flatnonzero(which == i)
+        mask = masks[i] if masks[i].sum() else np.ones(len(days))
+        ts[idx] = _arrival_times(rng, len(idx), days, np.array([1, 1, 1, 1, 1, 0.3, 0.0]),
+                                 outbound_curve, np.ones(len(days)), mask)
+    hour = pd.DatetimeIndex(ts).hour
+    reach_p = 0.50 + 0.12 * ((hour >= 17) | (hour < 10)) + 0.05 * (which == 1)
+    reached = rng.random(n) < reach_p
+    pick = rng.integers(0, len(agents), n)
+    s = skill[pick]
+    sale_p = np.array([c[6] for c in CAMPAIGNS])[which] * (0.7 + 0.6 * s)
+    sale = reached & (rng.random(n) < sale_p)
+    low = np.array([c[7][0] for c in CAMPAIGNS])[which]
+    high = np.array([c[7][1] for c in CAMPAIGNS])[which]
+    revenue = np.where(sale, np.round(low + (high - low) * rng.random(n), 2), np.nan)
+    talk = np.where(reached, np.round(rng.lognormal(np.log(240 * (1.2 - 0.4 * s)), 0.5)), np.nan)
+    return pd.DataFrame({
+        "arrived_at": ts, "channel": "phone", "direction": "outbound",
+        "outcome": np.where(reached, "reached", "not_reached"), "queue": None,
+        "campaign": np.array([c[0] for c in CAMPAIGNS])[which],
+        "client": np.where(which == 7, CLIENTS["LUM"], CLIENTS["HOR"]),
+        "site": agents["site"].to_numpy()[pick], "agent_id": agents["agent_id"].to_numpy()[pick],
+        "customer_n": rng.integers(0, customers, n), "reason": None, "wait_s": np.nan,
+        "talk_s": talk, "hold_s": np.nan, "acw_s": np.where(reached, np.round(rng.gamma(2, 15, n)), np.nan),
+        "transferred": np.where(reached, False, None), "escalated": np.where(reached, False, None),
+        "sale": np.where(reached, sale, None), "revenue": revenue, "skill": np.where(reached, s, np.nan),
+    })
+
+
+def _verbatims(rng, nps: np.ndarray) -> np.ndarray:
+    tone = np.where(nps >= 9, "positive", np.where(nps >= 7, "neutral", "negative"))
+    out = np.full(len(nps), None, dtype=object)
+    has = rng.random(len(nps)) < 0.4
+    for name, texts in VERBATIMS.items():
+        idx = np.flatnonzero(has & (tone == name))
+        out[idx] = np.array(texts, dtype=object)[rng.integers(0, len(texts), len(idx))]
+    return out
+
+
+def _scores(rng, quality: np.ndarray) -> dict[str, np.ndarray]:
+    """NPS, CSAT, CES and resolution drawn around a quality between 0 (bad) and 1 (good)."""
+    n = len(quality)
+    nps = np.clip(np.round(rng.normal(4.6 + 6.5 * quality, 1.7)), 0, 10).astype(int)
+    csat = np.clip(np.round(rng.normal(2.3 + 3.2 * quality, 0.8)), 1, 5).astype(int)
+    ces = np.clip(np.round(rng.normal(2.0 + 5 * quality, 1.1)), 1, 7).astype(int)
+    resolved = rng.random(n) < 0.25 + 0.7 * quality
+    return {"nps": nps, "csat": csat, "ces": ces, "resolved": resolved}
+
+
+def _surveys(rng, contacts: pd.DataFrame, days) -> pd.DataFrame:
+    handled = contacts["outcome"].isin(("answered", "reached")).to_numpy()
+    hot = np.flatnonzero(handled & (rng.random(len(contacts)) < 0.15))
+    c = contacts.iloc[hot]
+    wait = c["wait_s"].fillna(0).to_numpy()
+    threshold = c["channel"].map(THRESHOLDS).to_numpy(float)
+    late = np.clip(wait / threshold - 1, 0, 3) / 3
+    repeat = c["_followed"].to_numpy()
+    quality = np.clip(0.35 + 0.45 * c["skill"].fillna(0.5).to_numpy() - 0.3 * late - 0.25 * repeat
+                      - 0.08 * c["transferred"].fillna(False).astype(bool).to_numpy()
+                      + rng.normal(0, 0.12, len(c)), 0, 1)
+    scores = _scores(rng, quality)
+    delay = pd.to_timedelta(rng.integers(600, 2 * 86400, len(c)), unit="s")
+    hot_rows = pd.DataFrame({
+        "responded_at": (c["arrived_at"] + delay).to_numpy(), "contact_id": c["contact_id"].to_numpy(),
+        "customer_id": c["customer_id"].to_numpy(), "survey": "hot", "channel": None, "client": None,
+        **scores, "verbatim": _verbatims(rng, scores["nps"]),
+    })
+    # the monthly cold barometer: ~1.5 % of the volume, answered over the first week of each month
+    months = pd.date_range(days[0], days[-1], freq="MS")
+    n_cold = max(len(months), int(0.015 * len(contacts)))
+    month = months.values[rng.integers(0, len(months), n_cold)]
+    responded = month + rng.integers(0, 7 * 86400, n_cold).astype("timedelta64[s]")
+    cold_scores = _scores(rng, np.clip(rng.normal(0.6, 0.2, n_cold), 0, 1))
+    cold_rows = pd.DataFrame({
+        "responded_at": responded, "contact_id": None, "customer_id": None, "survey": "cold",
+        "channel": np.array(CHANNELS)[_choice(rng, n_cold, CHANNEL_SHARE)],
+        "client": np.where(rng.random(n_cold) < 0.55, CLIENTS["HOR"], CLIENTS["LUM"]),
+        **cold_scores, "verbatim": _verbatims(rng, cold_scores["nps"]),
+    })
+    out = pd.concat([hot_rows, cold_rows], ignore_index=True)
+    out = out[out["responded_at"] <= days[-1] + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)]
+    out = out.sort_values("responded_at", kind="stable").reset_index(drop=True)
+    out.insert(0, "response_id", [f"S{i:08d}" for i in range(1, len(out) + 1)])
+    for col in ("nps", "csat", "ces"):
+        out[col] = out[col].astype("Int64")
+    out["resolved"] = out["resolved"].astype("boolean")
+    return out
+
+
+def generate(n_contacts: int = 200_000, seed: int = 1, end: date | None = None) -> dict[str, pd.DataFrame]:
+    """Demo frames for contacts, surveys, agents and campaigns, typed as the loader's."""
+    end = end or date.today() - timedelta(days=1)
+    rng = np.random.default_rng(seed)
+    days = _days(end)
+    n_agents = int(np.clip(40 + n_contacts // 50_000, 40, 80))
+    agents = _agents(rng, n_agents)
+    skill = np.clip(rng.beta(4, 2.5, n_agents), 0.05, 0.98)
+    customers = max(1000, n_contacts // 6)
+    n_out = int(n_contacts * 0.12)
+    n_in = n_contacts - n_out
+    inbound = _inbound(rng, int(n_in * 0.86), days, agents, skill, customers)
+    again = _repeats(rng, inbound)
+    extra = _inbound(rng, n_in - len(inbound), days, agents, skill, customers)
+    k = min(len(extra), len(again))
+    extra = extra.iloc[:k].copy()
+    # the follow-up's day comes from the first contact; its time of day from its own channel
+    own = extra["arrived_at"]
+    extra["arrived_at"] = (again["arrived_at"].dt.normalize().to_numpy()[:k]
+                           + (own - own.dt.normalize()).to_numpy())
+    extra["customer_n"] = again["customer_n"].to_numpy()[:k]
+    contacts = pd.concat([inbound, extra, _outbound(rng, n_out, days, agents, skill, customers)],
+                         ignore_index=True)
+    contacts = contacts[contacts["arrived_at"] < days[-1] + pd.Timedelta(days=1)]
+    contacts = contacts.sort_values("arrived_at", kind="stable").reset_index(drop=True)
+    contacts.insert(0, "contact_id", [f"D{i:08d}" for i in range(1, len(contacts) + 1)])
+    contacts["customer_id"] = np.where(contacts["customer_n"] >= 0,
+                                       "C" + contacts["customer_n"].astype(str).str.zfill(7), None)
+    contacts["_followed"] = _followed_within(contacts, 7 * 86400)
+    surveys = _surveys(rng, contacts, days)
+    contacts = contacts[list(TABLES["contacts"].column_names)].copy()
+    for col in ("transferred", "escalated", "sale"):
+        contacts[col] = contacts[col].astype("boolean")
+    for col in ("wait_s", "talk_s", "hold_s", "acw_s", "revenue"):
+        contacts[col] = contacts[col].astype("float64")
+    contacts["arrived_at"] = contacts["arrived_at"].astype("datetime64[ns]")
+    surveys["responded_at"] = surveys["responded_at"].astype("datetime64[ns]")
+    return {"agents": agents, "campaigns": _campaigns(end, n_out), "contacts": contacts, "surveys": surveys}
+
+
+def _followed_within(contacts: pd.DataFrame, seconds: float) -> np.ndarray:
+    """Whether an inbound contact's customer comes back (inbound) within ``seconds``."""
+    inbound = contacts[(contacts["direction"] == "inbound") & contacts["customer_id"].notna()]
+    ordered = inbound.sort_values(["customer_id", "arrived_at"], kind="stable")
+    nxt = ordered.groupby("customer_id")["arrived_at"].shift(-1)
+    gap = (nxt - ordered["arrived_at"]).dt.total_seconds()
+    out = pd.Series(False, index=contacts.index)
+    out[ordered.index] = (gap <= seconds).to_numpy()
+    return out.to_numpy()
+
+
+def build(engine, n_contacts: int, seed: int, key: bytes, end: date | None = None,
+          on_step: Callable[[str], None] | None = None) -> list[LoadReport]:
+    """Generate the demo and store it through the loader (all or nothing, logged)."""
+    step = on_step or (lambda _m: None)
+    end = end or date.today() - timedelta(days=1)
+    step("generating")
+    frames = generate(n_contacts, seed, end)
+    reports = []
+    for table in ("agents", "campaigns", "contacts", "surveys"):
+        frame = frames[table]
+        checksum = hashlib.sha256(f"{table}:{n_contacts}:{seed}:{end}".encode()).hexdigest()
+        reports.append(LoadReport(table=table, file_name=f"demo-{table}-n{n_contacts}-seed{seed}",
+                                  checksum=checksum, rows=frame, rows_read=len(frame),
+                                  accepted=len(frame)))
+    step("storing")
+    return store(engine, reports, source="demo", profile="demo", key=key)

@@ -1,0 +1,94 @@
+"""The demo generator: deterministic for a seed, valid for the loader, plausible."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from data import db as database
+from data.demo import build, generate
+from data.schema import INBOUND_OUTCOMES, OUTBOUND_OUTCOMES, TABLES
+from metrics.query import Scope, compute, values
+from tests.conftest import KEY
+
+END = date(2026, 3, 15)
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return generate(60_000, seed=7, end=END)
+
+
+def test_dem001_same_seed_same_data_other_seed_other_data(frames):
+    again = generate(60_000, seed=7, end=END)
+    for table in frames:
+        pd.testing.assert_frame_equal(frames[table], again[table])
+    other = generate(60_000, seed=8, end=END)
+    assert not frames["contacts"]["wait_s"].equals(other["contacts"]["wait_s"])
+
+
+def test_dem002_frames_have_the_canonical_columns_and_values(frames):
+    for name, frame in frames.items():
+        assert list(frame.columns) == list(TABLES[name].column_names)
+        for col in TABLES[name].required:
+            assert frame[col].notna().all(), (name, col)
+        assert frame[TABLES[name].key].is_unique
+    c = frames["contacts"]
+    inbound = c["direction"] == "inbound"
+    assert c.loc[inbound, "outcome"].isin(INBOUND_OUTCOMES).all()
+    assert c.loc[~inbound, "outcome"].isin(OUTBOUND_OUTCOMES).all()
+    assert set(c["channel"]) == {"phone", "email", "chat", "mail"}
+    assert c["arrived_at"].max().date() == END
+    assert c["arrived_at"].min().date() >= date(2025, 2, 15)     # 13 months
+    s = frames["surveys"]
+    assert s["nps"].between(0, 10).all() and s["csat"].between(1, 5).all() and s["ces"].between(1, 7).all()
+    assert set(s["survey"]) == {"hot", "cold"}
+    assert s.loc[s["survey"] == "hot", "contact_id"].isin(c["contact_id"]).all()
+
+
+@pytest.fixture(scope="module")
+def demo_db(frames, tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    eng = database.engine(path)
+    build(eng, 60_000, 7, KEY, end=END)
+    yield eng
+    database.dispose(path)
+
+
+def test_dem003_plausible_operation(demo_db):
+    year = Scope.of("2025-03-15", "2026-03-15")
+    k = values(compute(demo_db, year).iloc[0])
+    assert 60 <= k["service_level"] <= 95
+    assert 45 <= k["reach_rate"] <= 65
+    assert 1 <= k["abandon_rate"] <= 10
+    assert 10 <= k["response_rate"] <= 20
+    assert -10 <= k["nps"] <= 50
+    assert 5 <= k["repeat_rate"] <= 35
+    phone = compute(demo_db, Scope.of("2025-03-15", "2026-03-15", channel="phone"),
+                    ["service_level"], by="day")
+    days = pd.to_datetime(phone["group"])
+    monday = phone.loc[days.dt.day_of_week == 0, "service_level"].astype(float).mean()
+    midweek = phone.loc[days.dt.day_of_week.isin((1, 2, 3)), "service_level"].astype(float).mean()
+    assert monday < midweek - 5     # the Monday peak shows
+
+
+def test_dem004_perceived_quality_responds_to_delivered(demo_db):
+    with demo_db.connect() as conn:
+        t = database.frame(conn, """
+            SELECT c.wait_s <= 20 AS quick, avg(CASE WHEN s.nps >= 9 THEN 100 WHEN s.nps <= 6 THEN -100
+                   ELSE 0 END) AS nps
+            FROM surveys s JOIN contacts c ON c.contact_id = s.contact_id AND c.source = s.contact_source
+            WHERE c.channel = 'phone' AND c.direction = 'inbound' GROUP BY ALL""").set_index("quick")
+    assert t.loc[True, "nps"] > t.loc[False, "nps"] + 5
+
+
+def test_dem005_build_twice_changes_nothing(demo_db):
+    with demo_db.connect() as conn:
+        before = database.frame(conn, "SELECT count(*) AS n FROM contacts")["n"][0]
+    reports = build(demo_db, 60_000, 7, KEY, end=END)
+    assert [r.status for r in reports] == ["unchanged"] * 4
+    with demo_db.connect() as conn:
+        assert database.frame(conn, "SELECT count(*) AS n FROM contacts")["n"][0] == before
+        log = database.frame(conn, "SELECT status FROM load_log")["status"].tolist()
+    assert log.count("loaded") == 4
