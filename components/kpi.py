@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from metrics.registry import KPIS, format_value
+from metrics.registry import KPIS, duration_text, format_value
 from metrics.targets import STATUS, Target, status
 from settings import KpiSettings
 
@@ -53,9 +53,11 @@ def change_text(kpi_id: str, value, previous) -> tuple[str, str]:
     if value is None or previous is None:
         return "– vs previous", ""
     delta = value - previous
-    unit = {"percent": " pts", "seconds": " s", "currency": " €"}.get(k.unit, "")
+    unit = {"percent": " pts", "currency": " €"}.get(k.unit, "")
     if k.unit == "count":
         text = f"{delta:+,.0f}" + (f" ({100 * delta / previous:+.1f} %)" if previous else "")
+    elif k.unit == "seconds":
+        text = ("+" if delta > 0 else "-") + duration_text(abs(delta))
     else:
         text = format(delta, "+" + k.fmt.lstrip("+")) + unit
     if abs(delta) < 0.5 * 10 ** -_decimals(k.fmt):  # no change at the precision shown

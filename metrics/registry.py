@@ -206,5 +206,19 @@ def format_value(k: Kpi, value) -> str:
     """A KPI value for display with its unit; '–' when there is none."""
     if value is None or value != value:  # None or NaN
         return "–"
+    if k.unit == "seconds":
+        return duration_text(value)
     text = format(value, k.fmt)
-    return {"percent": f"{text} %", "seconds": f"{text} s", "currency": f"{text} €"}.get(k.unit, text)
+    return {"percent": f"{text} %", "currency": f"{text} €"}.get(k.unit, text)
+
+
+def duration_text(seconds: float) -> str:
+    """'42 s', '6 min 37 s', '3 h 43 min', '2 d 4 h': readable at every scale."""
+    s = round(seconds)
+    if abs(s) < 100:
+        return f"{s} s"
+    if abs(s) < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    if abs(s) < 86400:
+        return f"{s // 3600} h {(s % 3600) // 60:02d} min"
+    return f"{s // 86400} d {(s % 86400) // 3600} h"

@@ -39,7 +39,10 @@ def test_reg002_registry_is_validated():
 
 def test_reg003_display_format_has_unit_and_dash_for_none():
     assert format_value(KPIS["service_level"], 80.04) == "80.0 %"
-    assert format_value(KPIS["aht"], 312.4) == "312 s"
+    assert format_value(KPIS["asa"], 42.4) == "42 s"
+    assert format_value(KPIS["aht"], 312.4) == "5 min 12 s"
+    assert format_value(KPIS["asa"], 13392) == "3 h 43 min"
+    assert format_value(KPIS["asa"], 190000) == "2 d 4 h"
     assert format_value(KPIS["nps"], 12.2) == "+12"
     assert format_value(KPIS["offered"], 12345) == "12,345"
     assert format_value(KPIS["nps"], None) == "–"
