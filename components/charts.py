@@ -1,28 +1,58 @@
-"""Plotly figures in one house style."""
+"""Plotly figures in one house style.
+
+The style is spelled out instead of taken from a Plotly template: a template travels inside
+every figure sent to the browser, and an overview holds two dozen figures.
+"""
 from __future__ import annotations
+
+import math
 
 import plotly.graph_objects as go
 
 COLOURS = {"delivered": "#2c3e50", "perceived": "#18bc9c", "accent": "#3498db",
-           "muted": "#95a5a6", "target": "#e74c3c"}
-FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=12)
+           "muted": "#95a5a6", "target": "#e74c3c", "bar": "#dfe6ec"}
+FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=12, color="#2c3e50")
+AXIS = dict(gridcolor="#edf0f3", linecolor="#cfd8df", zerolinecolor="#cfd8df", automargin=True)
 
 
 def base_figure(height: int = 320, **layout) -> go.Figure:
     fig = go.Figure()
-    fig.update_layout(template="plotly_white", height=height, font=FONT,
-                      margin=dict(l=50, r=50, t=40, b=40), hovermode="x unified",
-                      legend=dict(orientation="h", y=1.12, x=0), **layout)
+    fig.update_layout(template="none", height=height, font=FONT, paper_bgcolor="white",
+                      plot_bgcolor="white", margin=dict(l=50, r=50, t=40, b=40),
+                      hovermode="x unified", legend=dict(orientation="h", y=1.12, x=0),
+                      xaxis=AXIS, yaxis=AXIS, **layout)
     return fig
 
 
-def sparkline(x, y, colour: str) -> go.Figure:
-    fig = go.Figure(go.Scatter(x=list(x), y=list(y), mode="lines", line=dict(color=colour, width=1.5),
-                               connectgaps=False, hoverinfo="skip"))
-    fig.update_layout(height=40, margin=dict(l=0, r=0, t=2, b=2), template="plotly_white",
-                      xaxis=dict(visible=False), yaxis=dict(visible=False), showlegend=False,
-                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
+def dual_axis_figure(left_title: str, right_title: str, height: int = 320) -> go.Figure:
+    """A figure with a second y axis on the right (traces opt in with ``yaxis="y2"``)."""
+    fig = base_figure(height)
+    fig.update_layout(yaxis=dict(title=dict(text=left_title)),
+                      yaxis2=dict(AXIS, title=dict(text=right_title), overlaying="y", side="right",
+                                  showgrid=False))
     return fig
+
+
+def _plain(values) -> list:
+    """JSON-ready values: NaN and None become null."""
+    out = []
+    for v in values:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            out.append(None)
+        else:
+            out.append(v.item() if hasattr(v, "item") else v)
+    return out
+
+
+def sparkline(x, y, colour: str) -> dict:
+    """A tiny line without axes, as a plain figure dict (cheap to build and to send)."""
+    return {
+        "data": [{"type": "scatter", "mode": "lines", "x": _plain(x), "y": _plain(y),
+                  "line": {"color": colour, "width": 1.5}, "hoverinfo": "skip"}],
+        "layout": {"height": 40, "margin": {"l": 0, "r": 0, "t": 2, "b": 2}, "showlegend": False,
+                   "xaxis": {"visible": False}, "yaxis": {"visible": False},
+                   "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"},
+    }
 
 
 def empty_figure(message: str, height: int = 320) -> go.Figure:

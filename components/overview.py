@@ -7,9 +7,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
-from plotly.subplots import make_subplots
 
-from components.charts import COLOURS, base_figure, empty_figure, sparkline
+from components.charts import COLOURS, dual_axis_figure, empty_figure, sparkline
 from components.kpi import change_text, help_text, status_badge, value_text
 from components.state import grain_for
 from components.view import View
@@ -75,17 +74,13 @@ def trend_figure(series: pd.DataFrame, volume: str, lines: list[str]) -> go.Figu
     """Volume as bars (right axis) and rates as lines (left axis) over time."""
     if series.empty:
         return empty_figure("No data in this period")
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig = dual_axis_figure("%, score", "volume")
     fig.add_bar(x=series["group"], y=series[volume], name=KPIS[volume].label_en,
-                marker_color="#dfe6ec", secondary_y=True)
+                marker_color=COLOURS["bar"], yaxis="y2")
     palette = [COLOURS["delivered"], COLOURS["accent"], COLOURS["perceived"], "#f39c12"]
     for kpi_id, colour in zip(lines, palette):
         fig.add_scatter(x=series["group"], y=series[kpi_id], name=KPIS[kpi_id].label_en,
-                        mode="lines+markers", line=dict(color=colour), marker=dict(size=4),
-                        secondary_y=False)
-    fig.update_layout(base_figure().layout)
-    fig.update_yaxes(title_text="%, score", secondary_y=False)
-    fig.update_yaxes(title_text="volume", secondary_y=True, showgrid=False)
+                        mode="lines+markers", line=dict(color=colour), marker=dict(size=4))
     return fig
 
 
@@ -93,14 +88,11 @@ def comparison_figure(series: pd.DataFrame, delivered: str, perceived: str) -> g
     """A delivered KPI against a perceived one over time, each on its own axis."""
     if series.empty:
         return empty_figure("No data in this period")
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig = dual_axis_figure(KPIS[delivered].label_en, KPIS[perceived].label_en)
     fig.add_scatter(x=series["group"], y=series[delivered], name=KPIS[delivered].label_en,
-                    line=dict(color=COLOURS["delivered"]), secondary_y=False)
+                    line=dict(color=COLOURS["delivered"]))
     fig.add_scatter(x=series["group"], y=series[perceived], name=KPIS[perceived].label_en,
-                    line=dict(color=COLOURS["perceived"], dash="dot"), secondary_y=True)
-    fig.update_layout(base_figure().layout)
-    fig.update_yaxes(title_text=KPIS[delivered].label_en, secondary_y=False)
-    fig.update_yaxes(title_text=KPIS[perceived].label_en, secondary_y=True, showgrid=False)
+                    line=dict(color=COLOURS["perceived"], dash="dot"), yaxis="y2")
     return fig
 
 

@@ -164,6 +164,8 @@ def href(pathname: str, query: dict) -> str:
 )
 def update_url(preset, start, end, filter_values, control_values, pathname, search):
     """Write the controls to the URL; the page re-renders from it."""
+    if len(ctx.triggered) > 1:  # a page being laid out, not a person changing a control
+        return no_update
     current = dict(parse_qsl((search or "").lstrip("?")))
     filters = {i["id"]["key"]: i["value"] for i in ctx.inputs_list[3]}
     controls = {i["id"]["key"]: i["value"] for i in ctx.inputs_list[4]}
