@@ -16,12 +16,10 @@ AXIS = dict(gridcolor="#edf0f3", linecolor="#cfd8df", zerolinecolor="#cfd8df", a
 
 
 def base_figure(height: int = 320, **layout) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(template="none", height=height, font=FONT, paper_bgcolor="white",
-                      plot_bgcolor="white", margin=dict(l=50, r=50, t=40, b=40),
-                      hovermode="x unified", legend=dict(orientation="h", y=1.12, x=0),
-                      xaxis=AXIS, yaxis=AXIS, **layout)
-    return fig
+    style = dict(template="none", height=height, font=FONT, paper_bgcolor="white",
+                 plot_bgcolor="white", margin=dict(l=50, r=50, t=40, b=40), hovermode="x unified",
+                 legend=dict(orientation="h", y=1.12, x=0), xaxis=AXIS, yaxis=AXIS)
+    return go.Figure(layout={**style, **layout})
 
 
 def dual_axis_figure(left_title: str, right_title: str, height: int = 320) -> go.Figure:

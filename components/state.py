@@ -113,8 +113,9 @@ class ViewState:
                 out[key] = str(value)
         return out
 
-    def href(self, path: str, **changes) -> str:
-        return f"{path}?{urlencode(self.query(**changes), safe=',')}"
+    def href(self, page: str, /, **changes) -> str:
+        """The URL of a page (e.g. ``/focus``) with this state and the changes."""
+        return f"{page}?{urlencode(self.query(**changes), safe=',')}"
 
     def previous_period(self) -> tuple[date, date]:
         """The period of the same length just before this one."""

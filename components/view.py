@@ -24,6 +24,8 @@ from settings import Settings, active
 
 NAV_ID = "nav"             # the Location that callbacks write the URL to
 PAGES_LOCATION = "_pages_location"
+# page keys that a change of a control makes meaningless (a new `by` starts a new drill path)
+RESETS = {"by": ("path",)}
 FILTER_LABELS = {"channel": "Channel", "client": "Client", "queue": "Queue",
                  "campaign": "Campaign", "team": "Team", "agent": "Agent"}
 
@@ -126,7 +128,10 @@ def update_filter_options(query, ids, values):
 
 def query_from_controls(current: dict, trigger, preset: str | None, start: str | None,
                         end: str | None, filters: dict, controls: dict, last: date | None) -> dict:
-    """The new query string of a page after a control changed (a plain function)."""
+    """The new query string of a page after a control changed (a plain function).
+
+    ``trigger`` is the id of the period control that changed, or the key of the filter or
+    page control."""
     query = dict(current)
     if trigger == "period-preset" and preset and preset != "custom" and last:
         start_d, end_d = preset_period(preset, last)
@@ -144,6 +149,9 @@ def query_from_controls(current: dict, trigger, preset: str | None, start: str |
             query.pop(key, None)
         else:
             query[key] = ",".join(value) if isinstance(value, list) else str(value)
+    if query != current:  # a new view: back to its first page, no contact open
+        for key in ("page", "contact") + RESETS.get(trigger, ()):
+            query.pop(key, None)
     return query
 
 
@@ -169,7 +177,7 @@ def update_url(preset, start, end, filter_values, control_values, pathname, sear
     current = dict(parse_qsl((search or "").lstrip("?")))
     filters = {i["id"]["key"]: i["value"] for i in ctx.inputs_list[3]}
     controls = {i["id"]["key"]: i["value"] for i in ctx.inputs_list[4]}
-    trigger = ctx.triggered_id if isinstance(ctx.triggered_id, str) else None
+    trigger = ctx.triggered_id if isinstance(ctx.triggered_id, str) else ctx.triggered_id["key"]
     last = open_view(current).last if trigger == "period-preset" else None
     query = query_from_controls(current, trigger, preset, start, end, filters, controls, last)
     if query == current:

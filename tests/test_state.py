@@ -60,3 +60,16 @@ def test_sta006_trend_grain():
     assert grain_for(date(2025, 1, 1), date(2025, 3, 4)) == "week"     # 63 days
     assert grain_for(date(2025, 1, 1), date(2025, 7, 2)) == "week"     # 183 days
     assert grain_for(date(2025, 1, 1), date(2025, 7, 3)) == "month"
+
+
+def test_sta007_a_new_view_resets_its_page_and_a_new_by_its_drill_path():
+    current = {"from": "2025-03-01", "to": "2025-03-31", "by": "channel",
+               "path": "channel:phone", "page": "3", "contact": "demo|D1"}
+    q = query_from_controls(current, "by", None, "2025-03-01", "2025-03-31", {}, {"by": "team"}, None)
+    assert q == {"from": "2025-03-01", "to": "2025-03-31", "by": "team"}
+    q = query_from_controls(current, "channel", None, "2025-03-01", "2025-03-31",
+                            {"channel": ["chat"]}, {"by": "channel"}, None)
+    assert q == {"from": "2025-03-01", "to": "2025-03-31", "by": "channel", "path": "channel:phone",
+                 "channel": "chat"}
+    unchanged = query_from_controls(current, "by", None, "2025-03-01", "2025-03-31", {}, {"by": "channel"}, None)
+    assert unchanged == current

@@ -1,0 +1,233 @@
+"""Explore: every KPI per member of a dimension, a bar chart of one, and a drill-down from
+any member to the contacts behind it (each step in the URL's ``path``)."""
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+
+from components import explore as ex
+from components.view import NAV_ID, control_id, empty_state, filter_bar, href, open_view, state_store
+from metrics.contacts import SORTS, contact_detail
+from metrics.registry import KPIS
+
+dash.register_page(__name__, path="/explore", name="Explore", title="Pilotage – Explore", order=1)
+
+GRID_STYLE = {"height": None}   # the grids grow with their rows (domLayout autoHeight)
+SORT_LABELS = {"recent": "Most recent first", "oldest": "Oldest first",
+               "longest_wait": "Longest wait first", "longest_handle": "Longest handle time first"}
+
+
+def layout(**query):
+    view = open_view(query)
+    if not view.has_data:
+        return empty_state()
+    extra = view.state.extra
+    options = lambda pairs: [{"label": l, "value": v} for v, l in pairs]  # noqa: E731
+    return html.Div([
+        filter_bar(view),
+        state_store("explore", view),
+        dbc.Row([
+            dbc.Col(dbc.InputGroup([
+                dbc.InputGroupText("By"),
+                dcc.Dropdown(id=control_id("by"), options=options(ex.DIMENSION_LABELS.items()),
+                             value=ex.chosen_by(extra), clearable=False, style={"minWidth": "10rem"}),
+            ], size="sm", className="flex-nowrap"), width="auto"),
+            dbc.Col(html.Div(id="explore-breadcrumb"), className="align-self-center"),
+        ], className="g-2 mb-2"),
+        html.Div(id="explore-kpis", children=[
+            dag.AgGrid(id="explore-grid", columnSize="autoSize", style=GRID_STYLE,
+                       getRowId="params.data.rid", className="ag-theme-alpine explore-grid",
+                       dashGridOptions=_grid_options([])),
+            html.Div([
+                dbc.Button("Download CSV", id="explore-csv", size="sm", color="secondary", outline=True,
+                           className="me-2"),
+                dbc.Button("Download Excel", id="explore-xlsx", size="sm", color="secondary", outline=True),
+                html.Span("Click a row or a bar to drill down.", className="text-muted small ms-3"),
+            ], className="my-2"),
+            dbc.Row([
+                dbc.Col(dcc.Dropdown(id=control_id("kpi"), options=options(
+                    (k, KPIS[k].label_en) for k in ex.CHART_KPIS), value=ex.chosen_kpi(extra),
+                    clearable=False), md=4),
+            ], className="g-2 mt-3"),
+            dcc.Graph(id="explore-bars", config={"displaylogo": False, "displayModeBar": False}),
+        ]),
+        html.Div(id="explore-contacts", children=[
+            dbc.Row([
+                dbc.Col(html.Div(id="explore-contacts-count", className="fw-semibold"), className="align-self-center"),
+                dbc.Col(dcc.Dropdown(id=control_id("sort"), options=options(SORT_LABELS.items()),
+                                     value=extra.get("sort") if extra.get("sort") in SORTS else "recent",
+                                     clearable=False), md=3),
+            ], className="g-2 mb-2"),
+            dag.AgGrid(id="explore-contact-grid", style=GRID_STYLE, getRowId="params.data.key",
+                       columnSize="autoSize",
+                       className="ag-theme-alpine explore-grid", dashGridOptions={"animateRows": False, "domLayout": "autoHeight"}),
+            html.Div([
+                dcc.Link("‹ Previous", id="explore-prev", href="", className="btn btn-sm btn-outline-secondary me-2"),
+                html.Span(id="explore-page", className="small text-muted me-2"),
+                dcc.Link("Next ›", id="explore-next", href="", className="btn btn-sm btn-outline-secondary"),
+                dbc.Button("Download CSV", id="explore-contacts-csv", size="sm", color="secondary",
+                           outline=True, className="ms-3"),
+            ], className="my-2"),
+        ]),
+        dbc.Modal([dbc.ModalHeader(dbc.ModalTitle("Contact")), dbc.ModalBody(id="explore-detail")],
+                  id="explore-modal", size="lg", is_open=False),
+        dcc.Download(id="explore-download"),
+    ])
+
+
+def _grid_options(total_rows: list[dict]) -> dict:
+    return {"tooltipShowDelay": 300, "animateRows": False, "domLayout": "autoHeight",
+            "pinnedBottomRowData": total_rows}
+
+
+def _breadcrumb(view, by, steps):
+    names = ex.agent_names(view, steps)
+    items = [{"label": "All",
+              "href": view.state.href("/explore", path=None, page=None, contact=None),
+              "active": not steps}]
+    for i, (dim, value) in enumerate(steps):
+        last = i == len(steps) - 1
+        items.append({"label": f"{ex.DIMENSION_LABELS[dim]}: {names.get(value, value) if dim == 'agent' else value}",
+                      "active": last,
+                      "href": view.state.href("/explore", path=ex.format_path(steps[:i + 1]),
+                                              page=None, contact=None)})
+    level = ex.level_of(by, steps)
+    items.append({"label": "contacts" if level is None else f"by {ex.DIMENSION_LABELS[level].lower()}",
+                  "active": True})
+    return dbc.Breadcrumb(items=items, className="mb-0 small", id="explore-path")
+
+
+def explore_view(query):
+    """Everything the page shows for a query, as the callback's outputs."""
+    view = open_view(query)
+    extra = view.state.extra
+    by = ex.chosen_by(extra)
+    steps = ex.first_path(by, ex.parse_path(extra.get("path")))
+    level = ex.level_of(by, steps)
+    scope = ex.drill_scope(view.scope(), steps)
+    hidden, shown = {"display": "none"}, {}
+    if level is not None:
+        table = ex.explore_table(view, scope, level)
+        rows, total = ex.grid_rows(table)
+        return (_breadcrumb(view, by, steps), shown, hidden, rows, ex.grid_columns(level, view),
+                _grid_options(total),
+                ex.bar_figure(table, ex.chosen_kpi(extra), level, view),
+                [], [], "", "", "", "", False, None)
+    sort = extra.get("sort") if extra.get("sort") in SORTS else "recent"
+    page = ex.contacts_page(view, scope, int(extra["page"]) if extra.get("page", "").isdigit() else 0, sort)
+    first = page.page * page.page_size + 1 if page.total else 0
+    count = f"{page.total:,} contacts" + (f" (showing {first:,}–{first + len(page.rows) - 1:,})" if page.total else "")
+    prev_href = view.state.href("/explore", page=page.page - 1 or None) if page.page > 0 else view.state.href("/explore")
+    next_href = view.state.href("/explore", page=min(page.page + 1, page.pages - 1) or None)
+    is_open, body = _detail(view, scope, extra.get("contact"))
+    return (_breadcrumb(view, by, steps), hidden, shown, [], [], _grid_options([]), no_update,
+            ex.contact_rows(page), ex.contact_columns(), count,
+            f"page {page.page + 1} of {page.pages}", prev_href, next_href, is_open, body)
+
+
+def _detail(view, scope, key):
+    if not key or "|" not in key:
+        return False, None
+    source, contact_id = key.split("|", 1)
+    found = contact_detail(view.db, scope, source, contact_id)
+    if found is None:
+        return True, dbc.Alert("This contact is not in the current view.", color="warning")
+    contact, answers = found
+    fields = html.Dl([part for label, text in ex.detail_fields(contact)
+                      for part in (html.Dt(label, className="col-sm-4"), html.Dd(text, className="col-sm-8"))],
+                     className="row mb-2")
+    surveys = [html.H6("Survey answers", className="mt-3")] + ([
+        dbc.Card(dbc.CardBody([
+            html.Div(f"{a['responded_at']:%d/%m/%Y %H:%M} · {a['survey']} survey", className="small text-muted"),
+            html.Div(" · ".join(f"{name} {v}" for name, v in (("NPS", a["nps"]), ("CSAT", a["csat"]),
+                                                               ("effort", a["ces"]), ("resolved", a["resolved"]))
+                                if v is not None and v == v)),
+            html.Blockquote(a["verbatim"], className="mb-0 mt-1 fst-italic") if isinstance(a["verbatim"], str) else None,
+        ]), className="mb-2") for a in answers.to_dict("records")] or [html.P("No survey answer.", className="text-muted")])
+    return True, html.Div([fields] + surveys, id="explore-detail-body")
+
+
+@callback(
+    Output("explore-breadcrumb", "children"),
+    Output("explore-kpis", "style"),
+    Output("explore-contacts", "style"),
+    Output("explore-grid", "rowData"),
+    Output("explore-grid", "columnDefs"),
+    Output("explore-grid", "dashGridOptions"),
+    Output("explore-bars", "figure"),
+    Output("explore-contact-grid", "rowData"),
+    Output("explore-contact-grid", "columnDefs"),
+    Output("explore-contacts-count", "children"),
+    Output("explore-page", "children"),
+    Output("explore-prev", "href"),
+    Output("explore-next", "href"),
+    Output("explore-modal", "is_open"),
+    Output("explore-detail", "children"),
+    Input("explore-state", "data"),
+)
+def update_explore(query):
+    return explore_view(query)
+
+
+def _drill(query, member):
+    view = open_view(query)
+    by = ex.chosen_by(view.state.extra)
+    steps = ex.first_path(by, ex.parse_path(view.state.extra.get("path")))
+    level = ex.level_of(by, steps)
+    if level is None or member is None:
+        return no_update
+    path = ex.format_path(steps + [(level, member)])
+    return href("/explore", view.state.query(path=path, page=None, contact=None))
+
+
+@callback(Output(NAV_ID, "href", allow_duplicate=True), Input("explore-grid", "cellClicked"),
+          State("explore-state", "data"), prevent_initial_call=True)
+def update_drill_from_row(cell, query):
+    member = (cell or {}).get("rowId")
+    return no_update if member in (None, "", ex.TOTAL_ROW) else _drill(query, member)
+
+
+@callback(Output(NAV_ID, "href", allow_duplicate=True), Input("explore-bars", "clickData"),
+          State("explore-state", "data"), prevent_initial_call=True)
+def update_drill_from_bar(click, query):
+    if not click or not click.get("points"):
+        return no_update
+    return _drill(query, click["points"][0].get("customdata") or None)
+
+
+@callback(Output(NAV_ID, "href", allow_duplicate=True), Input("explore-contact-grid", "cellClicked"),
+          State("explore-state", "data"), prevent_initial_call=True)
+def update_open_contact(cell, query):
+    if not cell or not cell.get("rowId"):
+        return no_update
+    view = open_view(query)
+    return href("/explore", view.state.query(contact=cell["rowId"]))
+
+
+@callback(Output(NAV_ID, "href", allow_duplicate=True), Input("explore-modal", "is_open"),
+          State("explore-state", "data"), prevent_initial_call=True)
+def update_close_contact(is_open, query):
+    if is_open or not (query or {}).get("contact"):
+        return no_update
+    view = open_view(query)
+    return href("/explore", view.state.query(contact=None))
+
+
+@callback(Output("explore-download", "data"), Input("explore-csv", "n_clicks"),
+          Input("explore-xlsx", "n_clicks"), Input("explore-contacts-csv", "n_clicks"),
+          State("explore-state", "data"), prevent_initial_call=True)
+def update_download(_csv, _xlsx, _contacts, query):
+    view = open_view(query)
+    by = ex.chosen_by(view.state.extra)
+    steps = ex.first_path(by, ex.parse_path(view.state.extra.get("path")))
+    level = ex.level_of(by, steps)
+    scope = ex.drill_scope(view.scope(), steps)
+    name = f"pilotage-{view.state.start}-{view.state.end}"
+    if ctx.triggered_id == "explore-contacts-csv" or level is None:
+        frame = ex.contacts_file(view, scope)
+        return dcc.send_data_frame(frame.to_csv, f"{name}-contacts.csv", index=False)
+    frame = ex.download_frame(ex.explore_table(view, scope, level), level)
+    if ctx.triggered_id == "explore-xlsx":
+        return dcc.send_data_frame(frame.to_excel, f"{name}-by-{level}.xlsx", index=False,
+                                   sheet_name=f"by {level}")
+    return dcc.send_data_frame(frame.to_csv, f"{name}-by-{level}.csv", index=False)
