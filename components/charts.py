@@ -22,6 +22,14 @@ def base_figure(height: int = 320, **layout) -> go.Figure:
     return go.Figure(layout={**style, **layout})
 
 
+def titled(fig: go.Figure, text: str) -> go.Figure:
+    """A title above the legend, neither hiding the other."""
+    fig.update_layout(title=dict(text=text, x=0, y=0.98, yanchor="top", font=dict(size=13)),
+                      legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"),
+                      margin=dict(t=75))
+    return fig
+
+
 def dual_axis_figure(left_title: str, right_title: str, height: int = 320) -> go.Figure:
     """A figure with a second y axis on the right (traces opt in with ``yaxis="y2"``)."""
     fig = base_figure(height)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts import COLOURS, base_figure, empty_figure
+from components.charts import COLOURS, base_figure, empty_figure, titled
 from components.kpi import help_text
 from components.view import View
 from metrics.contacts import ContactPage, contact_export, contact_list
@@ -162,8 +162,7 @@ def bar_figure(table: ExploreTable, kpi_id: str, level: str, view: View) -> go.F
                       annotation_text=f"target {format_value(k, target.value)}",
                       annotation_position="top")
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_layout(title=dict(text=f"{k.label_en} by {DIMENSION_LABELS[level].lower()}",
-                                 x=0, font=dict(size=13)))
+    titled(fig, f"{k.label_en} by {DIMENSION_LABELS[level].lower()}")
     return fig
 
 

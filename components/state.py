@@ -123,6 +123,9 @@ class ViewState:
         return self.start - timedelta(days=days), self.start - timedelta(days=1)
 
 
+GRAIN_WORD = {"day": "daily", "week": "weekly", "month": "monthly"}
+
+
 def grain_for(start: date, end: date) -> str:
     """Time grain of a trend: daily up to 62 days, weekly up to 6 months, else monthly."""
     days = (end - start).days + 1

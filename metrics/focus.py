@@ -1,0 +1,136 @@
+"""The analyses behind the focus view of one KPI: where the gap to target comes from, the
+distribution behind the value, and the related indicators of the other side."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy.engine import Connection, Engine
+
+from metrics.query import _FROM, Scope, _bound, _run, compute, compute_measures, scope_where
+from metrics.registry import KPIS
+from metrics.stats import pearson
+from settings import KpiSettings
+
+WAIT_KPIS = ("service_level", "answer_rate", "abandon_rate", "asa")
+SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+PERCEIVED_RELATED = ("nps", "csat", "ces", "perceived_resolution")
+DELIVERED_RELATED = ("service_level", "asa", "aht", "fcr", "transfer_rate", "abandon_rate")
+
+
+def gap_contributions(db: Engine | Connection, scope: Scope, kpi_id: str, by: str, target: float,
+                      settings: KpiSettings = KpiSettings()) -> pd.DataFrame:
+    """Each member's share of the gap between the KPI and its target, weighted by volume.
+
+    For a ratio KPI, member i with value v_i and denominator d_i contributes
+    ``s × (v_i − target) × d_i ÷ Σd`` where s is +1 when higher is better and −1 when lower
+    is: the contributions add up to ``s × (overall value − target)``, and the most negative
+    members are those that pull the KPI furthest from its target. Sorted worst first.
+    """
+    k = KPIS[kpi_id]
+    if k.kind != "ratio" or k.better == "none":
+        raise ValueError(f"{kpi_id} has no direction to a target")
+    m = compute_measures(db, scope, [k.numerator, k.denominator], by=by, settings=settings)
+    m = m[m[k.denominator] > 0].copy()
+    total = m[k.denominator].sum()
+    sign = 1 if k.better == "higher" else -1
+    out = pd.DataFrame({"member": m["group"], "volume": m[k.denominator].astype(float)})
+    out["value"] = m[k.numerator].astype(float) * k.scale / out["volume"]
+    out["contribution"] = sign * (out["value"] - target) * out["volume"] / total if total else 0.0
+    return out.sort_values(["contribution", "volume"], ascending=[True, False]).reset_index(drop=True)
+
+
+def distribution(db: Engine | Connection, scope: Scope, kpi_id: str,
+                 settings: KpiSettings = KpiSettings()) -> pd.DataFrame | None:
+    """The counts behind a KPI, binned on the server: columns ``bin`` (sortable), ``label``,
+    ``series`` and ``count``; None when the KPI has no natural distribution."""
+    params: dict = {}
+    if kpi_id in WAIT_KPIS:
+        # waits of answered and (long) abandoned contacts, in quarters of their channel's
+        # threshold, so that channels with very different thresholds share one axis
+        where = scope_where("contacts", scope, params)
+        whens = []
+        for i, (channel, seconds) in enumerate(settings.sl_thresholds):
+            params[f"ch{i}"], params[f"th{i}"] = channel, seconds
+            whens.append(f"WHEN :ch{i} THEN :th{i}")
+        params.update(default=settings.sl_default_threshold, short=settings.short_abandon_s)
+        threshold = f"CASE c.channel {' '.join(whens)} ELSE :default END"
+        sql = f"""
+            SELECT least(floor(c.wait_s / {threshold} * 4), 16) AS bin, c.outcome AS series,
+                   count(*) AS count
+            FROM {_FROM['contacts']} WHERE {where} AND c.direction = 'inbound'
+              AND c.wait_s IS NOT NULL AND (c.outcome = 'answered'
+                   OR (c.outcome = 'abandoned' AND c.wait_s >= :short))
+            GROUP BY ALL ORDER BY bin"""
+        out = _run(db, _bound(sql, params), params)
+        out["label"] = [f"{int(b) * 25}–{int(b) * 25 + 25} %" if b < 16 else "400 % +" for b in out["bin"]]
+        return out
+    if kpi_id == "aht":
+        where = scope_where("contacts", scope, params)
+        sql = f"""
+            SELECT least(floor((coalesce(c.talk_s, 0) + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0))
+                   / 60), 30) AS bin, c.channel AS series, count(*) AS count
+            FROM {_FROM['contacts']} WHERE {where}
+              AND ((c.direction = 'inbound' AND c.outcome = 'answered')
+                   OR (c.direction = 'outbound' AND c.outcome = 'reached'))
+            GROUP BY ALL ORDER BY bin"""
+        out = _run(db, _bound(sql, params), params)
+        out["label"] = [f"{int(b)}–{int(b) + 1} min" if b < 30 else "30 min +" for b in out["bin"]]
+        return out
+    if kpi_id in SCORE_RANGES:
+        where = scope_where("surveys", scope, params)
+        sql = (f"SELECT s.{kpi_id} AS bin, count(*) AS count FROM {_FROM['surveys']} "
+               f"WHERE {where} AND s.{kpi_id} IS NOT NULL GROUP BY ALL ORDER BY bin")
+        out = _run(db, _bound(sql, params), params)
+        out["series"] = [score_group(kpi_id, int(b)) for b in out["bin"]]
+        out["label"] = out["bin"].astype(int).astype(str)
+        return out
+    return None
+
+
+def score_group(kpi_id: str, score: int) -> str:
+    if kpi_id == "nps":
+        return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+    if kpi_id == "csat":
+        return "satisfied" if score >= 4 else "neutral" if score == 3 else "dissatisfied"
+    return "easy" if score >= 5 else "neutral" if score == 4 else "hard"
+
+
+def related_indicators(db: Engine | Connection, scope: Scope, kpi_id: str,
+                       settings: KpiSettings = KpiSettings()) -> pd.DataFrame:
+    """The other side's indicators with their correlation with the KPI over the days of the
+    period (days where both have a value), strongest first."""
+    others = DELIVERED_RELATED if KPIS[kpi_id].group == "perceived" else PERCEIVED_RELATED
+    daily = compute(db, scope, (kpi_id,) + others, by="day", settings=settings)
+    rows = []
+    for other in others:
+        r, n = pearson(daily[kpi_id], daily[other]) if not daily.empty else (None, 0)
+        rows.append({"kpi": other, "correlation": r, "days": n})
+    strength = lambda s: pd.to_numeric(s).abs()  # noqa: E731
+    out = pd.DataFrame(rows).sort_values("correlation", key=strength, ascending=False,
+                                         na_position="last").reset_index(drop=True)
+    out["correlation"] = out["correlation"].astype(object).where(out["correlation"].notna(), None)
+    return out
+
+
+def trend_with_last_year(db: Engine | Connection, scope: Scope, kpi_id: str, grain: str,
+                         settings: KpiSettings = KpiSettings()) -> pd.DataFrame:
+    """The KPI per time bucket of the period, beside the same dates one year earlier
+    (``last_year``, placed on this year's buckets)."""
+    now = compute(db, scope, (kpi_id,), by=grain, settings=settings)
+    start, end = _year_back(scope.start), _year_back(scope.end)
+    before = compute(db, scope.with_period(start, end), (kpi_id,), by=grain, settings=settings)
+    if not before.empty:
+        moved = pd.to_datetime(before["group"]) + pd.DateOffset(years=1)
+        if grain == "week":  # back onto this year's Mondays
+            moved = moved - pd.to_timedelta(moved.dt.day_of_week, unit="D")
+        before = before.assign(group=moved.dt.strftime("%Y-%m-%d"))
+    out = now.merge(before.rename(columns={kpi_id: "last_year"}), on="group", how="outer")
+    return out.sort_values("group").reset_index(drop=True)
+
+
+def _year_back(d: date) -> date:
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year - 1, day=28)

@@ -1,0 +1,119 @@
+"""Focus: one indicator at a time, for teams mobilised on it."""
+from datetime import date
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from components import focus as fc
+from components.view import NAV_ID, control_id, empty_state, filter_bar, href, open_view, state_store
+from data.focus import current_focus, set_focus
+from metrics.registry import KPIS
+
+dash.register_page(__name__, path="/focus", name="Focus", title="Pilotage – Focus", order=2)
+
+GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": False}
+
+
+def layout(**query):
+    view = open_view(query)
+    if not view.has_data:
+        return empty_state()
+    stored = current_focus(view.db)
+    kpi_id = fc.chosen_kpi(view.state.extra, stored)
+    kpi_options = [{"label": KPIS[k].label_en, "value": k} for k in fc.FOCUS_KPIS]
+    target = fc.focus_target(kpi_id, view, stored)
+    return html.Div([
+        filter_bar(view),
+        state_store("focus", view),
+        dbc.Row([
+            dbc.Col(dcc.Dropdown(id=control_id("kpi"), options=kpi_options, value=kpi_id,
+                                 clearable=False), md=4),
+            dbc.Col(dbc.Button("Set as our focus…", id="focus-open-form", size="sm", color="primary",
+                               outline=True), width="auto", className="align-self-center"),
+        ], className="g-2 mb-2"),
+        dbc.Collapse(dbc.Card(dbc.CardBody(dbc.Row([
+            dbc.Col([dbc.Label("Indicator", className="small"),
+                     dcc.Dropdown(id="focus-form-kpi", options=kpi_options, value=kpi_id, clearable=False)], md=3),
+            dbc.Col([dbc.Label("Target", className="small"),
+                     dbc.Input(id="focus-form-target", type="number", step="any",
+                               value=None if target is None else target.value)], md=2),
+            dbc.Col([dbc.Label("From", className="small"),
+                     dcc.DatePickerSingle(id="focus-form-start", date=view.state.start,
+                                          display_format="DD/MM/YYYY", first_day_of_week=1)], md=2),
+            dbc.Col([dbc.Label("Note", className="small"),
+                     dbc.Input(id="focus-form-note", maxLength=200, placeholder="why, what we do")], md=3),
+            dbc.Col(dbc.Button("Save", id="focus-save", color="primary"), md=2,
+                    className="align-self-end"),
+        ], className="g-2"))), id="focus-form", is_open=False, className="mb-2"),
+        html.Div(id="focus-banner-slot"),
+        dcc.Loading(dbc.Row([
+            dbc.Col(html.Div(id="focus-headline"), lg=3),
+            dbc.Col(dcc.Graph(id="focus-trend", config=GRAPH_CONFIG), lg=9),
+        ], className="g-3"), type="dot", delay_show=300),
+        dbc.Row([
+            dbc.Col([
+                dcc.Tabs(id=control_id("dim"), value=fc.chosen_dim(view.state.extra),
+                         children=[dcc.Tab(label=fc.DIM_LABELS[d], value=d) for d in fc.BREAKDOWN_DIMS],
+                         className="mt-3"),
+                dcc.Graph(id="focus-breakdown", config=GRAPH_CONFIG),
+            ], lg=7),
+            dbc.Col([
+                html.H5("Distribution", className="side-title mt-3"),
+                dcc.Graph(id="focus-distribution", config=GRAPH_CONFIG),
+                html.H5(id="focus-related-title", className="side-title mt-3"),
+                html.Div(id="focus-related-slot"),
+            ], lg=5),
+        ], className="g-3"),
+    ])
+
+
+def focus_view(query):
+    """Everything the page shows for a query, as the callback's outputs."""
+    view = open_view(query)
+    stored = current_focus(view.db)
+    kpi_id = fc.chosen_kpi(view.state.extra, stored)
+    target = fc.focus_target(kpi_id, view, stored)
+    dim = fc.chosen_dim(view.state.extra)
+    other = "delivered" if KPIS[kpi_id].group == "perceived" else "perceived"
+    return (
+        fc.team_focus_banner(view, kpi_id, stored),
+        fc.headline_card(kpi_id, fc.headline(view, kpi_id, target), view),
+        fc.trend_figure(view, kpi_id, target),
+        fc.breakdown_figure(fc.breakdown(view, kpi_id, dim, target), kpi_id, dim, view),
+        fc.distribution_figure(view, kpi_id),
+        f"Related {other} indicators (correlation over the days)",
+        fc.related_table(view, kpi_id),
+    )
+
+
+@callback(
+    Output("focus-banner-slot", "children"),
+    Output("focus-headline", "children"),
+    Output("focus-trend", "figure"),
+    Output("focus-breakdown", "figure"),
+    Output("focus-distribution", "figure"),
+    Output("focus-related-title", "children"),
+    Output("focus-related-slot", "children"),
+    Input("focus-state", "data"),
+)
+def update_focus(query):
+    return focus_view(query)
+
+
+@callback(Output("focus-form", "is_open"), Input("focus-open-form", "n_clicks"),
+          State("focus-form", "is_open"), prevent_initial_call=True)
+def update_form_open(_n, is_open):
+    return not is_open
+
+
+@callback(Output(NAV_ID, "href", allow_duplicate=True), Input("focus-save", "n_clicks"),
+          State("focus-form-kpi", "value"), State("focus-form-target", "value"),
+          State("focus-form-start", "date"), State("focus-form-note", "value"),
+          State("focus-state", "data"), prevent_initial_call=True)
+def update_save_focus(_n, kpi_id, target, start, note, query):
+    if kpi_id not in fc.FOCUS_KPIS or not start:
+        return no_update
+    view = open_view(query)
+    set_focus(view.db, kpi_id, target, date.fromisoformat(str(start)[:10]), note)
+    return href("/focus", view.state.query(kpi=kpi_id))
