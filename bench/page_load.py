@@ -27,7 +27,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 PAGES = {
     "overview": ("/", "#value-nps"),
     "explore": ("/explore", "#explore-grid .ag-row"),
-    "explore (contacts)": ("/explore?path=channel:phone|queue:{queue}|agent:{agent}", "#explore-contacts .ag-row"),
+    "explore (agents)": ("/explore?path=channel:phone|queue:{queue}", "#explore-grid .ag-row"),
+    "explore (contacts)": ("/explore?path=channel:phone|queue:{queue}|agent:{agent}",
+                           "#explore-contact-grid .ag-row"),
     "focus": ("/focus?kpi=service_level", "#focus-value"),
     "definitions": ("/definitions", "#def-service_level"),
 }

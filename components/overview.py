@@ -65,8 +65,10 @@ def kpi_card(kpi_id: str, data: OverviewData, view: View) -> dbc.Col:
         dcc.Graph(figure=sparkline(data.series["group"], data.series[kpi_id], colour),
                   config={"staticPlot": True}, className="kpi-spark"),
     ]), className="kpi-card h-100")
-    return dbc.Col(dcc.Link(body, href=view.state.href("/focus", kpi=kpi_id),
-                            className="kpi-link", id=f"card-{kpi_id}"))
+    # an indicator with a direction opens its focus view; a volume opens its breakdown
+    link = (view.state.href("/focus", kpi=kpi_id) if k.better != "none"
+            else view.state.href("/explore", by="channel"))
+    return dbc.Col(dcc.Link(body, href=link, className="kpi-link", id=f"card-{kpi_id}"))
 
 
 def trend_figure(series: pd.DataFrame, volume: str, lines: list[str]) -> go.Figure:

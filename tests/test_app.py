@@ -58,3 +58,12 @@ def test_app003_filters_write_the_url_and_back_walks_back(dash_duo, make_db, app
     dash_duo.wait_for_text_to_equal("#value-offered", "4")
     assert "from=2025-03-10" in dash_duo.driver.current_url
     assert dash_duo.get_logs() == []
+
+
+def test_app004_a_card_opens_the_focus_view_of_its_kpi(dash_duo, make_db, app_for):
+    dash_duo.start_server(app_for(make_db(contacts=CONTACTS, surveys=SURVEYS)))
+    dash_duo.wait_for_page(dash_duo.server_url + "/?from=2025-03-10&to=2025-03-11")
+    dash_duo.wait_for_element("#card-service_level").click()
+    dash_duo.wait_for_text_to_equal("#focus-value", "33.3 %")
+    assert "/focus?from=2025-03-10&to=2025-03-11&kpi=service_level" in dash_duo.driver.current_url
+    assert dash_duo.get_logs() == []
