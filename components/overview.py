@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from components.charts import COLOURS, dual_axis_figure, empty_figure, sparkline
 from components.kpi import change_text, help_text, status_badge, value_text
-from components.state import GRAIN_WORD, grain_for
+from components.state import grain_for
 from components.view import View
 from metrics.query import compute, values
 from metrics.registry import KPIS

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from data import cli
 from data import db as database
 from data.customers import load_key
 from data.loader import LoadError, load
-from settings import Settings, SettingsError, load_settings
+from settings import Settings, load_settings
 
 
 def _settings(args) -> Settings:
@@ -106,12 +107,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    args = parser().parse_args(argv)
-    try:
-        return args.run(args)
-    except (LoadError, SettingsError, ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    return cli.run(parser(), argv)
 
 
 if __name__ == "__main__":

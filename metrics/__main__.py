@@ -15,10 +15,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from data import cli
 from data import db as database
 from metrics.query import DIMENSIONS, GROUPINGS, Scope, compute, values
 from metrics.registry import KPIS, format_value
-from settings import SettingsError, load_settings
+from settings import load_settings
 
 
 def _split(values_: list[str] | None) -> list[str]:
@@ -73,12 +74,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    args = parser().parse_args(argv)
-    try:
-        return args.run(args)
-    except (SettingsError, ValueError, KeyError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    return cli.run(parser(), argv)
 
 
 if __name__ == "__main__":

@@ -4,9 +4,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from components.overview import (COMPARABLE_DELIVERED, COMPARABLE_PERCEIVED, DELIVERED, GRAIN_WORD,
+from components.overview import (COMPARABLE_DELIVERED, COMPARABLE_PERCEIVED, DELIVERED,
                                  GRAPH_CONFIG, PERCEIVED, kpi_options, compared_pair, comparison_figure,
                                  correlation_text, kpi_card, overview_data, trend_figure)
+from components.state import GRAIN_WORD
 from components.view import control_id, empty_state, filter_bar, open_view, state_store
 
 dash.register_page(__name__, path="/", name="Overview", title="Pilotage – Overview", order=0)

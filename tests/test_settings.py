@@ -1,7 +1,6 @@
 """Settings: defaults that run with nothing set, the environment, the TOML settings file."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
