@@ -102,13 +102,19 @@ def _cell(kpi_id: str, value) -> tuple:
     return (None if none else float(value)), format_value(KPIS[kpi_id], None if none else value)
 
 
-def grid_rows(table: ExploreTable) -> tuple[list[dict], list[dict]]:
-    """Rows for the grid: raw numbers (for sorting) and display text per KPI; total row."""
+def grid_rows(table: ExploreTable, targets) -> tuple[list[dict], list[dict]]:
+    """Rows for the grid: raw numbers (for sorting) and display text per KPI, with the
+    status icon against target (colour never stands alone); the total row."""
+    wanted = {k: target_for(k, targets) for k in TABLE_KPIS}
+
     def row(label, member, values) -> dict:
         member = None if member is None or (isinstance(member, float) and member != member) else member
         out = {"label": label, "member": member, "rid": member or ""}
         for k in TABLE_KPIS:
             out[k], out[f"{k}__text"] = _cell(k, values[k])
+            state = status(k, out[k], wanted[k])
+            if state:
+                out[f"{k}__text"] += f" {STATUS[state][1]}"
         return out
     rows = [row(r["label"], r["member"], r) for r in table.rows.to_dict("records")]
     return rows, [row("Total", TOTAL_ROW, table.total)]

@@ -108,7 +108,7 @@ def explore_view(query):
     hidden, shown = {"display": "none"}, {}
     if level is not None:
         table = ex.explore_table(view, scope, level)
-        rows, total = ex.grid_rows(table)
+        rows, total = ex.grid_rows(table, view.settings.targets)
         return (_breadcrumb(view, by, steps), shown, hidden, rows, ex.grid_columns(level, view),
                 _grid_options(total),
                 ex.bar_figure(table, ex.chosen_kpi(extra), level, view),

@@ -42,3 +42,28 @@ def test_cmp003_correlation_over_points_with_both_values():
 def test_cmp004_compared_pair_only_takes_known_ratio_kpis():
     assert compared_pair({"dkpi": "aht", "pkpi": "csat"}) == ("aht", "csat")
     assert compared_pair({"dkpi": "nps", "pkpi": "offered"}) == ("service_level", "nps")
+
+
+def test_cmp005_overview_data_current_previous_and_series(make_db):
+    from dataclasses import replace
+    from datetime import date
+    from pathlib import Path
+
+    from components.overview import overview_data
+    from components.state import ViewState
+    from components.view import View
+    from settings import Settings
+
+    contacts = [dict(contact_id=f"c{i}", arrived_at=f"2025-03-{d:02d} 10:00:00", channel="phone",
+                     outcome="answered", wait_s=w) for i, (d, w) in enumerate(
+        [(1, 10), (2, 30), (8, 10), (9, 10), (10, 50)])]
+    eng = make_db(contacts=contacts)
+    state = ViewState.from_query({"from": "2025-03-08", "to": "2025-03-10"}, (date(2025, 3, 1), date(2025, 3, 10)))
+    data = overview_data(View(replace(Settings(), db=Path(eng.url.database)), eng,
+                              date(2025, 3, 1), date(2025, 3, 10), state))
+    # 8-10 March: 2 of 3 within 20 s; the 3 days before (5-7 March) hold no contact;
+    assert data.current["service_level"] == pytest.approx(200 / 3)
+    assert data.previous["service_level"] is None and data.previous["offered"] == 0
+    assert data.grain == "day"
+    assert data.series["group"].tolist() == ["2025-03-08", "2025-03-09", "2025-03-10"]
+    assert data.series["service_level"].tolist() == [100.0, 100.0, 0.0]

@@ -69,9 +69,12 @@ def test_exp002_table_per_member_with_total(view):
     assert rows.loc["Q1", "aht"] == 200.0 and rows.loc["Q2", "aht"] == 60.0
     # phone total: offered 5, met 3 (p1, p3, p5) -> 60 %
     assert table.total["offered"] == 5 and table.total["service_level"] == 60.0
-    rows_, total = ex.grid_rows(table)
+    rows_, total = ex.grid_rows(table, view.settings.targets)
     assert [r["rid"] for r in rows_] == ["Q1", "Q2"] and total[0]["rid"] == ex.TOTAL_ROW
-    assert rows_[0]["service_level__text"] == "50.0 %"
+    # against the default target (80, close from 75): 50 % is off target, 100 % on it
+    assert rows_[0]["service_level__text"] == "50.0 % ✗"
+    assert rows_[1]["service_level__text"] == "100.0 % ✓"
+    assert rows_[0]["offered__text"] == "4"
     frame = ex.download_frame(table, "queue")
     assert list(frame["Queue"]) == ["Q1", "Q2", "Total"]
     assert frame["Service level (percent)"].tolist() == [50.0, 100.0, 60.0]
