@@ -13,7 +13,7 @@ from components.view import View
 from metrics.contacts import ContactPage, contact_export, contact_list
 from metrics.query import Scope, compute, dimension_values
 from metrics.registry import KPIS, format_value
-from metrics.targets import STATUS, status, target_for
+from metrics.targets import STATUS, Target, scope_target, status
 
 TABLE_KPIS = ("offered", "handled", "answer_rate", "service_level", "asa", "aht", "abandon_rate",
               "transfer_rate", "fcr", "repeat_rate", "attempts", "reach_rate", "conversion_rate",
@@ -102,17 +102,24 @@ def _cell(kpi_id: str, value) -> tuple:
     return (None if none else float(value)), format_value(KPIS[kpi_id], None if none else value)
 
 
-def grid_rows(table: ExploreTable, targets) -> tuple[list[dict], list[dict]]:
-    """Rows for the grid: raw numbers (for sorting) and display text per KPI, with the
-    status icon against target (colour never stands alone); the total row."""
-    wanted = {k: target_for(k, targets) for k in TABLE_KPIS}
+def member_target(kpi_id: str, view: View, scope: Scope, level: str, member) -> Target | None:
+    """A member's target: a channel's or client's own when the rows are channels or clients."""
+    if level in ("channel", "client") and member not in (None, TOTAL_ROW):
+        own = scope.with_filters(**{level: [member]})
+        return scope_target(kpi_id, view.targets, own)
+    return scope_target(kpi_id, view.targets, scope)
 
+
+def grid_rows(table: ExploreTable, view: View, scope: Scope, level: str) -> tuple[list[dict], list[dict]]:
+    """Rows for the grid: raw numbers (for sorting) and display text per KPI, with the
+    status icon against the member's target (colour never stands alone); the total row."""
     def row(label, member, values) -> dict:
         member = None if member is None or (isinstance(member, float) and member != member) else member
         out = {"label": label, "member": member, "rid": member or ""}
         for k in TABLE_KPIS:
             out[k], out[f"{k}__text"] = _cell(k, values[k])
-            state = status(k, out[k], wanted[k])
+            state = status(k, out[k], member_target(k, view, scope, level, member))
+            out[f"{k}__status"] = state
             if state:
                 out[f"{k}__text"] += f" {STATUS[state][1]}"
         return out
@@ -128,32 +135,26 @@ def grid_columns(level: str, view: View) -> list[dict]:
         cols.append({"field": k, "headerName": kpi.label_en, "headerTooltip": help_text(k, view.settings.kpi),
                      "type": "rightAligned", "minWidth": 110,
                      "valueFormatter": {"function": f"params.data['{k}__text']"},
-                     "cellClassRules": _status_rules(k, view)})
+                     "cellClassRules": _status_rules(k)})
     return cols
 
 
-def _status_rules(kpi_id: str, view: View) -> dict:
-    """Cell classes for status against target (the text stays; the colour only helps)."""
-    target = target_for(kpi_id, view.settings.targets)
-    if target is None or KPIS[kpi_id].better == "none":
-        return {}
-    op = ">=" if KPIS[kpi_id].better == "higher" else "<="
-    amber = target.value if target.amber is None else target.amber
-    value = "params.value"
-    return {"cell-met": f"{value} != null && {value} {op} {target.value}",
-            "cell-close": f"{value} != null && !({value} {op} {target.value}) && {value} {op} {amber}",
-            "cell-missed": f"{value} != null && !({value} {op} {amber})"}
+def _status_rules(kpi_id: str) -> dict:
+    """Cell classes from the status computed with the row (the icon says it too)."""
+    field = f"params.data['{kpi_id}__status']"
+    return {f"cell-{state}": f"{field} == '{state}'" for state in STATUS}
 
 
-def bar_figure(table: ExploreTable, kpi_id: str, level: str, view: View) -> go.Figure:
+def bar_figure(table: ExploreTable, kpi_id: str, level: str, view: View, scope: Scope) -> go.Figure:
     """The chosen KPI per member, worst first, coloured and labelled by status."""
     k = KPIS[kpi_id]
     data = table.rows[["member", "label", kpi_id]].dropna(subset=[kpi_id])
     if data.empty:
         return empty_figure(f"No {k.label_en.lower()} in this scope", height=300)
     data = data.sort_values(kpi_id, ascending=k.better == "higher").head(40)
-    target = target_for(kpi_id, view.settings.targets)
-    states = [status(kpi_id, v, target) for v in data[kpi_id]]
+    states = [status(kpi_id, v, member_target(kpi_id, view, scope, level, m))
+              for m, v in zip(data["member"], data[kpi_id])]
+    target = scope_target(kpi_id, view.targets, scope)
     colours = {"met": "#18bc9c", "close": "#f39c12", "missed": "#e74c3c", None: COLOURS["accent"]}
     words = ["" if s is None else f" {STATUS[s][1]}" for s in states]
     fig = base_figure(height=max(260, 24 * len(data) + 90), hovermode="closest",
@@ -163,7 +164,7 @@ def bar_figure(table: ExploreTable, kpi_id: str, level: str, view: View) -> go.F
                 marker_color=[colours[s] for s in states],
                 text=[format_value(k, v) + w for v, w in zip(data[kpi_id], words)],
                 textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>")
-    if target is not None:
+    if target is not None and level not in ("channel", "client"):  # else each has its own
         fig.add_vline(x=target.value, line=dict(color=COLOURS["target"], dash="dash"),
                       annotation_text=f"target {format_value(k, target.value)}",
                       annotation_position="top")

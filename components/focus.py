@@ -17,7 +17,7 @@ from data.focus import Focus
 from metrics.focus import WAIT_KPIS, distribution, gap_contributions, related_indicators, trend_with_last_year
 from metrics.query import compute, dimension_values, values
 from metrics.registry import KPIS
-from metrics.targets import Target, target_for
+from metrics.targets import Target, scope_target
 
 FOCUS_KPIS = tuple(k for k, v in KPIS.items() if v.kind == "ratio" and v.better != "none")
 BREAKDOWN_DIMS = ("queue", "team", "agent", "channel", "campaign", "client", "site", "reason")
@@ -43,7 +43,7 @@ def focus_target(kpi_id: str, view: View, stored: Focus | None) -> Target | None
     """The team's own target while the KPI is its focus, else the settings' target."""
     if stored and stored.kpi == kpi_id and stored.target is not None:
         return Target(stored.target)
-    return target_for(kpi_id, view.settings.targets)
+    return scope_target(kpi_id, view.targets, view.scope())
 
 
 @dataclass(frozen=True)

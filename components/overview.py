@@ -15,7 +15,7 @@ from components.view import View
 from metrics.query import compute, values
 from metrics.registry import KPIS
 from metrics.stats import pearson
-from metrics.targets import target_for
+from metrics.targets import scope_target
 
 DELIVERED = [k for k, v in KPIS.items() if v.group in ("delivered", "outbound")]
 PERCEIVED = [k for k, v in KPIS.items() if v.group == "perceived"]
@@ -49,7 +49,7 @@ def overview_data(view: View) -> OverviewData:
 def kpi_card(kpi_id: str, data: OverviewData, view: View) -> dbc.Col:
     k = KPIS[kpi_id]
     value = data.current[kpi_id]
-    target = target_for(kpi_id, view.settings.targets)
+    target = scope_target(kpi_id, view.targets, view.scope())
     change, direction = change_text(kpi_id, value, data.previous[kpi_id])
     colour = COLOURS["perceived"] if k.group == "perceived" else COLOURS["delivered"]
     target_line = [html.Span(f"Target {value_text(kpi_id, target.value)}", className="me-2")

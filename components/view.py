@@ -19,7 +19,9 @@ from sqlalchemy.engine import Engine
 
 from components.state import FILTER_KEYS, PRESETS, ViewState, preset_period, which_preset
 from data.db import engine
+from data.targets import stored_targets
 from metrics.query import Scope, data_extent, dimension_values
+from metrics.targets import merge_targets
 from settings import Settings, active
 
 NAV_ID = "nav"             # the Location that callbacks write the URL to
@@ -48,6 +50,7 @@ class View:
     first: date | None
     last: date | None
     state: ViewState
+    targets: dict       # the settings file's targets with the users' on top
 
     @property
     def has_data(self) -> bool:
@@ -63,7 +66,8 @@ def open_view(query: dict | None) -> View:
     settings = active()
     db = engine(settings.db)
     first, last = data_extent(db, Scope(date.min, date.max))
-    return View(settings, db, first, last, ViewState.from_query(query or {}, (first, last)))
+    return View(settings, db, first, last, ViewState.from_query(query or {}, (first, last)),
+                merge_targets(settings.targets, stored_targets(db)))
 
 
 def state_store(page: str, view: View) -> dcc.Store:

@@ -140,4 +140,9 @@ def ddl() -> list[str]:
         """CREATE TABLE IF NOT EXISTS focus (
             set_at TIMESTAMP NOT NULL, kpi VARCHAR NOT NULL, target DOUBLE,
             starts_on DATE NOT NULL, note VARCHAR)""",
+        # targets set by users on the settings page, over the settings file's: the latest
+        # row of a (kpi, channel, client) is in force; a row without target removes it
+        """CREATE TABLE IF NOT EXISTS targets (
+            set_at TIMESTAMP NOT NULL, kpi VARCHAR NOT NULL, channel VARCHAR, client VARCHAR,
+            target DOUBLE, amber DOUBLE)""",
     ]

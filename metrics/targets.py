@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from metrics.query import Scope
 from metrics.registry import KPIS
 
 
@@ -21,11 +22,56 @@ STATUS = {
 }
 
 
-def target_for(kpi_id: str, targets: Mapping[str, Mapping]) -> Target | None:
-    spec = targets.get(kpi_id)
-    if not spec or spec.get("target") is None:
-        return None
+def target_for(kpi_id: str, targets: Mapping[str, Mapping], channel: str | None = None,
+               client: str | None = None) -> Target | None:
+    """The target of a KPI, the most specific that is set: for the client, else for the
+    channel, else for every contact.
+
+    ``targets`` is shaped like the settings file: ``{kpi: {target, amber, channel: {name:
+    {target, amber}}, client: {name: {target, amber}}}}``.
+    """
+    spec = targets.get(kpi_id) or {}
+    for level, name in (("client", client), ("channel", channel)):
+        specific = (spec.get(level) or {}).get(name) if name else None
+        if specific and specific.get("target") is not None:
+            return _target(specific)
+    return _target(spec) if spec.get("target") is not None else None
+
+
+def scope_target(kpi_id: str, targets: Mapping[str, Mapping], scope: Scope) -> Target | None:
+    """The target for what a scope shows: a scope on one client or one channel (by the
+    user's filter or the viewer's restriction) takes that one's target."""
+    return target_for(kpi_id, targets, _single(scope, "channel"), _single(scope, "client"))
+
+
+def _single(scope: Scope, dim: str) -> str | None:
+    allowed = None
+    for filters in (scope.filters, scope.restrictions):
+        values = dict(filters).get(dim)
+        if values is not None:
+            allowed = set(values) if allowed is None else allowed & set(values)
+    return next(iter(allowed)) if allowed and len(allowed) == 1 else None
+
+
+def _target(spec: Mapping) -> Target:
     return Target(float(spec["target"]), None if spec.get("amber") is None else float(spec["amber"]))
+
+
+def merge_targets(base: Mapping[str, Mapping], overrides: list[dict]) -> dict:
+    """The settings' targets with overrides (rows of kpi, channel, client, target, amber)
+    laid on top, each at its own level."""
+    merged = {k: {**v, "channel": dict(v.get("channel") or {}), "client": dict(v.get("client") or {})}
+              for k, v in base.items()}
+    for row in overrides:
+        spec = merged.setdefault(row["kpi"], {"channel": {}, "client": {}})
+        value = {"target": row["target"], "amber": row.get("amber")}
+        if row.get("client"):
+            spec["client"][row["client"]] = value
+        elif row.get("channel"):
+            spec["channel"][row["channel"]] = value
+        else:
+            spec.update(value)
+    return merged
 
 
 def status(kpi_id: str, value: float | None, target: Target | None) -> str | None:

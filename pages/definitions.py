@@ -6,7 +6,9 @@ from dash import html
 
 from components.kpi import settings_text, value_text
 from metrics.registry import GROUPS, KPIS
-from metrics.targets import target_for
+from data.db import engine
+from data.targets import stored_targets
+from metrics.targets import merge_targets, target_for
 from settings import Settings, active
 
 dash.register_page(__name__, path="/definitions", name="Definitions",
@@ -19,12 +21,12 @@ UNIT_WORDS = {"count": "count", "percent": "% (0-100)", "seconds": "seconds", "s
 BETTER_WORDS = {"higher": "↑ higher", "lower": "↓ lower", "none": "–"}
 
 
-def kpi_table(group: str, settings: Settings) -> dbc.Table:
+def kpi_table(group: str, settings: Settings, targets: dict) -> dbc.Table:
     head = html.Thead(html.Tr([html.Th(h) for h in
                                ("Id", "Indicator", "Indicateur", "Formula", "Unit", "Better", "Target")]))
     rows = []
     for k in (k for k in KPIS.values() if k.group == group):
-        target = target_for(k.id, settings.targets)
+        target = target_for(k.id, targets)
         notes = settings_text(k.id, settings.kpi)
         rows.append(html.Tr([
             html.Td(html.Code(k.id)),
@@ -61,6 +63,7 @@ def settings_table(settings: Settings) -> dbc.Table:
 
 def layout(**_query):
     settings = active()
+    targets = merge_targets(settings.targets, stored_targets(engine(settings.db)))
     return html.Div([
         html.H2("Definitions"),
         html.P("Every number in Pilotage is computed with these formulas and settings. Rates are "
@@ -68,5 +71,5 @@ def layout(**_query):
                "and shows \u201c\u2013\u201d.", className="text-muted"),
         html.H4("Settings in force", className="side-title mt-3"),
         settings_table(settings),
-    ] + [html.Div([html.H4(GROUP_TITLES[g], className="side-title mt-4"), kpi_table(g, settings)])
+    ] + [html.Div([html.H4(GROUP_TITLES[g], className="side-title mt-4"), kpi_table(g, settings, targets)])
          for g in GROUPS])

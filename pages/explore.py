@@ -108,10 +108,10 @@ def explore_view(query):
     hidden, shown = {"display": "none"}, {}
     if level is not None:
         table = ex.explore_table(view, scope, level)
-        rows, total = ex.grid_rows(table, view.settings.targets)
+        rows, total = ex.grid_rows(table, view, scope, level)
         return (_breadcrumb(view, by, steps), shown, hidden, rows, ex.grid_columns(level, view),
                 _grid_options(total),
-                ex.bar_figure(table, ex.chosen_kpi(extra), level, view),
+                ex.bar_figure(table, ex.chosen_kpi(extra), level, view, scope),
                 [], [], "", "", "", "", False, None)
     sort = extra.get("sort") if extra.get("sort") in SORTS else "recent"
     page = ex.contacts_page(view, scope, int(extra["page"]) if extra.get("page", "").isdigit() else 0, sort)

@@ -59,8 +59,8 @@ def test_cmp005_overview_data_current_previous_and_series(make_db):
         [(1, 10), (2, 30), (8, 10), (9, 10), (10, 50)])]
     eng = make_db(contacts=contacts)
     state = ViewState.from_query({"from": "2025-03-08", "to": "2025-03-10"}, (date(2025, 3, 1), date(2025, 3, 10)))
-    data = overview_data(View(replace(Settings(), db=Path(eng.url.database)), eng,
-                              date(2025, 3, 1), date(2025, 3, 10), state))
+    settings = replace(Settings(), db=Path(eng.url.database))
+    data = overview_data(View(settings, eng, date(2025, 3, 1), date(2025, 3, 10), state, settings.targets))
     # 8-10 March: 2 of 3 within 20 s; the 3 days before (5-7 March) hold no contact;
     assert data.current["service_level"] == pytest.approx(200 / 3)
     assert data.previous["service_level"] is None and data.previous["offered"] == 0

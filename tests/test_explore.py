@@ -42,7 +42,8 @@ PERIOD = dict(start="2025-03-01", end="2025-03-31")
 def view(make_db):
     eng = make_db(contacts=CONTACTS, surveys=SURVEYS, agents=AGENTS)
     state = ViewState.from_query({"from": "2025-03-01", "to": "2025-03-31"}, (date(2025, 3, 3), date(2025, 3, 5)))
-    return View(replace(Settings(), db=Path(eng.url.database)), eng, date(2025, 3, 3), date(2025, 3, 5), state)
+    settings = replace(Settings(), db=Path(eng.url.database))
+    return View(settings, eng, date(2025, 3, 3), date(2025, 3, 5), state, dict(settings.targets))
 
 
 def test_exp001_drill_path_follows_the_hierarchy():
@@ -69,7 +70,7 @@ def test_exp002_table_per_member_with_total(view):
     assert rows.loc["Q1", "aht"] == 200.0 and rows.loc["Q2", "aht"] == 60.0
     # phone total: offered 5, met 3 (p1, p3, p5) -> 60 %
     assert table.total["offered"] == 5 and table.total["service_level"] == 60.0
-    rows_, total = ex.grid_rows(table, view.settings.targets)
+    rows_, total = ex.grid_rows(table, view, scope, "queue")
     assert [r["rid"] for r in rows_] == ["Q1", "Q2"] and total[0]["rid"] == ex.TOTAL_ROW
     # against the default target (80, close from 75): 50 % is off target, 100 % on it
     assert rows_[0]["service_level__text"] == "50.0 % ✗"

@@ -1,0 +1,32 @@
+"""Targets set by users on the settings page, stored over those of the settings file."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from data.db import frame
+from metrics.registry import kpi as known_kpi
+
+
+def set_target(engine: Engine, kpi: str, target: float | None, amber: float | None = None,
+               channel: str | None = None, client: str | None = None) -> None:
+    """Store a target (None removes the user's target: the settings file's applies again)."""
+    known_kpi(kpi)
+    if channel and client:
+        raise ValueError("a target is for every contact, one channel or one client, not both")
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO targets VALUES (:at, :kpi, :channel, :client, :target, :amber)"),
+                     {"at": datetime.now(), "kpi": kpi, "channel": channel or None,
+                      "client": client or None, "target": target, "amber": amber})
+
+
+def stored_targets(engine: Engine) -> list[dict]:
+    """The targets in force from users: the latest row of each (kpi, channel, client)."""
+    with engine.connect() as conn:
+        rows = frame(conn, """
+            SELECT kpi, channel, client, target, amber FROM targets
+            QUALIFY row_number() OVER (PARTITION BY kpi, channel, client ORDER BY set_at DESC) = 1""")
+    rows = rows[rows["target"].notna()]
+    return [{k: (None if v != v else v) for k, v in r.items()} for r in rows.to_dict("records")]
