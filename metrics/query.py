@@ -21,7 +21,9 @@ from settings import KpiSettings
 
 DIMENSIONS = ("channel", "queue", "campaign", "client", "site", "agent", "team", "reason")
 TIME_GROUPINGS = ("day", "week", "month")
-GROUPINGS = DIMENSIONS + TIME_GROUPINGS
+CLOCK_GROUPINGS = ("half_hour",)   # time of day, "09:30"
+GROUPINGS = DIMENSIONS + TIME_GROUPINGS + CLOCK_GROUPINGS
+By = str | Sequence[str] | None
 
 Filters = tuple[tuple[str, tuple[str, ...]], ...]
 
@@ -122,7 +124,21 @@ _SURVEYED = ("LEFT JOIN (SELECT DISTINCT contact_source, contact_id FROM surveys
 def _group_sql(base: str, by: str) -> str:
     if by in TIME_GROUPINGS:
         return f"CAST(date_trunc('{by}', {_DIM_SQL[base]['time']}) AS DATE)"
+    if by == "half_hour":
+        return f"strftime(time_bucket(INTERVAL 30 MINUTES, {_DIM_SQL[base]['time']}), '%H:%M')"
     return _DIM_SQL[base][by]
+
+
+def _groupings(by: By) -> tuple[tuple[str, ...], list[str]]:
+    """The groupings asked for and the result's column names for them: ``group`` for one
+    grouping given as a string, else the groupings' own names."""
+    groups = () if by is None else (by,) if isinstance(by, str) else tuple(by)
+    for g in groups:
+        if g not in GROUPINGS:
+            raise ValueError(f"unknown grouping {g!r}; known: {', '.join(GROUPINGS)}")
+    if len(set(groups)) != len(groups):
+        raise ValueError("a grouping is named twice")
+    return groups, (["group"] if isinstance(by, str) else list(groups))
 
 
 def _threshold_sql(settings: KpiSettings, params: dict) -> str:
@@ -200,7 +216,7 @@ def _expanding(params: dict) -> list[str]:
     return [k for k, v in params.items() if isinstance(v, list)]
 
 
-def _measure_query(base: str, names: Sequence[str], scope: Scope, by: str | None,
+def _measure_query(base: str, names: Sequence[str], scope: Scope, groups: tuple[str, ...],
                    settings: KpiSettings) -> tuple[sa.TextClause, dict]:
     params: dict = {}
     if base == "contacts":
@@ -210,40 +226,41 @@ def _measure_query(base: str, names: Sequence[str], scope: Scope, by: str | None
     else:
         flags, source = _SURVEY_FLAGS, _FROM[base]
     where = scope_where(base, scope, params)
-    group = f"{_group_sql(base, by)} AS grp," if by else ""
+    group = "".join(f"{_group_sql(base, g)} AS g{i}, " for i, g in enumerate(groups))
+    keys = "".join(f"g{i}, " for i in range(len(groups)))
     aggs = []
     for name in names:
         m = MEASURES[name]
         agg = "count_if" if m.agg == "count_if" else m.agg
         aggs.append(f"coalesce({agg}({m.expr}), 0) AS {name}")
     sql = (f"WITH b AS (SELECT {group} {flags} FROM {source} WHERE {where}) "
-           f"SELECT {'grp, ' if by else ''}{', '.join(aggs)} FROM b"
-           + (" GROUP BY grp" if by else ""))
+           f"SELECT {keys}{', '.join(aggs)} FROM b" + (" GROUP BY ALL" if groups else ""))
     return _bound(sql, params), params
 
 
 def compute_measures(db: Engine | Connection, scope: Scope, measures: Iterable[str],
-                     by: str | None = None, settings: KpiSettings = KpiSettings()) -> pd.DataFrame:
-    """The named measures for a scope, one row (or one row per group, column ``group``)."""
-    if by is not None and by not in GROUPINGS:
-        raise ValueError(f"unknown grouping {by!r}; known: {', '.join(GROUPINGS)}")
+                     by: By = None, settings: KpiSettings = KpiSettings()) -> pd.DataFrame:
+    """The named measures for a scope: one row; or one row per group, in column ``group``
+    when ``by`` is one grouping, in one column per grouping when it is a list of them."""
+    groups, columns = _groupings(by)
     wanted = list(dict.fromkeys(measures))
-    parts = []
+    keys = [f"g{i}" for i in range(len(groups))]
+    out = None
     for base in ("contacts", "surveys"):
         names = [n for n in wanted if MEASURES[n].base == base]
-        if not names:
-            continue
-        parts.append(_run(db, *_measure_query(base, names, scope, by, settings)))
-    if by is None:
-        out = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=[0])
-        return out.fillna(0)
-    out = None
-    for part in parts:
-        out = part if out is None else out.merge(part, on="grp", how="outer")
-    out = out.rename(columns={"grp": "group"})
-    out[wanted] = out[wanted].fillna(0)
-    out["group"] = out["group"].map(lambda g: g.isoformat() if isinstance(g, date) else g)
-    return out.sort_values("group", na_position="last", key=lambda s: s.astype(str)).reset_index(drop=True)
+        if names:
+            part = _run(db, *_measure_query(base, names, scope, groups, settings))
+            out = part if out is None else (out.merge(part, on=keys, how="outer") if keys
+                                            else pd.concat([out, part], axis=1))
+    if out is None:
+        out = pd.DataFrame(columns=keys) if keys else pd.DataFrame(index=[0])
+    out[wanted] = out.reindex(columns=wanted).fillna(0)
+    if not keys:
+        return out
+    out = out.rename(columns=dict(zip(keys, columns)))
+    for col in columns:
+        out[col] = out[col].map(lambda g: g.isoformat() if isinstance(g, date) else g)
+    return out.sort_values(columns, na_position="last", key=lambda s: s.astype(str)).reset_index(drop=True)
 
 
 def _run(db: Engine | Connection, query: sa.TextClause, params: dict) -> pd.DataFrame:
@@ -302,7 +319,8 @@ def measures_for(kpi_ids: Iterable[str]) -> list[str]:
 
 def kpis_from_measures(measures: pd.DataFrame, kpi_ids: Iterable[str]) -> pd.DataFrame:
     """KPI values from measures: counts as integers, ratios null where the denominator is 0."""
-    out = measures[["group"]].copy() if "group" in measures else pd.DataFrame(index=measures.index)
+    keys = [c for c in measures.columns if c == "group" or c in GROUPINGS]
+    out = measures[keys].copy()
     for kpi_id in kpi_ids:
         k = KPIS[kpi_id]
         num = measures[k.numerator].astype(float)
@@ -316,8 +334,9 @@ def kpis_from_measures(measures: pd.DataFrame, kpi_ids: Iterable[str]) -> pd.Dat
 
 
 def compute(db: Engine | Connection, scope: Scope, kpis: Iterable[str] = KPI_IDS,
-            by: str | None = None, settings: KpiSettings = KpiSettings()) -> pd.DataFrame:
-    """KPI values for a scope: one row, or one row per group of ``by`` (column ``group``)."""
+            by: By = None, settings: KpiSettings = KpiSettings()) -> pd.DataFrame:
+    """KPI values for a scope: one row, or one row per group of ``by`` (see
+    ``compute_measures`` for the group columns)."""
     kpi_ids = list(dict.fromkeys(kpis))
     for kpi_id in kpi_ids:
         kpi(kpi_id)

@@ -107,3 +107,20 @@ def test_tgt001_status_respects_direction_and_amber_band():
     assert [status("abandon_rate", v, ab) for v in (5, 6, 8, 8.1)] == ["met", "close", "close", "missed"]
     assert status("service_level", None, sl) is None and status("offered", 10, Target(5)) is None
     assert status("nps", 10, Target(20)) == "missed"
+
+
+def test_scp005_several_groupings_and_half_hours(make_db):
+    rows = [dict(contact_id=str(i), arrived_at=t, channel="phone", outcome="answered", queue=q, wait_s=w)
+            for i, (t, q, w) in enumerate([("2025-03-03 09:10:00", "Q1", 5), ("2025-03-03 09:29:59", "Q1", 50),
+                                            ("2025-03-03 09:30:00", "Q1", 5), ("2025-03-04 09:15:00", "Q2", 5)])]
+    eng = make_db(contacts=rows)
+    out = compute(eng, Scope.of("2025-03-01", "2025-03-31"), ["offered", "service_level"],
+                  by=("day", "half_hour"))
+    assert out[["day", "half_hour", "offered", "service_level"]].values.tolist() == [
+        ["2025-03-03", "09:00", 2, 50.0], ["2025-03-03", "09:30", 1, 100.0], ["2025-03-04", "09:00", 1, 100.0]]
+    by_queue = compute(eng, Scope.of("2025-03-01", "2025-03-31"), ["offered"], by=["queue", "half_hour"])
+    assert list(by_queue.columns) == ["queue", "half_hour", "offered"] and len(by_queue) == 3
+    empty = compute(eng, Scope.of("2024-01-01", "2024-01-31"), ["offered", "nps"], by=("queue", "half_hour"))
+    assert empty.empty and list(empty.columns) == ["queue", "half_hour", "offered", "nps"]
+    with pytest.raises(ValueError, match="named twice"):
+        compute(eng, Scope.of("2025-03-01", "2025-03-31"), ["offered"], by=("day", "day"))
