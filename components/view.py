@@ -75,7 +75,8 @@ def state_store(page: str, view: View) -> dcc.Store:
     return dcc.Store(id=f"{page}-state", data=view.state.query())
 
 
-def filter_bar(view: View) -> dbc.Card:
+def filter_bar(view: View, period: bool = True) -> dbc.Card:
+    """The period and the filters; a page about one day keeps the period hidden."""
     state = view.state
     preset = which_preset(state.start, state.end, view.last) if view.last else "custom"
     period = dbc.Col([
@@ -88,7 +89,7 @@ def filter_bar(view: View) -> dbc.Card:
                                 display_format="DD/MM/YYYY", first_day_of_week=1,
                                 minimum_nights=0),
         ], size="sm", className="flex-nowrap"),
-    ], width="auto")
+    ], width="auto", style=None if period else {"display": "none"})
     filters = [
         dbc.Col([
             dbc.Label(FILTER_LABELS[key], className="small text-muted mb-0"),

@@ -1,0 +1,179 @@
+"""The daily service view's parts: a day's intervals against target and last week, its
+queues, its agents with outliers flagged, and four weeks of service level by half-hour."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.charts import base_figure, empty_figure, titled
+from components.view import View
+from metrics.query import Scope, compute, compute_measures, dimension_values, kpis_from_measures, measures_for
+from metrics.registry import KPIS, format_value
+from metrics.targets import STATUS, scope_target, status
+
+INTERVAL_KPIS = ("service_level", "answer_rate", "asa", "abandon_rate", "aht")
+AGENT_KPIS = ("handled", "aht", "transfer_rate", "responses", "nps", "csat")
+HEATMAP_WEEKS = 4
+
+
+def chosen_day(extra: dict, last: date) -> date:
+    try:
+        return date.fromisoformat(extra.get("day", ""))
+    except ValueError:
+        return last
+
+
+def day_scope(view: View, day: date) -> Scope:
+    return view.scope().with_period(day, day)
+
+
+def intervals(view: View, day: date) -> pd.DataFrame:
+    """Per half-hour of the day: offered, answered and the interval KPIs, each KPI's status
+    against target, and the same weekday of the previous week (``lw_`` columns)."""
+    settings = view.settings.kpi
+    names = ["offered", "answered"] + measures_for(INTERVAL_KPIS)
+
+    def per_interval(d: date) -> pd.DataFrame:
+        m = compute_measures(view.db, day_scope(view, d), names, by="half_hour", settings=settings)
+        out = kpis_from_measures(m, INTERVAL_KPIS)
+        out.insert(1, "offered", m["offered"].astype(int))
+        out.insert(2, "answered", m["answered"].astype(int))
+        return out.rename(columns={"group": "interval"})
+
+    today, last_week = per_interval(day), per_interval(day - timedelta(days=7))
+    out = today.merge(last_week[["interval", "offered", "service_level"]].rename(
+        columns={"offered": "lw_offered", "service_level": "lw_service_level"}), on="interval", how="left")
+    scope = day_scope(view, day)
+    for k in INTERVAL_KPIS:
+        target = scope_target(k, view.targets, scope)
+        out[f"{k}__status"] = [status(k, _value(v), target) for v in out[k]]
+    return out
+
+
+def _value(v):
+    return None if v is None or (isinstance(v, float) and v != v) else float(v)
+
+
+def interval_rows(data: pd.DataFrame) -> list[dict]:
+    """Grid rows: numbers for sorting, text with unit and status icon, a 'missed' flag."""
+    rows = []
+    for r in data.to_dict("records"):
+        row = {"interval": r["interval"], "offered": r["offered"], "answered": r["answered"],
+               "lw_offered": None if pd.isna(r["lw_offered"]) else int(r["lw_offered"]),
+               "lw_service_level__text": format_value(KPIS["service_level"], _value(r["lw_service_level"])),
+               "missed": r["service_level__status"] == "missed"}
+        for k in INTERVAL_KPIS:
+            row[k] = _value(r[k])
+            state = r[f"{k}__status"]
+            row[f"{k}__status"] = state
+            row[f"{k}__text"] = format_value(KPIS[k], row[k]) + (f" {STATUS[state][1]}" if state else "")
+        rows.append(row)
+    return rows
+
+
+def interval_columns() -> list[dict]:
+    def kpi_col(k, title=None):
+        return {"field": k, "headerName": title or KPIS[k].label_en, "type": "rightAligned",
+                "valueFormatter": {"function": f"params.data['{k}__text']"},
+                "cellClassRules": {f"cell-{s}": f"params.data['{k}__status'] == '{s}'" for s in STATUS}}
+    last_week = {"type": "rightAligned", "cellClass": "text-muted"}
+    return [{"field": "interval", "headerName": "Half-hour", "pinned": "left", "width": 110},
+            {"field": "offered", "headerName": "Offered", "type": "rightAligned"},
+            {"field": "lw_offered", "headerName": "Offered, last week", **last_week},
+            {"field": "answered", "headerName": "Answered", "type": "rightAligned"},
+            kpi_col("service_level"),
+            {"field": "lw_service_level__text", "headerName": "Service level, last week", **last_week}
+            ] + [kpi_col(k) for k in INTERVAL_KPIS[1:]]
+
+
+def queue_heatmap(view: View, day: date) -> go.Figure:
+    """Service level per queue and half-hour of the day."""
+    data = compute(view.db, day_scope(view, day), ("service_level", "offered"), by=("queue", "half_hour"),
+                   settings=view.settings.kpi)
+    data = data[data["queue"].notna()]
+    if data.empty:
+        return empty_figure("No queue traffic on this day", height=260)
+    return _heatmap(data, "half_hour", "queue", view, day_scope(view, day),
+                    f"Service level by queue and half-hour, {day:%A %d/%m/%Y}")
+
+
+def weeks_heatmap(view: View, day: date) -> go.Figure:
+    """Service level by half-hour (columns) and day (rows) over the four weeks to ``day``."""
+    scope = view.scope().with_period(day - timedelta(days=7 * HEATMAP_WEEKS - 1), day)
+    data = compute(view.db, scope, ("service_level", "offered"), by=("day", "half_hour"),
+                   settings=view.settings.kpi)
+    if data.empty:
+        return empty_figure("No data in the last four weeks", height=300)
+    data["day"] = [f"{pd.Timestamp(d):%a %d/%m}" for d in data["day"]]
+    return _heatmap(data, "half_hour", "day", view, scope,
+                    f"Service level by half-hour over the {HEATMAP_WEEKS} weeks to {day:%d/%m/%Y}")
+
+
+def _heatmap(data: pd.DataFrame, x: str, y: str, view: View, scope: Scope, title: str) -> go.Figure:
+    table = data.pivot(index=y, columns=x, values="service_level")
+    offered = data.pivot(index=y, columns=x, values="offered")
+    target = scope_target("service_level", view.targets, scope)
+    mid = target.value if target else 80.0
+    z = table.astype(float).to_numpy()
+    text = [[("" if pd.isna(v) else f"{v:.0f}") for v in row] for row in z]
+    fig = base_figure(height=max(260, 22 * len(table) + 110), hovermode="closest",
+                      margin=dict(l=10, r=10, t=60, b=40))
+    fig.add_heatmap(x=list(table.columns), y=list(table.index), z=z, text=text,
+                    texttemplate="%{text}", customdata=offered.reindex_like(table).to_numpy(),
+                    zmin=max(0.0, mid - 40), zmax=100, zmid=mid,
+                    colorscale=[[0, "#c0392b"], [0.5, "#f9e79f"], [1, "#18bc9c"]],
+                    colorbar=dict(title=dict(text="%"), thickness=10),
+                    hovertemplate="%{y} %{x}: %{z:.1f} % of %{customdata} offered<extra></extra>",
+                    hoverongaps=False)
+    fig.update_yaxes(autorange="reversed", automargin=True, type="category")
+    fig.update_xaxes(type="category")
+    return titled(fig, title)
+
+
+def agents_of_day(view: View, day: date) -> pd.DataFrame:
+    """The agents who handled contacts that day, their KPIs and the outliers among them.
+
+    An outlier lies beyond Tukey's fences among the agents with at least 5 handled contacts:
+    handle time or transfer rate above Q3 + 1.5 × IQR, NPS below Q1 − 1.5 × IQR (3 answers
+    at least)."""
+    scope = day_scope(view, day)
+    data = compute(view.db, scope, AGENT_KPIS, by="agent", settings=view.settings.kpi)
+    data = data[data["group"].notna() & (data["handled"] > 0)].rename(columns={"group": "agent"})
+    names = dict(dimension_values(view.db, scope, ["agent"])["agent"])
+    data.insert(1, "name", [names.get(a, a) for a in data["agent"]])
+    busy = data["handled"] >= 5
+    flags = [[] for _ in range(len(data))]
+    for k, side, word, enough in (("aht", "high", "long handle time", busy),
+                                  ("transfer_rate", "high", "many transfers", busy),
+                                  ("nps", "low", "low NPS", busy & (data["responses"] >= 3))):
+        values = pd.to_numeric(data.loc[enough, k], errors="coerce").dropna()
+        if len(values) < 4:
+            continue
+        q1, q3 = values.quantile(0.25), values.quantile(0.75)
+        fence = q3 + 1.5 * (q3 - q1) if side == "high" else q1 - 1.5 * (q3 - q1)
+        for i, v in enumerate(pd.to_numeric(data[k], errors="coerce")):
+            if enough.iloc[i] and v == v and (v > fence if side == "high" else v < fence):
+                flags[i].append(word)
+    data["outlier"] = [", ".join(f) for f in flags]
+    return data.sort_values(["outlier", "handled"], ascending=[False, False]).reset_index(drop=True)
+
+
+def agent_rows(data: pd.DataFrame) -> list[dict]:
+    rows = []
+    for r in data.to_dict("records"):
+        row = {"agent": f"{r['name']} ({r['agent']})", "outlier": ("⚑ " + r["outlier"]) if r["outlier"] else ""}
+        for k in AGENT_KPIS:
+            row[k] = _value(r[k])
+            row[f"{k}__text"] = format_value(KPIS[k], row[k])
+        rows.append(row)
+    return rows
+
+
+def agent_columns() -> list[dict]:
+    return ([{"field": "agent", "headerName": "Agent", "pinned": "left", "minWidth": 200},
+             {"field": "outlier", "headerName": "Flag", "minWidth": 200,
+              "cellClassRules": {"cell-missed": "params.value != ''"}}]
+            + [{"field": k, "headerName": KPIS[k].label_en, "type": "rightAligned",
+                "valueFormatter": {"function": f"params.data['{k}__text']"}} for k in AGENT_KPIS])
