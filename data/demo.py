@@ -115,6 +115,11 @@ def _agents(rng, n_agents: int) -> pd.DataFrame:
     })
 
 
+def _target_size(share: float, n_outbound: int) -> int:
+    """Customers in a campaign's target file: about 1.6 attempts per customer in the year."""
+    return max(1, int(share * n_outbound / 1.6))
+
+
 def _campaigns(end: date, n_outbound: int = 0) -> pd.DataFrame:
     first = _days(end)[0].date()
     ends = {"DEF": (date(end.year - 1, 9, 1), date(end.year - 1, 11, 30))}
@@ -129,7 +134,7 @@ def _campaigns(end: date, n_outbound: int = 0) -> pd.DataFrame:
             ends_on = starts_on + timedelta(days=40 + 10 * i)
         rows.append({"campaign": code, "campaign_name": name, "purpose": purpose, "kind": kind,
                      "sponsor": sponsor, "starts_on": starts_on, "ends_on": ends_on,
-                     "target_size": int(share * n_outbound / 1.6)})
+                     "target_size": _target_size(share, n_outbound)})
     return pd.DataFrame(rows)
 
 
@@ -269,11 +274,19 @@ def _outbound(rng, n: int, days, agents: pd.DataFrame, skill: np.ndarray, custom
         "campaign": np.array([c[0] for c in CAMPAIGNS])[which],
         "client": np.where(which == 7, CLIENTS["LUM"], CLIENTS["HOR"]),
         "site": agents["site"].to_numpy()[pick], "agent_id": agents["agent_id"].to_numpy()[pick],
-        "customer_n": rng.integers(0, customers, n), "reason": None, "wait_s": np.nan,
+        "customer_n": _file_customers(rng, which, n, customers), "reason": None, "wait_s": np.nan,
         "talk_s": talk, "hold_s": np.nan, "acw_s": np.where(reached, np.round(rng.gamma(2, 15, n)), np.nan),
         "transferred": np.where(reached, False, None), "escalated": np.where(reached, False, None),
         "sale": np.where(reached, sale, None), "revenue": revenue, "skill": np.where(reached, s, np.nan),
     })
+
+
+def _file_customers(rng, which: np.ndarray, n: int, customers: int) -> np.ndarray:
+    """Each attempt calls a customer of its campaign's target file (files drawn from the
+    customer base, each its own slice of it)."""
+    sizes = np.array([_target_size(c[5], n) for c in CAMPAIGNS])
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    return (offsets[which] + rng.integers(0, sizes[which])) % customers
 
 
 def _verbatims(rng, nps: np.ndarray) -> np.ndarray:

@@ -1,0 +1,63 @@
+"""Campaigns: outbound and marketing campaigns, their reach, conversion and revenue, the
+satisfaction of the customers reached, and their progress through the target file."""
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from components import campaigns as cp
+from metrics.query import dimension_values
+from components.view import NAV_ID, control_id, empty_state, filter_bar, href, open_view, state_store
+
+dash.register_page(__name__, path="/campaigns", name="Campaigns", title="Pilotage – Campaigns", order=4)
+
+GRID = dict(className="ag-theme-alpine explore-grid", columnSize="autoSize", style={"height": None},
+            dashGridOptions={"domLayout": "autoHeight", "animateRows": False})
+
+
+def layout(**query):
+    view = open_view(query)
+    if not view.has_data:
+        return empty_state()
+    return html.Div([
+        filter_bar(view),
+        state_store("campaigns", view),
+        html.H4("Campaigns", className="side-title"),
+        html.P("Click a campaign to see its agents and contacts.", className="small text-muted mb-1"),
+        dag.AgGrid(id="campaigns-grid", getRowId="params.data.campaign", **GRID),
+        dbc.Row([
+            dbc.Col([html.H4("By purpose", className="side-title mt-3"), dag.AgGrid(id="campaigns-purpose", **GRID)], lg=6),
+            dbc.Col([html.H4("By kind", className="side-title mt-3"), dag.AgGrid(id="campaigns-kind", **GRID)], lg=6),
+        ], className="g-3"),
+        html.H4("Progress through the target file", className="side-title mt-3"),
+        dbc.Row(dbc.Col(dcc.Dropdown(id=control_id("show"), placeholder="Choose a campaign",
+                                     options=dimension_values(view.db, view.scope(), ["campaign"])["campaign"],
+                                     value=view.state.extra.get("show")), md=4)),
+        dcc.Graph(id="campaigns-progress", config={"displaylogo": False, "displayModeBar": False}),
+    ])
+
+
+@callback(
+    Output("campaigns-grid", "rowData"), Output("campaigns-grid", "columnDefs"),
+    Output("campaigns-purpose", "rowData"), Output("campaigns-purpose", "columnDefs"),
+    Output("campaigns-kind", "rowData"), Output("campaigns-kind", "columnDefs"),
+    Output("campaigns-progress", "figure"),
+    Input("campaigns-state", "data"),
+)
+def update_campaigns(query):
+    view = open_view(query)
+    table = cp.campaign_table(view)
+    return (cp.rows(table, "campaign"), cp.columns("campaign", "Campaign", info=True),
+            cp.rows(cp.by_attribute(table, "purpose"), "purpose"), cp.columns("purpose", "Purpose", info=False),
+            cp.rows(cp.by_attribute(table, "kind"), "kind"), cp.columns("kind", "Kind", info=False),
+            cp.progress_figure(view, view.state.extra.get("show"), table))
+
+
+@callback(Output(NAV_ID, "href", allow_duplicate=True), Input("campaigns-grid", "cellClicked"),
+          State("campaigns-state", "data"), prevent_initial_call=True)
+def update_open_campaign(cell, query):
+    campaign = (cell or {}).get("rowId")
+    if not campaign:
+        return no_update
+    view = open_view(query)
+    return href("/explore", view.state.query(by="campaign", path=f"campaign:{campaign}", show=None))
