@@ -23,11 +23,11 @@ demo: $(VENV)/.installed
 	rm -f $(DB) $(DB).wal
 	$(PY) -m data demo --db $(DB) --contacts $(DEMO_CONTACTS)
 
-# Debian's Chromium and its driver, for the browser tests
+# Debian's Chromium and its driver for the browser tests, poppler for reading PDF exports
 browser:
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v pdftoppm >/dev/null; then \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver poppler-utils >/dev/null; \
 	fi
 
 test: $(VENV)/.installed browser

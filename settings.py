@@ -19,6 +19,10 @@ Nothing needs to be set: every value has a default that makes the app run.
 
       [targets.service_level]
       target = 80
+
+      [contracts]                    # the contractual indicators of each client's committee
+      default = ["answer_rate", "service_level:phone", "nps"]   # "kpi" or "kpi:channel"
+      "Assurance Horizon" = ["service_level:phone", "asa:phone", "fcr", "nps", "csat"]
 """
 from __future__ import annotations
 
@@ -53,6 +57,12 @@ DEFAULT_TARGETS = MappingProxyType({
     "perceived_resolution": {"target": 80, "amber": 75},
     "response_rate": {"target": 15, "amber": 10},
 })
+
+
+# the contractual indicators reviewed in committee for a client the settings file does not
+# name: (kpi, channel or None for every channel)
+DEFAULT_CONTRACT = (("answer_rate", None), ("service_level", "phone"), ("asa", "phone"),
+                    ("aht", None), ("fcr", None), ("repeat_rate", None), ("nps", None), ("csat", None))
 
 
 class SettingsError(ValueError):
@@ -95,6 +105,8 @@ class Settings:
     kpi: KpiSettings = field(default_factory=KpiSettings)
     reject_budget: float = 0.05
     targets: Mapping[str, Mapping] = field(default_factory=lambda: DEFAULT_TARGETS)
+    # client -> its contractual indicators; "default" for the clients not named
+    contracts: Mapping[str, tuple] = field(default_factory=lambda: MappingProxyType({"default": DEFAULT_CONTRACT}))
 
     @property
     def key_path(self) -> Path:
@@ -135,7 +147,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 def apply_config(settings: Settings, cfg: Mapping) -> Settings:
     """Settings with the values of a parsed settings file applied."""
     known = {"service_level_thresholds", "short_abandon_s", "abandon_mode", "repeat_window_h",
-             "reject_budget", "targets"}
+             "reject_budget", "targets", "contracts"}
     unknown = set(cfg) - known
     if unknown:
         raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
@@ -154,7 +166,30 @@ def apply_config(settings: Settings, cfg: Mapping) -> Settings:
         raise SettingsError("reject_budget is a share between 0 and 1")
     targets = dict(DEFAULT_TARGETS)
     targets.update(cfg.get("targets", {}))
-    return replace(settings, kpi=kpi, reject_budget=budget, targets=MappingProxyType(targets))
+    contracts = {"default": DEFAULT_CONTRACT}
+    contracts.update({client: _contract(client, entries) for client, entries in cfg.get("contracts", {}).items()})
+    return replace(settings, kpi=kpi, reject_budget=budget, targets=MappingProxyType(targets),
+                   contracts=MappingProxyType(contracts))
+
+
+def _contract(client: str, entries) -> tuple:
+    """A client's list of "kpi" or "kpi:channel" entries as (kpi, channel) pairs, checked."""
+    from metrics.registry import KPIS  # the registry imports nothing of the settings
+
+    if isinstance(entries, str) or not all(isinstance(e, str) for e in entries):
+        raise SettingsError(f"contracts.{client} must be a list of KPI ids such as \"service_level:phone\"")
+    out = []
+    for entry in entries:
+        kpi_id, _, channel = entry.partition(":")
+        if kpi_id not in KPIS:
+            raise SettingsError(f"contracts.{client}: unknown KPI {kpi_id!r}; known: {', '.join(KPIS)}")
+        out.append((kpi_id, channel.strip().lower() or None))
+    return tuple(out)
+
+
+def contract_for(settings: Settings, client: str) -> tuple:
+    """The contractual indicators of a client: its own list, else the default one."""
+    return settings.contracts.get(client) or settings.contracts.get("default") or DEFAULT_CONTRACT
 
 
 _active: Settings | None = None

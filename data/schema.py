@@ -145,4 +145,9 @@ def ddl() -> list[str]:
         """CREATE TABLE IF NOT EXISTS targets (
             set_at TIMESTAMP NOT NULL, kpi VARCHAR NOT NULL, channel VARCHAR, client VARCHAR,
             target DOUBLE, amber DOUBLE)""",
+        # a committee's decisions, per client and month: the latest row is in force, the
+        # earlier ones are its history
+        """CREATE TABLE IF NOT EXISTS decisions (
+            saved_at TIMESTAMP NOT NULL, client VARCHAR NOT NULL, month DATE NOT NULL,
+            text VARCHAR NOT NULL)""",
     ]

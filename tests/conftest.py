@@ -59,12 +59,13 @@ def pytest_setup_options():
 
 @pytest.fixture
 def app_for():
-    """``app_for(engine)``: the app, reading the database of a ``make_db`` engine."""
+    """``app_for(engine, **settings)``: the app, reading the database of a ``make_db`` engine,
+    with these settings changed."""
     from dataclasses import replace
 
     from app import create_app
     from settings import Settings
 
-    def _app(eng):
-        return create_app(replace(Settings(), db=Path(eng.url.database)))
+    def _app(eng, **changes):
+        return create_app(replace(Settings(), db=Path(eng.url.database), **changes))
     return _app

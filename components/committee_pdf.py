@@ -1,0 +1,169 @@
+"""The committee review as a printable PDF (A4): the indicators against target, the decisions,
+a chart of each indicator's last 12 months, the volumes by channel and the worst comments.
+
+Text from the data goes through ``escape`` before it reaches a Paragraph (whose text is a
+markup language): a comment is shown as written, never interpreted.
+"""
+from __future__ import annotations
+
+import io
+import math
+import os
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+import reportlab
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from components.committee import (RESULT_COLOURS, VOLUME_COLUMNS, _value, month_label, score_text,
+                                  target_text, title)
+from components.kpi import value_text
+from data.decisions import Decisions
+from metrics.committee import RESULT, WORST_ORDER_TEXT, Review
+
+# Bitstream Vera ships with reportlab: the same glyphs (accents, €, ≥, ≤) on every machine
+_FONTS = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+pdfmetrics.registerFont(TTFont("Vera", os.path.join(_FONTS, "Vera.ttf")))
+pdfmetrics.registerFont(TTFont("VeraBd", os.path.join(_FONTS, "VeraBd.ttf")))
+
+INK = colors.HexColor("#2c3e50")
+MUTED = colors.HexColor("#6c7a89")
+RULE = colors.HexColor("#dfe6ec")
+STYLES = {
+    "title": ParagraphStyle("title", fontName="VeraBd", fontSize=16, leading=20, textColor=INK),
+    "sub": ParagraphStyle("sub", fontName="Vera", fontSize=8.5, leading=11, textColor=MUTED),
+    "h2": ParagraphStyle("h2", fontName="VeraBd", fontSize=11, leading=14, textColor=INK,
+                         spaceBefore=10, spaceAfter=4),
+    "cell": ParagraphStyle("cell", fontName="Vera", fontSize=8, leading=10, textColor=INK),
+    "head": ParagraphStyle("head", fontName="VeraBd", fontSize=8, leading=10, textColor=INK),
+    "result": ParagraphStyle("result", fontName="VeraBd", fontSize=8, leading=10, textColor=colors.white),
+    "body": ParagraphStyle("body", fontName="Vera", fontSize=9, leading=12.5, textColor=INK),
+}
+TABLE_STYLE = [
+    ("FONT", (0, 0), (-1, -1), "Vera", 8), ("FONT", (0, 0), (-1, 0), "VeraBd", 8),
+    ("TEXTCOLOR", (0, 0), (-1, -1), INK), ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+    ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+]
+
+
+def _p(text: str, style: str = "cell") -> Paragraph:
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), STYLES[style])
+
+
+def review_pdf(review: Review, decisions: Decisions | None, generated: datetime | None = None) -> bytes:
+    out = io.BytesIO()
+    generated = generated or datetime.now()
+    heading = title(review)
+
+    def footer(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("Vera", 7.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(15 * mm, 9 * mm, f"{heading} – generated {generated:%d/%m/%Y %H:%M} by Pilotage")
+        canvas.drawRightString(A4[0] - 15 * mm, 9 * mm, f"page {doc.page}")
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=14 * mm,
+                            bottomMargin=16 * mm, title=heading, author="Pilotage")
+    story = [_p(heading, "title"), Spacer(1, 2 * mm),
+             _p(f"The client's own scope, {month_label(review.month)}, against the contract's targets.", "sub"),
+             _p("Contractual indicators", "h2"), _indicator_table(review),
+             _p("Decisions", "h2"),
+             _p(decisions.text if decisions else "(none recorded)", "body"),
+             _p("Last 12 months", "h2"),
+             _p(f"{month_label(review.months[0])} to {month_label(review.month)}. Bars: met (green), "
+                "missed within tolerance (amber), missed (red), no target (grey); dashed line: target.", "sub"), Spacer(1, 2 * mm), _charts(review),
+             KeepTogether([_p("Volumes by channel", "h2"), _volume_table(review)]),
+             _p("Worst-scored comments", "h2"), _p(f"{WORST_ORDER_TEXT}.", "sub"), Spacer(1, 1 * mm),
+             _verbatim_table(review)]
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return out.getvalue()
+
+
+def _indicator_table(review: Review) -> Table:
+    rows = [[_p(h, "head") for h in ("Contractual indicator", "Target", "Actual", "Result", "Previous month",
+                                     "Months met")]]
+    style = list(TABLE_STYLE)
+    for n, r in enumerate(review.indicators.to_dict("records"), start=1):
+        state = _value(r["status"])
+        rows.append([_p(r["label"]), _p(target_text(r["kpi"], _value(r["target"]), _value(r["amber"]))),
+                     value_text(r["kpi"], _value(r["actual"])), _p(RESULT[state][0], "result") if state else "–",
+                     value_text(r["kpi"], _value(r["previous"])),
+                     f"{r['months_met']} of {r['months_judged']}" if r["months_judged"] else "–"])
+        if state:
+            style.append(("BACKGROUND", (3, n), (3, n), colors.HexColor(RESULT_COLOURS[state])))
+    style += [("ALIGN", (2, 1), (2, -1), "RIGHT"), ("ALIGN", (4, 1), (5, -1), "RIGHT"),
+              ("FONT", (2, 1), (2, -1), "VeraBd", 8)]
+    return Table(rows, colWidths=[46 * mm, 44 * mm, 18 * mm, 36 * mm, 18 * mm, 18 * mm], style=style,
+                 repeatRows=1)
+
+
+def _chart(review: Review, r: dict, width: float, height: float) -> Drawing:
+    h = review.history[review.history["indicator"] == r["indicator"]]
+    values = [_value(v) for v in h["value"]]
+    target = _value(r["target"])
+    known = [v for v in values if v is not None] + ([target] if target is not None else [])
+    low, high = min(known + [0.0]), max(known + [0.0])
+    span = (high - low) or 1.0
+    low, high = (low - 0.08 * span if low < 0 else 0.0), high + 0.12 * span
+
+    d = Drawing(width, height)
+    d.add(String(0, height - 9, r["label"], fontName="VeraBd", fontSize=8, fillColor=INK))
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 30, 22, width - 36, height - 40
+    chart.data = [[0.0 if v is None else v for v in values]]
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax = low, high
+    chart.valueAxis.labels.fontName, chart.valueAxis.labels.fontSize = "Vera", 6
+    chart.valueAxis.labelTextFormat = lambda v: f"{v:,.0f}"
+    chart.valueAxis.strokeColor = chart.categoryAxis.strokeColor = RULE
+    chart.categoryAxis.categoryNames = [f"{m:%b}" for m in review.months]
+    chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = "Vera", 5.5
+    chart.categoryAxis.labels.angle, chart.categoryAxis.labels.boxAnchor = 45, "ne"
+    chart.barSpacing, chart.groupSpacing = 0, 2.5
+    chart.bars.strokeColor = None
+    for i, state in enumerate(h["status"]):
+        chart.bars[(0, i)].fillColor = colors.HexColor(RESULT_COLOURS[_value(state)])
+    d.add(chart)
+    if target is not None:
+        y = chart.y + (target - low) / (high - low) * chart.height
+        d.add(Line(chart.x, y, chart.x + chart.width, y, strokeColor=INK, strokeWidth=0.8,
+                   strokeDashArray=[3, 2]))
+    return d
+
+
+def _charts(review: Review) -> Table:
+    cols, width, height = 3, 58 * mm, 46 * mm
+    cells = [_chart(review, r, width, height) for r in review.indicators.to_dict("records")]
+    cells += [""] * (-len(cells) % cols)
+    grid = [cells[i:i + cols] for i in range(0, len(cells), cols)] or [[""]]
+    return Table(grid, colWidths=[width + 2 * mm] * cols, rowHeights=[height + 3 * mm] * math.ceil(len(cells) / cols),
+                 style=[("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+
+
+def _volume_table(review: Review) -> Table:
+    v = review.volumes
+    rows = [[_p(h) for _, h in VOLUME_COLUMNS]]
+    for r in v.to_dict("records") + [{"channel": "Total", **{c: v[c].sum() for c, _ in VOLUME_COLUMNS[1:]}}]:
+        rows.append([r["channel"] if r["channel"] is not None else "(none)"] +
+                    [f"{int(r[c]):,}" for c, _ in VOLUME_COLUMNS[1:]])
+    style = TABLE_STYLE + [("ALIGN", (1, 1), (-1, -1), "RIGHT"), ("FONT", (0, -1), (-1, -1), "VeraBd", 8),
+                           ("LINEABOVE", (0, -1), (-1, -1), 0.8, INK)]
+    return Table(rows, colWidths=[25 * mm] + [30 * mm] * (len(VOLUME_COLUMNS) - 1), style=style, repeatRows=1)
+
+
+def _verbatim_table(review: Review) -> Table | Paragraph:
+    if review.verbatims.empty:
+        return _p("No survey comment this month.", "body")
+    rows = [["Answered", "Channel", "Scores", "Comment"]]
+    for r in review.verbatims.to_dict("records"):
+        rows.append([f"{r['responded_at']:%d/%m %H:%M}", r["channel"] or "–", _p(score_text(r)), _p(r["verbatim"])])
+    return Table(rows, colWidths=[20 * mm, 16 * mm, 32 * mm, 112 * mm], style=TABLE_STYLE, repeatRows=1)

@@ -1,0 +1,143 @@
+"""The committee review as an Excel workbook: one sheet per table, numbers stored as numbers
+with a display format (a rate is 81.3 shown as "81.3 %", a duration is seconds shown "393 s")."""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from components.committee import VOLUME_COLUMNS, _value, month_label, result_text, title
+from data.decisions import Decisions
+from metrics.committee import WORST_ORDER_TEXT, Review
+from metrics.registry import KPIS
+
+HEADER_ROW = 4   # rows 1-2: title and subtitle; the table starts at row 4
+FILLS = {"met": "D4F4EC", "close": "FDEBD0", "missed": "FADBD8"}
+BOLD = Font(bold=True)
+
+
+def number_format(kpi_id: str) -> str:
+    """The Excel format of a KPI's values, from its unit and its display format."""
+    k = KPIS[kpi_id]
+    decimals = int(k.fmt.split(".")[1][0]) if "." in k.fmt else 0
+    digits = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if k.unit == "percent":
+        return f'{digits}" %"'
+    if k.unit == "seconds":
+        return f'{digits}" s"'
+    if k.unit == "currency":
+        return f'{digits}" €"'
+    if k.fmt.startswith("+"):
+        return f"+{digits};-{digits};{digits}"
+    return digits
+
+
+def review_workbook(review: Review, decisions: Decisions | None, generated: datetime | None = None) -> bytes:
+    wb = Workbook()
+    generated = generated or datetime.now()
+    _indicators(wb.active, review)
+    _history(wb.create_sheet(), review)
+    _volumes(wb.create_sheet(), review)
+    _comments(wb.create_sheet(), review)
+    _decisions(wb.create_sheet(), review, decisions)
+    for ws in wb.worksheets:
+        ws["A1"] = title(review)
+        ws["A1"].font = Font(bold=True, size=14)
+        ws["A2"] = f"{ws['A2'].value} – generated {generated:%d/%m/%Y %H:%M} by Pilotage"
+        ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _header(ws: Worksheet, name: str, subtitle: str, headers: list[str], widths: list[float]) -> None:
+    ws.title = name
+    ws["A2"] = subtitle
+    for col, (text, width) in enumerate(zip(headers, widths), start=1):
+        cell = ws.cell(HEADER_ROW, col, text)
+        cell.font = BOLD
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[cell.column_letter].width = width
+
+
+def _put(ws: Worksheet, row: int, col: int, value, fmt: str | None = None, state: str | None = None):
+    cell = ws.cell(row, col)
+    value = _value(value)
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"   # text from the data stays text, never a formula
+    else:
+        cell.value = value.item() if hasattr(value, "item") else value
+    if fmt:
+        cell.number_format = fmt
+    if state in FILLS:
+        cell.fill = PatternFill("solid", fgColor=FILLS[state])
+    return cell
+
+
+def _indicators(ws: Worksheet, review: Review) -> None:
+    _header(ws, "Indicators", f"Contractual indicators of {month_label(review.month)}",
+            ["Indicator", "KPI id", "Channel", "Target", "Tolerance", "Actual", "Result", "Previous month",
+             "Months met", "Months judged"], [34, 16, 10, 11, 11, 11, 26, 14, 11, 11])
+    for row, r in enumerate(review.indicators.to_dict("records"), start=HEADER_ROW + 1):
+        fmt, state = number_format(r["kpi"]), _value(r["status"])
+        for col, value, f in ((1, r["label"], None), (2, r["kpi"], None), (3, r["channel"] or "all", None),
+                              (4, r["target"], fmt), (5, r["amber"], fmt), (6, r["actual"], fmt),
+                              (8, r["previous"], fmt), (9, r["months_met"], "0"), (10, r["months_judged"], "0")):
+            _put(ws, row, col, value, f)
+        _put(ws, row, 7, result_text(state) if state else "no target" if _value(r["target"]) is None else "–",
+             state=state)
+
+
+def _history(ws: Worksheet, review: Review) -> None:
+    _header(ws, "Last 12 months", "Each indicator month by month; the fill tells met, within tolerance or missed",
+            ["Indicator", "Target"] + [""] * len(review.months), [34, 11] + [10] * len(review.months))
+    for col, m in enumerate(review.months, start=3):
+        _put(ws, HEADER_ROW, col, m, "mmm yyyy").font = BOLD
+    for row, r in enumerate(review.indicators.to_dict("records"), start=HEADER_ROW + 1):
+        fmt = number_format(r["kpi"])
+        _put(ws, row, 1, r["label"])
+        _put(ws, row, 2, r["target"], fmt)
+        h = review.history[review.history["indicator"] == r["indicator"]]
+        for col, (value, state) in enumerate(zip(h["value"], h["status"]), start=3):
+            _put(ws, row, col, value, fmt, _value(state))
+
+
+def _volumes(ws: Worksheet, review: Review) -> None:
+    _header(ws, "Volumes", f"Contacts by channel in {month_label(review.month)}",
+            [h for _, h in VOLUME_COLUMNS] + ["Change in handled"], [12, 12, 16, 12, 12, 14, 12])
+    v = review.volumes
+    rows = v.to_dict("records") + [{"channel": "Total", **{c: v[c].sum() for c, _ in VOLUME_COLUMNS[1:]}}]
+    for row, r in enumerate(rows, start=HEADER_ROW + 1):
+        _put(ws, row, 1, r["channel"] if r["channel"] is not None else "(none)")
+        for col, (c, _) in enumerate(VOLUME_COLUMNS[1:], start=2):
+            _put(ws, row, col, int(r[c]), "#,##0")
+        before = r["handled_previous"]
+        _put(ws, row, len(VOLUME_COLUMNS) + 1, (r["handled"] - before) / before if before else None, "+0.0%;-0.0%;0.0%")
+    for col in range(1, len(VOLUME_COLUMNS) + 2):
+        ws.cell(HEADER_ROW + len(rows), col).font = BOLD
+
+
+def _comments(ws: Worksheet, review: Review) -> None:
+    _header(ws, "Comments", f"Worst-scored comments, {WORST_ORDER_TEXT}",
+            ["Answered", "Channel", "Queue", "Survey", "NPS", "Satisfaction", "Effort", "Comment"],
+            [16, 10, 16, 8, 7, 12, 8, 90])
+    for row, r in enumerate(review.verbatims.to_dict("records"), start=HEADER_ROW + 1):
+        _put(ws, row, 1, r["responded_at"].to_pydatetime(), "dd/mm/yyyy hh:mm")
+        for col, key in enumerate(("channel", "queue", "survey"), start=2):
+            _put(ws, row, col, r[key])
+        for col, key in enumerate(("nps", "csat", "ces"), start=5):
+            _put(ws, row, col, None if _value(r[key]) is None else int(r[key]), "0")
+        _put(ws, row, 8, r["verbatim"]).alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _decisions(ws: Worksheet, review: Review, decisions: Decisions | None) -> None:
+    _header(ws, "Decisions", f"Decisions of the committee of {month_label(review.month)}",
+            ["Decisions", "Saved at"], [100, 18])
+    cell = _put(ws, HEADER_ROW + 1, 1, decisions.text if decisions else "(none recorded)")
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if decisions:
+        _put(ws, HEADER_ROW + 1, 2, decisions.saved_at, "dd/mm/yyyy hh:mm")

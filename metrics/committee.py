@@ -1,0 +1,160 @@
+"""The monthly committee review of one client: its contractual indicators against target over
+the last 12 months, the month's volumes by channel and its worst-scored comments.
+
+Everything is computed for the client's own scope (and the viewer's restrictions on top).
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from typing import Mapping, Sequence
+
+import pandas as pd
+from sqlalchemy.engine import Connection, Engine
+
+from metrics.query import _DIM_SQL, _FROM, Scope, _bound, _run, compute, scope_where
+from metrics.registry import KPIS
+from metrics.targets import Target, status, target_for
+from settings import KpiSettings
+
+HISTORY_MONTHS = 12
+VOLUME_KPIS = ("offered", "handled", "attempts", "responses")
+# a contract is met or missed; the amber band tells how far a miss was
+RESULT = {"met": ("Met", "✓"), "close": ("Missed, within tolerance", "!"), "missed": ("Missed", "✗")}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A contractual indicator: a KPI, over every channel or one."""
+
+    kpi: str
+    channel: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kpi}:{self.channel}" if self.channel else self.kpi
+
+    @property
+    def label(self) -> str:
+        return KPIS[self.kpi].label_en + (f" ({self.channel})" if self.channel else "")
+
+
+@dataclass(frozen=True)
+class Review:
+    client: str
+    month: date                  # its first day
+    months: tuple[date, ...]     # the last 12 months, oldest first, ending with ``month``
+    indicators: pd.DataFrame     # one row per indicator: target, actual, status, history figures
+    history: pd.DataFrame        # one row per indicator and month: value, status
+    volumes: pd.DataFrame        # one row per channel of the month, and its previous month's handled
+    verbatims: pd.DataFrame      # the month's worst-scored comments
+
+
+def month_start(text: str | None, default: date) -> date:
+    """The first day of a ``YYYY-MM`` month, or of ``default``'s month when it cannot be read."""
+    try:
+        year, month = (int(p) for p in str(text).split("-")[:2])
+        return date(year, month, 1)
+    except (TypeError, ValueError):
+        return default.replace(day=1)
+
+
+def month_end(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def client_scope(base: Scope, client: str, start: date, end: date) -> Scope:
+    """A client's whole scope over a period: no other filter, the viewer's restrictions kept."""
+    return Scope(start, end, (("client", (client,)),), base.restrictions)
+
+
+def committee_review(db: Engine | Connection, base: Scope, client: str, month: date,
+                     contract: Sequence[tuple[str, str | None]], targets: Mapping[str, Mapping],
+                     settings: KpiSettings = KpiSettings(), comments: int = 10) -> Review:
+    month = month.replace(day=1)
+    months = tuple(add_months(month, i) for i in range(1 - HISTORY_MONTHS, 1))
+    indicators = [Indicator(k, c) for k, c in dict.fromkeys(contract)]
+    history = _history(db, client_scope(base, client, months[0], month_end(month)), indicators,
+                       months, targets, client, settings)
+    this_month = client_scope(base, client, month, month_end(month))
+    return Review(client, month, months, _summary(indicators, history, month, targets, client), history,
+                  _volumes(db, this_month, client_scope(base, client, add_months(month, -1),
+                                                        month_end(add_months(month, -1))), settings),
+                  worst_verbatims(db, this_month, comments))
+
+
+def _history(db, scope: Scope, indicators: list[Indicator], months, targets, client,
+             settings) -> pd.DataFrame:
+    """Each indicator's value and status per month (one query per channel the contract uses)."""
+    rows: dict[str, list[dict]] = {}
+    for channel in dict.fromkeys(i.channel for i in indicators):
+        kpis = [i.kpi for i in indicators if i.channel == channel]
+        found = compute(db, scope.with_filters(channel=channel) if channel else scope, kpis, by="month",
+                        settings=settings).set_index("group")
+        for i in (i for i in indicators if i.channel == channel):
+            target = target_for(i.kpi, targets, i.channel, client)
+            rows[i.key] = []
+            for m in months:
+                value = found[i.kpi].get(m.isoformat())
+                value = None if value is None or value != value else float(value)
+                rows[i.key].append({"indicator": i.key, "month": m, "value": value,
+                                    "status": status(i.kpi, value, target)})
+    return pd.DataFrame([r for i in indicators for r in rows[i.key]],
+                        columns=["indicator", "month", "value", "status"])
+
+
+def _summary(indicators: list[Indicator], history: pd.DataFrame, month: date, targets, client) -> pd.DataFrame:
+    """Per indicator: target and amber, the month's value and status, the previous month's
+    value, and in how many of the months with a value the target was met."""
+    rows = []
+    previous = add_months(month, -1)
+    for i in indicators:
+        h = history[history["indicator"] == i.key].set_index("month")
+        target: Target | None = target_for(i.kpi, targets, i.channel, client)
+        known = h["status"].dropna()
+        rows.append({
+            "indicator": i.key, "kpi": i.kpi, "channel": i.channel, "label": i.label,
+            "target": None if target is None else target.value,
+            "amber": None if target is None else target.amber,
+            "actual": h.at[month, "value"], "status": h.at[month, "status"],
+            "previous": h.at[previous, "value"] if previous in h.index else None,
+            "months_met": int((known == "met").sum()), "months_judged": int(len(known)),
+        })
+    return pd.DataFrame(rows)
+
+
+def _volumes(db, scope: Scope, previous: Scope, settings) -> pd.DataFrame:
+    """The month's contacts per channel, with the previous month's handled contacts."""
+    now = compute(db, scope, VOLUME_KPIS, by="channel", settings=settings)
+    before = compute(db, previous, ["handled"], by="channel", settings=settings)
+    out = now.merge(before.rename(columns={"handled": "handled_previous"}), on="group", how="left")
+    out["handled_previous"] = out["handled_previous"].fillna(0).astype(int)
+    return out.rename(columns={"group": "channel"})
+
+
+# each answer's scores put on 0 (worst) to 1 (best); an answer's badness is their mean
+_SCORE_01 = ("(coalesce(s.nps / 10.0, 0) + coalesce((s.csat - 1) / 4.0, 0) + coalesce((s.ces - 1) / 6.0, 0))"
+             " / nullif((s.nps IS NOT NULL)::INT + (s.csat IS NOT NULL)::INT + (s.ces IS NOT NULL)::INT, 0)")
+WORST_ORDER_TEXT = ("sorted by the mean of the answer's scores, each put on 0 to 1 "
+                    "(NPS ÷ 10, (satisfaction − 1) ÷ 4, (effort − 1) ÷ 6), worst first")
+
+
+def worst_verbatims(db: Engine | Connection, scope: Scope, limit: int = 10) -> pd.DataFrame:
+    """The survey comments of a scope with the worst scores, worst first."""
+    params: dict = {"limit": int(limit)}
+    where = scope_where("surveys", scope, params)
+    sql = f"""
+        SELECT s.responded_at, {_DIM_SQL['surveys']['channel']} AS channel, lc.queue AS queue,
+               s.survey, s.nps, s.csat, s.ces, s.verbatim, {_SCORE_01} AS score
+        FROM {_FROM['surveys']}
+        WHERE {where} AND nullif(trim(s.verbatim), '') IS NOT NULL
+          AND (s.nps IS NOT NULL OR s.csat IS NOT NULL OR s.ces IS NOT NULL)
+        ORDER BY score, s.responded_at, s.response_id
+        LIMIT :limit"""
+    return _run(db, _bound(sql, params), params)

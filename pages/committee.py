@@ -1,0 +1,133 @@
+"""Committee: the monthly review of one client's contractual indicators, with its volumes, its
+worst comments, the committee's decisions, and exports for the minutes (Excel, PDF, print)."""
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+
+from components import committee as cm
+from components.committee_pdf import review_pdf
+from components.committee_xlsx import review_workbook
+from components.view import NAV_ID, empty_state, href, open_view
+from data.decisions import MAX_LENGTH, save_decisions
+from metrics.committee import Indicator
+from settings import contract_for
+
+dash.register_page(__name__, path="/committee", name="Committee", title="Pilotage – Committee", order=5)
+
+GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": False}
+
+
+def committee_query(choice: cm.Choice) -> dict:
+    return {"client": choice.client, "month": f"{choice.month:%Y-%m}"}
+
+
+def layout(**query):
+    view = open_view(query)
+    if not view.has_data:
+        return empty_state()
+    choice = cm.choose(view)
+    if choice.client is None:
+        return empty_state("No contact in the data names a client: the committee review is per client.")
+    contract = ", ".join(Indicator(k, c).label for k, c in contract_for(view.settings, choice.client))
+    return html.Div([
+        dcc.Store(id="committee-state", data=committee_query(choice)),
+        dbc.Card(dbc.CardBody(dbc.Row([
+            dbc.Col([dbc.Label("Client", className="small text-muted mb-0"),
+                     dcc.Dropdown(id="committee-client", options=choice.clients, value=choice.client,
+                                  clearable=False)], md=4),
+            dbc.Col([dbc.Label("Month", className="small text-muted mb-0"),
+                     dcc.Dropdown(id="committee-month", clearable=False, value=f"{choice.month:%Y-%m}",
+                                  options=[{"label": cm.month_label(m), "value": f"{m:%Y-%m}"}
+                                           for m in choice.months])], md=3),
+            dbc.Col(dbc.ButtonGroup([
+                dbc.Button("Excel workbook", id="committee-xlsx", color="primary", outline=True, size="sm"),
+                dbc.Button("PDF", id="committee-pdf", color="primary", outline=True, size="sm"),
+                dbc.Button("Print", id="committee-print", color="primary", outline=True, size="sm"),
+            ]), className="ms-auto align-self-end", width="auto"),
+        ], className="g-2")), className="mb-3 filter-bar no-print"),
+        dcc.Download(id="committee-download"),
+        html.H3(f"Committee review – {choice.client} – {cm.month_label(choice.month)}", id="committee-title"),
+        html.P(f"The client's own scope. Contractual indicators: {contract}.", className="small text-muted"),
+        dcc.Loading(html.Div(id="committee-content"), type="dot", delay_show=300),
+        html.H4("Decisions", className="side-title mt-3"),
+        dbc.Textarea(id="committee-decisions", rows=5, maxLength=MAX_LENGTH, className="no-print",
+                     placeholder="The decisions and actions agreed in this month's committee"),
+        html.Div(id="committee-decisions-print", className="print-only decisions-print"),
+        html.Div([dbc.Button("Save decisions", id="committee-save", color="primary", size="sm", className="mt-2"),
+                  html.Span(id="committee-saved", className="small text-muted ms-2")], className="no-print"),
+    ])
+
+
+@callback(
+    Output("committee-content", "children"),
+    Output("committee-decisions", "value"),
+    Output("committee-saved", "children", allow_duplicate=True),
+    Input("committee-state", "data"),
+    prevent_initial_call="initial_duplicate",
+)
+def update_committee(query):
+    view, client, month = _open(query)
+    review = cm.review_of(view, client, month)
+    decisions = cm.decisions_of(view, client, month)
+    content = html.Div([
+        html.H4("Contractual indicators", className="side-title"),
+        cm.indicator_table(review, view),
+        html.H4("Last 12 months", className="side-title mt-3"),
+        html.P("Bars: green met, amber missed within tolerance, red missed, grey no target; "
+               "dashed line: target.", className="small text-muted mb-1"),
+        dcc.Graph(id="committee-history", figure=cm.history_figure(review), config=GRAPH_CONFIG),
+        html.H4("Volumes by channel", className="side-title mt-3"),
+        cm.volume_table(review),
+        html.H4("Worst-scored comments", className="side-title mt-3"),
+        cm.verbatim_table(review),
+    ])
+    saved = f"Saved {decisions.saved_at:%d/%m/%Y %H:%M}" if decisions else "Not recorded yet"
+    return content, decisions.text if decisions else "", saved
+
+
+def _open(query: dict):
+    view = open_view(query)
+    choice = cm.choose(view)
+    return view, choice.client, choice.month
+
+
+@callback(Output(NAV_ID, "href", allow_duplicate=True), Input("committee-client", "value"),
+          Input("committee-month", "value"), State("committee-state", "data"), prevent_initial_call=True)
+def update_choice(client, month, query):
+    new = {"client": client, "month": month}
+    return no_update if new == query else href("/committee", new)
+
+
+@callback(Output("committee-saved", "children", allow_duplicate=True), Input("committee-save", "n_clicks"),
+          State("committee-decisions", "value"), State("committee-state", "data"), prevent_initial_call=True)
+def update_saved(_clicks, text, query):
+    view, client, month = _open(query)
+    try:
+        saved = save_decisions(view.db, client, month, text or "")
+    except ValueError as exc:
+        return f"Not saved: {exc}"
+    return f"Saved {saved.saved_at:%d/%m/%Y %H:%M}"
+
+
+@callback(Output("committee-download", "data"), Input("committee-xlsx", "n_clicks"),
+          Input("committee-pdf", "n_clicks"), State("committee-state", "data"), prevent_initial_call=True)
+def update_download(_xlsx, _pdf, query):
+    return export_file(query, "pdf" if ctx.triggered_id == "committee-pdf" else "xlsx")
+
+
+def export_file(query: dict, kind: str) -> dict:
+    """The review of the query's client and month as a download: ``xlsx`` or ``pdf``."""
+    view, client, month = _open(query)
+    review, decisions = cm.review_of(view, client, month), cm.decisions_of(view, client, month)
+    build = review_pdf if kind == "pdf" else review_workbook
+    return dcc.send_bytes(build(review, decisions), cm.filename(review, kind))
+
+
+clientside_callback(
+    "function(text) { return text || ''; }",
+    Output("committee-decisions-print", "children"), Input("committee-decisions", "value"),
+)
+clientside_callback(
+    "function(n) { if (n) { window.print(); } return ''; }",
+    Output("committee-print", "title"), Input("committee-print", "n_clicks"), prevent_initial_call=True,
+)

@@ -1,0 +1,214 @@
+"""Committee review: contractual indicators met or missed month by month, volumes, worst
+comments, decisions, and the Excel and PDF exports read back."""
+from __future__ import annotations
+
+import base64
+import io
+import shutil
+import subprocess
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from components import committee as cm
+from components.committee_pdf import review_pdf
+from components.committee_xlsx import HEADER_ROW, review_workbook
+from components.state import ViewState
+from components.view import View
+from data.decisions import Decisions, decisions_for, save_decisions
+from metrics.committee import committee_review, month_start
+from metrics.query import Scope
+from settings import DEFAULT_CONTRACT, Settings, SettingsError, apply_config, contract_for
+
+CONFIG = {"contracts": {"ACME": ["service_level:phone", "nps", "aht"]},
+          "targets": {"aht": {"target": 300}}}
+SETTINGS = apply_config(Settings(), CONFIG)
+
+
+def call(cid, when, wait, talk, client="ACME", channel="phone"):
+    return dict(contact_id=cid, arrived_at=when, channel=channel, client=client, queue="Q1",
+                outcome="answered", wait_s=wait, talk_s=talk, agent_id="A1")
+
+
+def answer(rid, cid, nps, csat=None, verbatim=None, when="2025-03-20 12:00:00"):
+    return dict(response_id=rid, responded_at=when, contact_id=cid, survey="hot", nps=nps, csat=csat,
+                verbatim=verbatim)
+
+
+CONTACTS = [
+    # February, ACME phone: waits 5, 5, 5, 5, 30 -> 4 of 5 within 20 s = 80 % (target 80: met);
+    # handle time 400 each -> AHT 400 (target 300, lower is better: missed)
+    *[call(f"f{i}", f"2025-02-1{i} 10:00:00", 30 if i == 4 else 5, 400) for i in range(5)],
+    # March, ACME phone: waits 10, 20 (the threshold counts as within), 25, 30 -> 2 of 4 = 50 %
+    # (under the 75 % tolerance: missed)
+    call("m1", "2025-03-03 10:00:00", 10, 200), call("m2", "2025-03-04 10:00:00", 20, 300),
+    call("m3", "2025-03-05 10:00:00", 25, 400), call("m4", "2025-03-06 10:00:00", 30, 500),
+    # March, ACME e-mail: not in the phone service level; in AHT: (200+300+400+500+100) / 5 = 300, met
+    call("e1", "2025-03-07 10:00:00", 3600, 100, channel="email"),
+    # another client's contact: never in ACME's review
+    call("x1", "2025-03-05 11:00:00", 100, 900, client="OTHER"),
+]
+SURVEYS = [
+    # February: 10, 10 -> NPS +100, met
+    answer("s1", "f0", 10, when="2025-02-20 12:00:00"), answer("s2", "f1", 10, when="2025-02-21 12:00:00"),
+    # March: 3, 7, 9, 10 -> (2 promoters - 1 detractor) / 4 = +25: under 30, above the 20 tolerance
+    answer("s3", "m1", 3, 1, "Très déçu <b>vraiment</b> & fâché"),
+    answer("s4", "m2", 7, 4, "=1+1 rien à dire"),
+    answer("s5", "m3", 9, 5),
+    answer("s6", "m4", 10, 5, "Parfait"),
+    answer("s7", "x1", 0, 1, "Client OTHER, jamais vu chez ACME"),
+]
+
+
+@pytest.fixture
+def db(make_db):
+    return make_db(contacts=CONTACTS, surveys=SURVEYS)
+
+
+def review(db, month=date(2025, 3, 1)):
+    return committee_review(db, Scope(date.min, date.max), "ACME", month, contract_for(SETTINGS, "ACME"),
+                            SETTINGS.targets, SETTINGS.kpi)
+
+
+def test_com001_contract_from_the_settings_file_and_its_default():
+    assert contract_for(SETTINGS, "ACME") == (("service_level", "phone"), ("nps", None), ("aht", None))
+    assert contract_for(SETTINGS, "someone else") == DEFAULT_CONTRACT
+    with pytest.raises(SettingsError, match="unknown KPI 'nsp'"):
+        apply_config(Settings(), {"contracts": {"ACME": ["nsp"]}})
+    with pytest.raises(SettingsError, match="must be a list"):
+        apply_config(Settings(), {"contracts": {"ACME": "nps"}})
+
+
+def test_com002_month_by_month_met_and_missed(db):
+    r = review(db)
+    assert r.months[0] == date(2024, 4, 1) and r.months[-1] == date(2025, 3, 1) and len(r.months) == 12
+    t = r.indicators.set_index("indicator")
+    assert list(t.index) == ["service_level:phone", "nps", "aht"]
+    assert (t.loc["service_level:phone", "actual"], t.loc["service_level:phone", "status"]) == (50.0, "missed")
+    assert (t.loc["service_level:phone", "previous"], t.loc["service_level:phone", "target"]) == (80.0, 80.0)
+    assert (t.loc["nps", "actual"], t.loc["nps", "status"], t.loc["nps", "previous"]) == (25.0, "close", 100.0)
+    assert (t.loc["aht", "actual"], t.loc["aht", "status"], t.loc["aht", "previous"]) == (300.0, "met", 400.0)
+    # each indicator was judged in February and March only, and met in one of them
+    assert t["months_judged"].tolist() == [2, 2, 2] and t["months_met"].tolist() == [1, 1, 1]
+    h = r.history.set_index(["indicator", "month"])
+    assert h.loc[("service_level:phone", date(2025, 2, 1)), "status"] == "met"
+    assert h.loc[("aht", date(2025, 2, 1)), "status"] == "missed"
+    assert h.loc[("nps", date(2025, 1, 1)), "value"] != h.loc[("nps", date(2025, 1, 1)), "value"]  # NaN: no answer
+    assert cm.result_text("close") == "! Missed, within tolerance" and cm.result_text("met") == "✓ Met"
+
+
+def test_com003_volumes_and_worst_comments_of_the_client_only(db):
+    r = review(db)
+    v = r.volumes.set_index("channel")
+    assert v.loc["phone", ["offered", "handled", "attempts", "responses", "handled_previous"]].tolist() == [4, 4, 0, 4, 5]
+    assert v.loc["email", ["offered", "handled", "responses", "handled_previous"]].tolist() == [1, 1, 0, 0]
+    # scores on 0-1: s3 (0.3 + 0) / 2 = 0.15, s4 (0.7 + 0.75) / 2 = 0.725, s6 (1 + 1) / 2 = 1
+    assert r.verbatims["verbatim"].tolist() == ["Très déçu <b>vraiment</b> & fâché", "=1+1 rien à dire", "Parfait"]
+    assert r.verbatims["score"].tolist() == pytest.approx([0.15, 0.725, 1.0])
+
+
+def test_com004_decisions_are_kept_per_client_and_month(db):
+    assert decisions_for(db, "ACME", date(2025, 3, 1)) is None
+    save_decisions(db, "ACME", date(2025, 3, 14), "Recruter deux conseillers")
+    save_decisions(db, "ACME", date(2025, 3, 1), "Recruter trois conseillers")
+    save_decisions(db, "OTHER", date(2025, 3, 1), "Autre client")
+    assert decisions_for(db, "ACME", date(2025, 3, 1)).text == "Recruter trois conseillers"
+    assert decisions_for(db, "ACME", date(2025, 2, 1)) is None
+    with pytest.raises(ValueError, match="limited to 20,000 characters"):
+        save_decisions(db, "ACME", date(2025, 3, 1), "x" * 20_001)
+    assert month_start("2025-13", date(2025, 3, 9)) == date(2025, 3, 1)
+
+
+DECISIONS = Decisions("1. Renfort midi\n2. Revoir le SVI", datetime(2025, 4, 8, 15, 30))
+
+
+def test_com005_workbook_holds_the_review_as_numbers(db):
+    book = load_workbook(io.BytesIO(review_workbook(review(db), DECISIONS)))
+    assert book.sheetnames == ["Indicators", "Last 12 months", "Volumes", "Comments", "Decisions"]
+    ws = book["Indicators"]
+    assert ws["A1"].value == "Committee review – ACME – March 2025"
+    first = HEADER_ROW + 1
+    assert [c.value for c in ws[first]] == ["Service level (phone)", "service_level", "phone", 80, 75, 50,
+                                            "✗ Missed", 80, 1, 2]
+    assert ws.cell(first, 6).number_format == '#,##0.0" %"'
+    assert [c.value for c in ws[first + 1]][3:8] == [30, 20, 25, "! Missed, within tolerance", 100]
+    assert ws.cell(first + 1, 6).number_format == "+#,##0;-#,##0;#,##0"
+    assert [c.value for c in ws[first + 2]][3:8] == [300, None, 300, "✓ Met", 400]
+    assert ws.cell(first + 2, 6).number_format == '#,##0" s"'
+    hist = book["Last 12 months"]
+    assert hist.cell(HEADER_ROW, 3).value == datetime(2024, 4, 1) and hist.cell(HEADER_ROW, 14).value == datetime(2025, 3, 1)
+    assert [hist.cell(first, c).value for c in (12, 13, 14)] == [None, 80, 50]
+    assert hist.cell(first, 14).fill.fgColor.rgb.endswith("FADBD8")      # missed
+    vol = book["Volumes"]
+    assert [c.value for c in vol[first]][:6] == ["email", 1, 1, 0, 0, 0]
+    assert [c.value for c in vol[first + 1]][:7] == ["phone", 4, 4, 0, 4, 5, pytest.approx(-0.2)]
+    assert [c.value for c in vol[first + 2]][:6] == ["Total", 5, 5, 0, 4, 5]
+    comments = book["Comments"]
+    assert comments.cell(first, 1).value == datetime(2025, 3, 20, 12, 0)
+    assert [comments.cell(first, c).value for c in (5, 6, 8)] == [3, 1, "Très déçu <b>vraiment</b> & fâché"]
+    assert comments.cell(first + 1, 8).data_type == "s" and comments.cell(first + 1, 8).value == "=1+1 rien à dire"
+    assert book["Decisions"].cell(first, 1).value == "1. Renfort midi\n2. Revoir le SVI"
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="needs poppler-utils (make test installs it)")
+def test_com006_pdf_renders_with_its_text_and_charts(db, tmp_path):
+    pdf = tmp_path / "review.pdf"
+    pdf.write_bytes(review_pdf(review(db), DECISIONS))
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(text.split())   # a cell's text may wrap
+    assert "Committee review – ACME – March 2025" in text
+    for expected in ("Service level (phone)", "50.0 %", "Missed", "Missed, within tolerance", "+25",
+                     "5 min 00 s", "Renfort midi", "Très déçu <b>vraiment</b> & fâché", "=1+1 rien à dire"):
+        assert expected in text, expected
+    assert "OTHER" not in text
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page*.png"))
+    assert pages
+    from PIL import Image
+    colours = set()
+    for page in pages:
+        colours |= {c for _, c in Image.open(page).convert("RGB").getcolors(1 << 20)}
+    # the result colours are drawn: the missed red and the met green of the bars and the table
+    assert (0xE7, 0x4C, 0x3C) in colours and (0x18, 0xBC, 0x9C) in colours
+
+
+def test_com007_committee_page_in_the_browser(dash_duo, db, app_for):
+    dash_duo.start_server(app_for(db, targets=SETTINGS.targets, contracts=SETTINGS.contracts))
+    dash_duo.wait_for_page(dash_duo.server_url + "/committee?client=ACME&month=2025-03")
+    dash_duo.wait_for_text_to_equal("#committee-title", "Committee review – ACME – March 2025")
+    rows = dash_duo.wait_for_element("#committee-indicators tbody").find_elements("css selector", "tr")
+    labels = [r.find_element("css selector", "td").text for r in rows]
+    assert labels == ["Service level (phone)", "Net Promoter Score", "Average handle time"]
+    assert "50.0 %" in rows[0].text and "✗ Missed" in rows[0].text and "1 of 2" in rows[0].text
+    assert "+25" in rows[1].text and "Missed, within tolerance" in rows[1].text
+    assert "5 min 00 s" in rows[2].text and "✓ Met" in rows[2].text
+    verbatims = dash_duo.find_element("#committee-verbatims").text
+    assert "Très déçu <b>vraiment</b> & fâché" in verbatims and "OTHER" not in verbatims
+    # the decisions are saved and come back with the page
+    dash_duo.wait_for_element("#committee-history .main-svg")   # the page has its final height
+    box = dash_duo.find_element("#committee-decisions")
+    box.send_keys("Renfort midi")
+    save = dash_duo.find_element("#committee-save")
+    dash_duo.driver.execute_script("arguments[0].click()", save)   # below the fold: no scrolling dance
+    dash_duo.wait_for_contains_text("#committee-saved", "Saved")
+    dash_duo.wait_for_page(dash_duo.server_url + "/committee?client=ACME&month=2025-03")
+    dash_duo.wait_for_text_to_equal("#committee-decisions", "Renfort midi")
+    # another month through the control: the URL follows
+    dash_duo.select_dcc_dropdown("#committee-month", "February 2025")
+    dash_duo.wait_for_text_to_equal("#committee-title", "Committee review – ACME – February 2025")
+    assert "month=2025-02" in dash_duo.driver.current_url
+    assert dash_duo.get_logs() == []
+
+
+def test_com008_export_files_for_download(db, app_for):
+    app_for(db, targets=SETTINGS.targets, contracts=SETTINGS.contracts)
+    from pages.committee import export_file
+
+    for kind, magic in (("xlsx", b"PK"), ("pdf", b"%PDF")):
+        sent = export_file({"client": "ACME", "month": "2025-03"}, kind)
+        assert sent["filename"] == f"committee-ACME-2025-03.{kind}"
+        assert base64.b64decode(sent["content"]).startswith(magic)
+
