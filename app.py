@@ -41,7 +41,9 @@ def create_app(settings: Settings | None = None) -> Dash:
 
 def _build() -> Dash:
     # the Bootstrap theme is served from assets/vendor: no request leaves the machine
-    app = Dash(__name__, use_pages=True, title=TITLE)
+    # a page's layout depends on the data (no client, no data yet: a message instead of the
+    # controls), so the callbacks' ids cannot all be checked against the layouts at start-up
+    app = Dash(__name__, use_pages=True, title=TITLE, suppress_callback_exceptions=True)
     app.layout = html.Div([
         dcc.Location(id="nav", refresh="callback-nav"),  # callbacks write the URL here
         navbar(),

@@ -28,6 +28,7 @@ def layout(**query):
     choice = cm.choose(view)
     if choice.client is None:
         return empty_state("No contact in the data names a client: the committee review is per client.")
+    decisions = cm.decisions_of(view, choice.client, choice.month)
     contract = ", ".join(Indicator(k, c).label for k, c in contract_for(view.settings, choice.client))
     return html.Div([
         dcc.Store(id="committee-state", data=committee_query(choice)),
@@ -51,25 +52,24 @@ def layout(**query):
         dcc.Loading(html.Div(id="committee-content"), type="dot", delay_show=300),
         html.H4("Decisions", className="side-title mt-3"),
         dbc.Textarea(id="committee-decisions", rows=5, maxLength=MAX_LENGTH, className="no-print",
+                     value=decisions.text if decisions else "",
                      placeholder="The decisions and actions agreed in this month's committee"),
         html.Div(id="committee-decisions-print", className="print-only decisions-print"),
         html.Div([dbc.Button("Save decisions", id="committee-save", color="primary", size="sm", className="mt-2"),
-                  html.Span(id="committee-saved", className="small text-muted ms-2")], className="no-print"),
+                  html.Span(saved_text(decisions), id="committee-saved", className="small text-muted ms-2")],
+                 className="no-print"),
     ])
 
 
-@callback(
-    Output("committee-content", "children"),
-    Output("committee-decisions", "value"),
-    Output("committee-saved", "children", allow_duplicate=True),
-    Input("committee-state", "data"),
-    prevent_initial_call="initial_duplicate",
-)
+def saved_text(decisions) -> str:
+    return f"Saved {decisions.saved_at:%d/%m/%Y %H:%M}" if decisions else "Not recorded yet"
+
+
+@callback(Output("committee-content", "children"), Input("committee-state", "data"))
 def update_committee(query):
     view, client, month = _open(query)
     review = cm.review_of(view, client, month)
-    decisions = cm.decisions_of(view, client, month)
-    content = html.Div([
+    return html.Div([
         html.H4("Contractual indicators", className="side-title"),
         cm.indicator_table(review, view),
         html.H4("Last 12 months", className="side-title mt-3"),
@@ -81,8 +81,6 @@ def update_committee(query):
         html.H4("Worst-scored comments", className="side-title mt-3"),
         cm.verbatim_table(review),
     ])
-    saved = f"Saved {decisions.saved_at:%d/%m/%Y %H:%M}" if decisions else "Not recorded yet"
-    return content, decisions.text if decisions else "", saved
 
 
 def _open(query: dict):
@@ -98,7 +96,7 @@ def update_choice(client, month, query):
     return no_update if new == query else href("/committee", new)
 
 
-@callback(Output("committee-saved", "children", allow_duplicate=True), Input("committee-save", "n_clicks"),
+@callback(Output("committee-saved", "children"), Input("committee-save", "n_clicks"),
           State("committee-decisions", "value"), State("committee-state", "data"), prevent_initial_call=True)
 def update_saved(_clicks, text, query):
     view, client, month = _open(query)
@@ -106,7 +104,7 @@ def update_saved(_clicks, text, query):
         saved = save_decisions(view.db, client, month, text or "")
     except ValueError as exc:
         return f"Not saved: {exc}"
-    return f"Saved {saved.saved_at:%d/%m/%Y %H:%M}"
+    return saved_text(saved)
 
 
 @callback(Output("committee-download", "data"), Input("committee-xlsx", "n_clicks"),
