@@ -6,6 +6,7 @@ Nothing needs to be set: every value has a default that makes the app run.
 - ``PILOTAGE_KEY_FILE`` key for hashing customer ids (default: beside the database, ``.key``)
 - ``PILOTAGE_HOST``     address the server listens on (default ``127.0.0.1``)
 - ``PILOTAGE_PORT``     port (default ``8050``)
+- ``PILOTAGE_PROFILES`` a folder of the user's own import profiles (``*.toml``)
 - ``PILOTAGE_CONFIG``   a TOML settings file for the KPI settings and targets, e.g.::
 
       short_abandon_s = 5
@@ -102,6 +103,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8050
     config: Path | None = None
+    profiles: Path | None = None     # the user's import profiles, beside the shipped ones
+    max_upload_mb: float = 200.0     # largest file the import page takes
     kpi: KpiSettings = field(default_factory=KpiSettings)
     reject_budget: float = 0.05
     targets: Mapping[str, Mapping] = field(default_factory=lambda: DEFAULT_TARGETS)
@@ -131,6 +134,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         settings = replace(settings, db=Path(env["PILOTAGE_DB"]).expanduser())
     if env.get("PILOTAGE_KEY_FILE"):
         settings = replace(settings, key_file=Path(env["PILOTAGE_KEY_FILE"]).expanduser())
+    if env.get("PILOTAGE_PROFILES"):
+        settings = replace(settings, profiles=Path(env["PILOTAGE_PROFILES"]).expanduser())
     if env.get("PILOTAGE_HOST"):
         settings = replace(settings, host=env["PILOTAGE_HOST"])
     if env.get("PILOTAGE_PORT"):

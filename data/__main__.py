@@ -1,7 +1,9 @@
 """Command line of the data layer.
 
-    python -m data load --db PATH [--contacts FILE] [--surveys FILE] [--agents FILE]
-                        [--campaigns FILE] [--source NAME] [--rejects FILE]
+    python -m data load --db PATH [--profile NAME|PATH] [--encoding ENC] [--contacts FILE]
+                        [--surveys FILE] [--agents FILE] [--campaigns FILE] [--source NAME]
+                        [--rejects FILE]
+    python -m data inspect FILE [--profile NAME|PATH] [--encoding ENC] [--rows N]
     python -m data demo --db PATH [--contacts N] [--seed S]
 
 Errors are one clear line on standard error and a non-zero exit code.
@@ -18,7 +20,9 @@ from tqdm import tqdm
 from data import cli
 from data import db as database
 from data.customers import load_key
+from data.inspect import describe, inspect_file
 from data.loader import LoadError, load
+from data.profile import get_profile
 from settings import Settings, load_settings
 
 
@@ -48,11 +52,12 @@ def cmd_load(args) -> int:
     for path in files.values():
         if not path.is_file():
             raise LoadError(f"{path}: no such file")
+    profile = get_profile(args.profile, settings.profiles)
     bar, step = _progress(len(files) + 1, "loading")
     try:
-        reports = load(database.engine(settings.db), files, source=args.source,
-                       key=load_key(settings.key_path), reject_budget=settings.reject_budget,
-                       on_step=step)
+        reports = load(database.engine(settings.db), files, source=args.source, profile=profile,
+                       encoding=args.encoding, key=load_key(settings.key_path),
+                       reject_budget=settings.reject_budget, on_step=step)
     except LoadError as exc:
         _write_rejects(args.rejects, exc.reports)
         raise
@@ -71,6 +76,13 @@ def _write_rejects(path: str | None, reports) -> None:
     frames = [r.rejects.assign(file=r.file_name) for r in reports if len(r.rejects)]
     table = pd.concat(frames) if frames else pd.DataFrame(columns=["line", "reason", "file"])
     table[["file", "line", "reason"]].to_csv(path, index=False)
+
+
+def cmd_inspect(args) -> int:
+    settings = load_settings()
+    result = inspect_file(args.file, args.profile, extra=settings.profiles, encoding=args.encoding)
+    print(describe(result, args.rows))
+    return 1 if result.error else 0
 
 
 def cmd_demo(args) -> int:
@@ -94,10 +106,20 @@ def parser() -> argparse.ArgumentParser:
     ld.add_argument("--db", help="database file (default: PILOTAGE_DB or var/pilotage.duckdb)")
     for table in ("contacts", "surveys", "agents", "campaigns"):
         ld.add_argument(f"--{table}", metavar="FILE", help=f"{table} extract")
-    ld.add_argument("--source", default="default",
-                    help="name of the system the extract comes from (ids are unique within it)")
+    ld.add_argument("--profile", default="canonical",
+                    help="import profile: a shipped or user profile's name, or a profile file")
+    ld.add_argument("--encoding", help="read the files with this encoding (default: detected)")
+    ld.add_argument("--source",
+                    help="name of the system the extract comes from (ids are unique within it); "
+                         "default: the profile's, else 'default'")
     ld.add_argument("--rejects", metavar="FILE", help="write the rejected rows (file, line, reason) here")
     ld.set_defaults(run=cmd_load)
+    ins = sub.add_parser("inspect", help="show how a file reads and maps, without loading it")
+    ins.add_argument("file")
+    ins.add_argument("--profile", help="the profile to use (default: the best match)")
+    ins.add_argument("--encoding", help="read the file with this encoding (default: detected)")
+    ins.add_argument("--rows", type=int, default=5, help="mapped rows to show")
+    ins.set_defaults(run=cmd_inspect)
     demo = sub.add_parser("demo", help="build a demo database")
     demo.add_argument("--db", help="database file")
     demo.add_argument("--contacts", type=int, default=200_000, help="number of contacts")

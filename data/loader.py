@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +22,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from data.customers import hash_ids
 from data.db import raw, scalar
+from data.profile import Mapped, Profile, ProfileError, apply_profile, canonical, read_source
+from data.reading import LINE, ReadError
 from data.schema import SQL_TYPES, TABLES, Table
 from data.validate import validate
 
@@ -44,6 +45,7 @@ class LoadReport:
     checksum: str = ""
     status: str = "pending"            # loaded | unchanged | refused
     rows_read: int = 0
+    dropped: int = 0                    # rows the profile's rules leave out (not rejects)
     accepted: int = 0
     rejected: int = 0
     message: str = ""
@@ -54,43 +56,14 @@ class LoadReport:
 
 # ---------------------------------------------------------------- reading
 
-def read_cells(path: Path) -> pd.DataFrame:
-    """The cells of a canonical CSV (UTF-8, comma-separated) or .xlsx file, as text.
-
-    Raises LoadError for a file that is empty, not text, or not a table.
-    """
-    data = path.read_bytes()
-    if not data.strip():
-        raise LoadError(f"{path.name}: the file is empty")
-    if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            cells = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-            raise LoadError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
-    else:
-        if b"\x00" in data[:8192]:
-            raise LoadError(f"{path.name}: not a CSV file (it holds binary data)")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise LoadError(f"{path.name}, line {line}: not UTF-8 text; save the extract as "
-                            "UTF-8 CSV") from None
-        try:
-            cells = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                                skipinitialspace=True)
-        except pd.errors.ParserError as exc:
-            raise LoadError(f"{path.name}: not a readable CSV file ({exc})") from None
-    cells.columns = [str(c).strip().lower() for c in cells.columns]
-    return cells
-
-
-def _check_header(cells: pd.DataFrame, table: Table, name: str) -> None:
+def _check_header(cells: pd.DataFrame, table: Table, name: str, profile: Profile) -> None:
     missing = [c for c in table.required if c not in cells.columns]
     if missing:
         hint = ""
-        if len(cells.columns) == 1 and ";" in cells.columns[0]:
+        if profile.canonical and len(cells.columns) <= 2 and ";" in cells.columns[0]:
             hint = " (the columns look separated by ';': the canonical CSV uses ',')"
+        elif not profile.canonical:
+            hint = f" (profile {profile.name} does not make them)"
         raise LoadError(f"{name}, line 1: missing required column(s) for {table.name}: "
                         f"{', '.join(missing)}{hint}")
     if cells.empty:
@@ -105,7 +78,7 @@ def _check_duplicates(cells: pd.DataFrame, table: Table, name: str) -> None:
         return
     named = []
     for value, group in list(dup.groupby(dup, sort=False))[:MAX_LISTED]:
-        lines = ", ".join(str(i + 2) for i in group.index[:5])
+        lines = ", ".join(str(n) for n in cells.loc[group.index[:5], LINE])
         named.append(f"{value} (lines {lines})")
     more = dup.nunique() - len(named)
     raise LoadError(f"{name}: duplicate {table.key} in the file: {'; '.join(named)}"
@@ -118,36 +91,75 @@ def _list_rejects(rejects: pd.DataFrame) -> str:
     return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
 
 
-def prepare(path: Path, table_name: str, reject_budget: float) -> LoadReport:
-    """Read and validate one file without touching the database."""
-    path = Path(path)
-    table = TABLES[table_name]
-    report = LoadReport(table=table_name, file_name=path.name)
+def map_file(path: Path, table_name: str, profile: Profile, *, data: bytes | None = None,
+             name: str | None = None, encoding: str | None = None) -> dict[str, Mapped]:
+    """What a profile makes of a file, the table it is loaded for first (no database)."""
+    name = name or Path(path).name
     try:
-        report.checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+        sheet = read_source(profile, path, data=data, name=name, encoding=encoding)
+        mapped = apply_profile(profile, sheet)
+    except (ReadError, ProfileError) as exc:
+        message = str(exc) if str(exc).startswith(name) else f"{name}: {exc}"
+        raise LoadError(message) from None
+    if profile.canonical:   # a canonical file holds one table: the one it is loaded for
+        mapped = {table_name: mapped[table_name]}
+    if table_name not in mapped:
+        raise LoadError(f"{name}: profile {profile.name} makes no {table_name} rows "
+                        f"(it makes {', '.join(mapped)})")
+    return {table_name: mapped[table_name], **{t: m for t, m in mapped.items() if t != table_name}}
+
+
+def prepare(path: Path, table_name: str, reject_budget: float, profile: Profile | None = None, *,
+            data: bytes | None = None, name: str | None = None,
+            encoding: str | None = None) -> list[LoadReport]:
+    """Read, map and validate one file without touching the database: a report for the
+    table it is loaded for, and one for each other table its profile makes of it."""
+    profile = profile or canonical()
+    name = name or Path(path).name
+    report = LoadReport(table=table_name, file_name=name)
+    try:
+        data = Path(path).read_bytes() if data is None else data
     except OSError as exc:
-        raise LoadError(f"{path.name}: cannot read the file ({exc.strerror})", [report]) from None
+        raise LoadError(f"{name}: cannot read the file ({exc.strerror})", [report]) from None
+    report.checksum = hashlib.sha256(data).hexdigest()
     try:
-        cells = read_cells(path)
-        _check_header(cells, table, path.name)
-        _check_duplicates(cells, table, path.name)
-        report.rows_read = len(cells)
-        rows, rejects = validate(cells, table)
+        mapped = map_file(path, table_name, profile, data=data, name=name, encoding=encoding)
     except LoadError as exc:
         report.status, report.message = "refused", str(exc)
         raise LoadError(str(exc), [report]) from None
-    report.rows, report.rejects = rows, rejects
+    reports = []
+    for table, m in mapped.items():
+        r = report if table == table_name else LoadReport(table=table, file_name=name, checksum=report.checksum)
+        try:
+            _validate(r, m, profile, reject_budget)
+        except LoadError as exc:
+            raise LoadError(str(exc), reports + [r]) from None
+        reports.append(r)
+    return reports
+
+
+def _validate(report: LoadReport, m: Mapped, profile: Profile, reject_budget: float) -> None:
+    table, name = TABLES[m.table], report.file_name
+    try:
+        _check_header(m.cells, table, name, profile)
+        _check_duplicates(m.cells, table, name)
+        rows, rejects = validate(m.cells, table)
+    except LoadError as exc:
+        report.status, report.message = "refused", str(exc)
+        raise
+    rejects = pd.concat([m.problems, rejects]).sort_values("line", kind="stable").reset_index(drop=True)
+    report.rows, report.rejects, report.dropped = rows, rejects, m.dropped
     report.accepted, report.rejected = len(rows), len(rejects)
+    report.rows_read = report.accepted + report.rejected + report.dropped
     if report.accepted == 0:
         report.status = "refused"
-        report.message = f"{path.name}: every row was rejected: {_list_rejects(rejects)}"
-    elif report.rejected > reject_budget * report.rows_read:
+        report.message = f"{name}: every row was rejected: {_list_rejects(rejects)}"
+    elif report.rejected > reject_budget * (report.accepted + report.rejected):
         report.status = "refused"
-        report.message = (f"{path.name}: {report.rejected} of {report.rows_read} rows rejected, over "
-                          f"the reject budget of {reject_budget:.0%}: {_list_rejects(rejects)}")
+        report.message = (f"{name}: {report.rejected} of {report.accepted + report.rejected} rows "
+                          f"rejected, over the reject budget of {reject_budget:.0%}: {_list_rejects(rejects)}")
     if report.status == "refused":
         raise LoadError(report.message, [report])
-    return report
 
 
 # ---------------------------------------------------------------- storing
@@ -221,10 +233,10 @@ def _log(conn: Connection, report: LoadReport, source: str, profile: str,
     return load_id
 
 
-def _already_loaded(conn: Connection, report: LoadReport, source: str) -> bool:
+def _already_loaded(conn: Connection, report: LoadReport, source: str, profile: str) -> bool:
     return scalar(conn, "SELECT count(*) FROM load_log WHERE status = 'loaded' AND checksum = :c"
-                  " AND table_name = :t AND source = :s",
-                  {"c": report.checksum, "t": report.table, "s": source}) > 0
+                  " AND table_name = :t AND source = :s AND profile = :p",
+                  {"c": report.checksum, "t": report.table, "s": source, "p": profile}) > 0
 
 
 def store(engine: Engine, reports: list[LoadReport], source: str, profile: str, key: bytes,
@@ -233,7 +245,7 @@ def store(engine: Engine, reports: list[LoadReport], source: str, profile: str, 
     started = started or datetime.now()
     with engine.begin() as conn:
         for report in reports:
-            if _already_loaded(conn, report, source):
+            if _already_loaded(conn, report, source, profile):
                 report.status = "unchanged"
                 report.message = f"{report.file_name}: already loaded; nothing changed"
                 report.accepted = 0
@@ -242,6 +254,7 @@ def store(engine: Engine, reports: list[LoadReport], source: str, profile: str, 
                 _insert(conn, TABLES[report.table], report.rows, source, report.load_id, key)
                 report.status = "loaded"
                 report.message = f"{report.file_name}: {report.accepted} rows loaded" + (
+                    f", {report.dropped} left out by the profile" if report.dropped else "") + (
                     f", {report.rejected} rejected: {_list_rejects(report.rejects)}"
                     if report.rejected else "")
             report.load_id = _log(conn, report, source, profile, started)
@@ -256,19 +269,22 @@ def log_refusal(engine: Engine, reports: list[LoadReport], source: str, profile:
             _log(conn, report, source, profile, started)
 
 
-def load(engine: Engine, files: Mapping[str, str | Path], *, source: str, key: bytes,
-         profile: str = "canonical", reject_budget: float = 0.05,
+def load(engine: Engine, files: Mapping[str, str | Path], *, source: str | None = None, key: bytes,
+         profile: Profile | None = None, encoding: str | None = None, reject_budget: float = 0.05,
          on_step: Callable[[str], None] | None = None) -> list[LoadReport]:
-    """Load canonical files (``{table: path}``) as one all-or-nothing load.
+    """Load files (``{table: path}``, each read through the profile, canonical by default)
+    as one all-or-nothing load; the source defaults to the profile's.
 
-    Returns a report per file; raises LoadError, after logging every file as refused,
-    when any file is refused.
+    Returns a report per table made; raises LoadError, after logging every file as
+    refused, when any file is refused.
     """
     step = on_step or (lambda _msg: None)
+    profile = profile or canonical()
     unknown = set(files) - set(TABLES)
     if unknown:
         raise ValueError(f"unknown table(s): {', '.join(sorted(unknown))}")
-    if not source or not source.strip():
+    source = source or profile.source or "default"
+    if not source.strip():
         raise LoadError("the source name is empty")
     started = datetime.now()
     reports: list[LoadReport] = []
@@ -276,7 +292,7 @@ def load(engine: Engine, files: Mapping[str, str | Path], *, source: str, key: b
     for table_name, path in files.items():
         step(f"reading {Path(path).name}")
         try:
-            reports.append(prepare(Path(path), table_name, reject_budget))
+            reports.extend(prepare(Path(path), table_name, reject_budget, profile, encoding=encoding))
         except LoadError as exc:
             reports.extend(exc.reports or [LoadReport(table_name, Path(path).name,
                                                       status="refused", message=str(exc))])
@@ -284,7 +300,7 @@ def load(engine: Engine, files: Mapping[str, str | Path], *, source: str, key: b
     if refusal is None:
         step("storing")
         try:
-            return store(engine, reports, source, profile, key, started)
+            return store(engine, reports, source, profile.name, key, started)
         except LoadError as exc:
             refusal = exc
         except sa.exc.DBAPIError as exc:
@@ -293,5 +309,5 @@ def load(engine: Engine, files: Mapping[str, str | Path], *, source: str, key: b
         if report.status != "refused":
             report.status = "refused"
             report.message = f"{report.file_name}: not loaded because the load was refused ({refusal})"
-    log_refusal(engine, reports, source, profile, started)
+    log_refusal(engine, reports, source, profile.name, started)
     raise LoadError(str(refusal), reports)

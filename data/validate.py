@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data.reading import LINE
 from data.schema import INBOUND_OUTCOMES, OUTBOUND_OUTCOMES, Column, Table
 
 FLAG_VALUES = {
@@ -84,9 +85,11 @@ def validate(cells: pd.DataFrame, table: Table, first_line: int = 2) -> tuple[pd
     """Typed rows that pass every rule, and the rejected rows as (line, reason).
 
     ``cells`` holds strings (empty string = unknown) with the table's column names; missing
-    optional columns are unknown everywhere.
+    optional columns are unknown everywhere. Each row's line is its ``LINE`` cell when there
+    is one, else its position after ``first_line``.
     """
     cells = cells.reset_index(drop=True)
+    lines = cells[LINE].astype(int) if LINE in cells else pd.Series(cells.index + first_line, index=cells.index)
     problems = _Problems(cells.index)
     typed = {}
     for col in table.columns:
@@ -111,6 +114,6 @@ def validate(cells: pd.DataFrame, table: Table, first_line: int = 2) -> tuple[pd
             pd.Series("hot", index=out.index).where(out["contact_id"].notna(), "cold"))
 
     bad = problems.mask
-    rejects = pd.DataFrame({"line": (cells.index[bad] + first_line).astype(int),
+    rejects = pd.DataFrame({"line": lines[bad].to_numpy().astype(int),
                             "reason": problems.reasons[bad].to_numpy()})
     return out[~bad].reset_index(drop=True), rejects

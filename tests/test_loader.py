@@ -170,7 +170,7 @@ def test_ldr008_reject_budget_refuses_a_file_with_too_many_bad_rows(eng, tmp_pat
 def test_ldr009_non_csv_file_is_refused(eng, tmp_path):
     path = tmp_path / "photo.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    with pytest.raises(LoadError, match=r"photo.csv: not a CSV file"):
+    with pytest.raises(LoadError, match=r"photo.csv: not a CSV or text file"):
         load(eng, {"contacts": path}, source="acd", key=KEY)
     assert load_log(eng)["status"].tolist() == ["refused"]
 

@@ -1,0 +1,110 @@
+"""Looking at a file before loading it: how it reads (encoding, separator, header), which
+profile fits it best, the rows that profile makes of it and every problem found. Nothing is
+written to the database."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from data.loader import LoadError, LoadReport, prepare
+from data.profile import Profile, ProfileError, source_columns, available, get_profile, load_profile
+from data.reading import ReadError, decode, read_sheet
+from data.schema import TABLES
+
+_QUEUE_LOG = re.compile(r"^\d{9,11}\|[^|]*\|[^|]*\|[^|]*\|[A-Z_]+")
+
+
+@dataclass
+class Inspection:
+    file_name: str
+    encoding: str | None = None
+    separator: str | None = None
+    headers: list[str] = field(default_factory=list)
+    profile: str | None = None
+    scores: dict[str, float] = field(default_factory=dict)   # profile -> share of its columns found
+    table: str | None = None
+    reports: list[LoadReport] = field(default_factory=list)
+    error: str | None = None                                # why the file cannot be loaded
+
+
+def profile_scores(data: bytes, name: str, headers: list[str], profiles: dict[str, Profile]) -> dict[str, float]:
+    """How well each profile fits a file: the share of the columns it reads that the file
+    has (1.0 for a queue log read by the queue-log profile)."""
+    first = next((ln for ln in decode(data, name)[0].splitlines() if ln.strip()), "")
+    lowered = {h.strip().lower() for h in headers}
+    scores = {}
+    for pname, profile in profiles.items():
+        if profile.format == "asterisk-queue-log":
+            scores[pname] = 1.0 if _QUEUE_LOG.match(first) else 0.0
+        elif profile.canonical:
+            scores[pname] = max(len(set(t.required) & lowered) / len(t.required) for t in TABLES.values())
+        else:
+            wanted = set(profile.headers) or source_columns(profile)
+            scores[pname] = len(wanted & set(headers)) / len(wanted)
+    return scores
+
+
+def canonical_table(headers: list[str]) -> str:
+    """The canonical table a file's header is for (its key column)."""
+    lowered = {h.strip().lower() for h in headers}
+    for name in ("surveys", "contacts", "agents", "campaigns"):   # surveys also carry contact_id
+        if TABLES[name].key in lowered:
+            return name
+    return "contacts"
+
+
+def inspect_file(path: Path | str, profile: str | None = None, *, extra: Path | None = None,
+                 encoding: str | None = None, reject_budget: float = 1.0, data: bytes | None = None,
+                 name: str | None = None) -> Inspection:
+    path = Path(path)
+    name = name or path.name
+    out = Inspection(name)
+    try:
+        data = path.read_bytes() if data is None else data
+        try:   # a queue log is not a table: its profile reads it
+            sheet = read_sheet(path, encoding=encoding, data=data, name=name)
+            out.encoding, out.separator, out.headers = sheet.encoding, sheet.separator, sheet.headers
+        except ReadError as exc:
+            out.error = str(exc)
+        profiles = {n: load_profile(p) for n, p in available(extra).items()}
+        out.scores = profile_scores(data, name, out.headers, profiles)
+        best = max(out.scores, key=lambda n: (out.scores[n], not profiles[n].canonical))
+        if profile is None and out.scores[best] == 0:
+            out.error = (f"{name}: no profile knows this file's columns; write one for it "
+                         "(see data/profiles/README.md)")
+            return out
+        chosen = get_profile(profile, extra) if profile else profiles[best]
+        out.profile, out.error = chosen.name, None
+        out.table = canonical_table(out.headers) if chosen.canonical else next(iter(chosen.tables))
+        out.reports = prepare(path, out.table, reject_budget, chosen, data=data, name=name, encoding=encoding)
+    except LoadError as exc:
+        out.error, out.reports = str(exc), exc.reports
+    except (ReadError, ProfileError, OSError) as exc:
+        out.error = str(exc)
+    return out
+
+
+def describe(result: Inspection, rows: int = 5) -> str:
+    """The inspection as text for the command line."""
+    lines = [f"file:      {result.file_name}"]
+    if result.encoding or result.separator:
+        sep = {"\t": "tab"}.get(result.separator, result.separator)
+        lines.append(f"read as:   {result.encoding or 'workbook'}, separator {sep!r}, "
+                     f"{len(result.headers)} columns")
+    if result.scores:
+        ranked = sorted(result.scores.items(), key=lambda kv: -kv[1])
+        lines.append("profiles:  " + ", ".join(f"{n} {s:.0%}" for n, s in ranked))
+    if result.profile:
+        lines.append(f"profile:   {result.profile} (for {result.table})")
+    for report in result.reports:
+        lines.append(f"{report.table}: {report.accepted:,} rows ready, {report.dropped:,} left out by the "
+                     f"profile, {report.rejected:,} rejected")
+        if report.rows is not None and len(report.rows):
+            shown = report.rows.head(rows).dropna(axis=1, how="all")
+            lines.append(shown.to_string(index=False, na_rep="–", max_colwidth=30))
+        for r in report.rejects.itertuples():
+            lines.append(f"  line {r.line}: {r.reason}")
+    if result.error:
+        lines.append(f"error:     {result.error}")
+    return "\n".join(lines)

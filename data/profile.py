@@ -1,0 +1,413 @@
+"""Import profiles: small TOML files that turn one source format into the canonical tables.
+
+A profile says how to read the file (encoding, separator, decimal mark, sheet), which rows to
+leave out, and, for each canonical table it fills, how each canonical column is made from the
+source's columns. The format is documented in ``data/profiles/README.md``; the shipped
+profiles are in ``data/profiles/``, and users add theirs in the folder ``PILOTAGE_PROFILES``.
+
+Applying a profile never loads anything: it gives canonical text cells per table (which the
+loader then validates like any canonical file), the rows left out by the profile's rules, and
+the values the profile could not read, each with its line in the file.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from data.reading import LINE, ReadError, Sheet, read_lines, read_sheet
+from data.schema import TABLES
+
+SHIPPED = Path(__file__).resolve().parent / "profiles"
+FORMATS = ("table", "asterisk-queue-log")
+SPEC_KEYS = {"from", "with", "value", "case", "between", "empty", "map", "datetime", "duration",
+             "number", "otherwise"}
+DURATIONS = ("seconds", "minutes", "clock", "excel_days")
+ISO = "%Y-%m-%d %H:%M:%S"
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be used, or a file it cannot read; the message says where."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str = ""
+    format: str = "table"
+    source: str | None = None                  # default source name of its loads
+    read: Mapping = field(default_factory=dict)  # encoding, separator, decimal, sheet, empty, timezone
+    headers: tuple[str, ...] = ()              # the columns that identify the format
+    drop: tuple[Mapping, ...] = ()             # rules: rows matching one are left out
+    tables: Mapping[str, Mapping] = field(default_factory=dict)   # table -> column -> spec
+    path: Path | None = None
+
+    @property
+    def canonical(self) -> bool:
+        """The canonical format itself: columns taken as they are."""
+        return not self.tables
+
+
+@dataclass
+class Mapped:
+    """What a profile made of a file for one table."""
+
+    table: str
+    cells: pd.DataFrame                  # canonical columns as text, plus LINE
+    problems: pd.DataFrame               # line, reason: values the profile could not read
+    dropped: int = 0                     # rows left out by the profile's rules
+    encoding: str | None = None
+    separator: str | None = None
+
+
+# ---------------------------------------------------------------- finding and checking
+
+def profile_dirs(extra: Path | None = None) -> list[Path]:
+    return [SHIPPED] + ([extra] if extra else [])
+
+
+def available(extra: Path | None = None) -> dict[str, Path]:
+    """Profile name -> file, the user's folder overriding the shipped ones."""
+    out: dict[str, Path] = {}
+    for folder in profile_dirs(extra):
+        if folder.is_dir():
+            out.update({p.stem: p for p in sorted(folder.glob("*.toml"))})
+    return out
+
+
+def get_profile(name_or_path: str, extra: Path | None = None) -> Profile:
+    """A profile by name (shipped or in the user's folder) or by the path of its file."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists():
+        return load_profile(path)
+    known = available(extra)
+    if name_or_path not in known:
+        raise ProfileError(f"unknown profile {name_or_path!r}; known: {', '.join(known)}")
+    return load_profile(known[name_or_path])
+
+
+@lru_cache(maxsize=1)
+def canonical() -> Profile:
+    return load_profile(SHIPPED / "canonical.toml")
+
+
+def load_profile(path: Path) -> Profile:
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ProfileError(f"profile file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"profile {path.name}: not valid TOML ({exc})") from None
+    return parse_profile(raw, path.stem, path)
+
+
+def parse_profile(raw: Mapping, default_name: str = "profile", path: Path | None = None) -> Profile:
+    where = f"profile {raw.get('name', default_name)}"
+    known = {"name", "description", "format", "source", "read", "match", "drop"} | set(TABLES)
+    unknown = set(raw) - known
+    if unknown:
+        raise ProfileError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    fmt = raw.get("format", "table")
+    if fmt not in FORMATS:
+        raise ProfileError(f"{where}: format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    tables = {t: dict(raw[t]) for t in TABLES if t in raw}
+    for table, columns in tables.items():
+        allowed = {c.name for c in TABLES[table].columns} | {"keep_if_any"}
+        for column, spec in columns.items():
+            if column not in allowed:
+                raise ProfileError(f"{where}: [{table}] has no canonical column {column!r}")
+            if column != "keep_if_any":
+                _check_spec(spec, f"{where}, {table}.{column}")
+    drop = raw.get("drop", [])
+    return Profile(name=raw.get("name", default_name), description=raw.get("description", ""),
+                   format=fmt, source=raw.get("source"), read=dict(raw.get("read", {})),
+                   headers=tuple(raw.get("match", {}).get("headers", ())),
+                   drop=tuple(drop if isinstance(drop, list) else [drop]), tables=tables, path=path)
+
+
+def _check_spec(spec, where: str) -> None:
+    if isinstance(spec, str):
+        return
+    if not isinstance(spec, Mapping):
+        raise ProfileError(f"{where}: a column is a source column name or a table of rules")
+    unknown = set(spec) - SPEC_KEYS
+    if unknown:
+        raise ProfileError(f"{where}: unknown rule(s) {', '.join(sorted(unknown))}; "
+                           f"rules: {', '.join(sorted(SPEC_KEYS))}")
+    makers = [k for k in ("from", "value", "case", "between") if k in spec]
+    if len(makers) != 1:
+        raise ProfileError(f"{where}: give exactly one of from, value, case, between")
+    if spec.get("duration") and spec["duration"] not in DURATIONS:
+        raise ProfileError(f"{where}: duration must be one of {', '.join(DURATIONS)}")
+    if "otherwise" in spec:
+        _check_spec(spec["otherwise"], where + ".otherwise")
+
+
+# ---------------------------------------------------------------- applying
+
+def read_source(profile: Profile, path: Path | str, data: bytes | None = None,
+                name: str | None = None, encoding: str | None = None) -> Sheet:
+    """The file's cells as the profile reads them (``encoding`` overrides the profile's)."""
+    encoding = encoding or _auto(profile.read.get("encoding"))
+    if profile.format == "asterisk-queue-log":
+        from data.asterisk import assemble
+        lines, used = read_lines(path, encoding=encoding, data=data, name=name)
+        return Sheet(name or Path(path).name, assemble(lines, name or Path(path).name), used, "|")
+    return read_sheet(path, encoding=encoding, separator=_auto(profile.read.get("separator")),
+                      sheet=profile.read.get("sheet"), data=data, name=name)
+
+
+def _auto(value):
+    return None if value in (None, "", "auto") else value
+
+
+def apply_profile(profile: Profile, sheet: Sheet) -> dict[str, Mapped]:
+    """The canonical tables a profile makes of a file's cells."""
+    cells = sheet.cells
+    if profile.canonical:
+        renamed = cells.rename(columns={c: c.strip().lower() for c in cells.columns if c != LINE})
+        return {t: Mapped(t, renamed, _no_problems(), 0, sheet.encoding, sheet.separator) for t in TABLES}
+    missing = sorted(source_columns(profile) - set(cells.columns))
+    if missing:
+        raise ProfileError(f"{sheet.name}, line 1: column(s) {', '.join(missing)} missing for profile "
+                           f"{profile.name}" + _encoding_hint(sheet, missing))
+    empty = {str(v) for v in profile.read.get("empty", [])}
+    keep = ~_matches_any(cells, profile.drop)
+    dropped = int((~keep).sum())
+    cells = cells[keep].reset_index(drop=True)
+    out = {}
+    for table, columns in profile.tables.items():
+        made, problems = {}, []
+        for column, spec in columns.items():
+            if column == "keep_if_any":
+                continue
+            values, bad = _make(spec, cells, profile, empty, column)
+            made[column] = values
+            problems.append(bad)
+        frame = pd.DataFrame(made, index=cells.index)
+        frame[LINE] = cells[LINE]
+        reasons = _merge(problems, cells.index)
+        keep_rows = pd.Series(True, index=cells.index)
+        if "keep_if_any" in columns:   # e.g. survey rows only where the line has an answer
+            keep_rows = frame[list(columns["keep_if_any"])].ne("").any(axis=1)
+        bad = reasons.notna() & keep_rows
+        problem_frame = pd.DataFrame({"line": cells.loc[bad, LINE].astype(int),
+                                      "reason": reasons[bad]}).reset_index(drop=True)
+        out[table] = Mapped(table, frame[keep_rows & ~bad].reset_index(drop=True), problem_frame,
+                            dropped, sheet.encoding, sheet.separator)
+    return out
+
+
+def _no_problems() -> pd.DataFrame:
+    return pd.DataFrame({"line": pd.Series(dtype=int), "reason": pd.Series(dtype=object)})
+
+
+def _encoding_hint(sheet: Sheet, missing: list[str]) -> str:
+    if sheet.encoding and any(ord(ch) > 127 for m in missing for ch in m):
+        return f" (the file was read as {sheet.encoding}: is that its encoding?)"
+    if len(sheet.headers) == 1:
+        return f" (the whole header is one column: is {sheet.separator!r} the separator?)"
+    return ""
+
+
+def source_columns(profile: Profile) -> set[str]:
+    """Every source column the profile reads."""
+    names: set[str] = set()
+
+    def walk(spec):
+        if isinstance(spec, str):
+            names.add(spec)
+            return
+        for key in ("from", "between"):
+            if key in spec:
+                names.update([spec[key]] if isinstance(spec[key], str) else spec[key])
+        for rule in spec.get("case", []):
+            names.update(rule.get("when", {}))
+            if "from" in rule:
+                names.add(rule["from"])
+        if "otherwise" in spec:
+            walk(spec["otherwise"])
+
+    for columns in profile.tables.values():
+        for column, spec in columns.items():
+            if column != "keep_if_any":
+                walk(spec)
+    for rule in profile.drop:
+        names.update(k for k in rule if k != "why")
+    return names
+
+
+def _text(cells: pd.DataFrame, column: str) -> pd.Series:
+    return cells[column].fillna("").astype(str).str.strip()
+
+
+def _matches(cells: pd.DataFrame, when: Mapping) -> pd.Series:
+    """Rows where every condition holds: a value, a list of values, "" for empty."""
+    hit = pd.Series(True, index=cells.index)
+    for column, wanted in when.items():
+        if column == "why":
+            continue
+        values = [str(v) for v in (wanted if isinstance(wanted, list) else [wanted])]
+        hit &= _text(cells, column).isin(values)
+    return hit
+
+
+def _matches_any(cells: pd.DataFrame, rules) -> pd.Series:
+    hit = pd.Series(False, index=cells.index)
+    for rule in rules:
+        hit |= _matches(cells, rule)
+    return hit
+
+
+def _make(spec, cells: pd.DataFrame, profile: Profile, empty: set[str], column: str):
+    """A canonical column as text ('' = unknown) and the reason of each value it could not
+    read (None where fine)."""
+    if isinstance(spec, str):
+        spec = {"from": spec}
+    sentinels = empty | {str(v) for v in spec.get("empty", [])}
+    none = pd.Series(None, index=cells.index, dtype=object)
+    blank = pd.Series(False, index=cells.index)
+    if "value" in spec:
+        values = pd.Series(str(spec["value"]), index=cells.index)
+    elif "case" in spec:
+        values = pd.Series("", index=cells.index)
+        decided = pd.Series(False, index=cells.index)
+        for rule in spec["case"]:
+            hit = _matches(cells, rule.get("when", {})) & ~decided
+            chosen = _text(cells, rule["from"]) if "from" in rule else str(rule.get("value", ""))
+            values = values.where(~hit, chosen)
+            decided |= hit
+    elif "between" in spec:
+        start, end = (_text(cells, c) for c in spec["between"])
+        blank = start.isin(sentinels) | end.isin(sentinels) | (start == "") | (end == "")
+        values, why = _difference(start, end, column)
+        none = why.where(~blank, None)
+        values = values.where(~blank, "")
+    else:
+        sources = [spec["from"]] if isinstance(spec["from"], str) else list(spec["from"])
+        parts = [_text(cells, c) for c in sources]
+        for part in parts:
+            blank |= part.isin(sentinels) | (part == "")
+        values = parts[0]
+        for part in parts[1:]:
+            values = values + spec.get("with", " ") + part
+        values = values.where(~blank, "")
+    if "map" in spec:
+        table = {str(k).strip().lower(): str(v) for k, v in spec["map"].items()}
+        values = values.map(lambda v: table.get(v.lower(), v))
+    if "datetime" in spec:
+        values, why = _datetimes(values, spec["datetime"], column, profile)
+        none = none.where(none.notna(), why)
+    elif spec.get("duration"):
+        values, why = _durations(values, spec["duration"], profile.read.get("decimal", "."), column)
+        none = none.where(none.notna(), why)
+    elif spec.get("number"):
+        values, why = _numbers(values, profile.read.get("decimal", "."), column)
+        none = none.where(none.notna(), why)
+    if "otherwise" in spec:
+        other, other_why = _make(spec["otherwise"], cells, profile, empty, column)
+        use = (values == "") & none.isna()
+        values = values.where(~use, other)
+        none = none.where(~use, other_why)
+    return values.fillna(""), none
+
+
+def _merge(problems: list[pd.Series], index) -> pd.Series:
+    """A row's first problem, over the columns."""
+    out = pd.Series(None, index=index, dtype=object)
+    for why in problems:
+        out = out.where(out.notna(), why)
+    return out
+
+
+def _datetimes(values: pd.Series, formats, column: str, profile: Profile):
+    """ISO text from the profile's date formats. With several formats, the file must settle
+    which one it uses: a file whose every date reads under two formats with different
+    results (03/04 as 3 April and as 4 March) is refused rather than guessed."""
+    formats = [formats] if isinstance(formats, str) else list(formats)
+    present = values != ""
+    text = values[present]
+    if formats == ["epoch"]:
+        stamps = pd.to_datetime(pd.to_numeric(text, errors="coerce"), unit="s", utc=True)
+        stamps = stamps.dt.tz_convert(profile.read.get("timezone", "UTC")).dt.tz_localize(None)
+        return _iso(values, present, stamps, column, "seconds since 1970")
+    parsed = {f: pd.to_datetime(text, format=f, errors="coerce") for f in formats}
+    whole = [f for f in formats if parsed[f].notna().all()]
+    if len(whole) > 1:
+        first = parsed[whole[0]]
+        clash = [f for f in whole[1:] if not parsed[f].equals(first)]
+        if clash:
+            raise ProfileError(
+                f"{column}: the dates are ambiguous: every one reads both as {whole[0]} and as "
+                f"{clash[0]} (e.g. {text.iloc[0]!r}); the profile must name the one this file uses")
+    chosen = whole[0] if whole else max(formats, key=lambda f: parsed[f].notna().sum())
+    return _iso(values, present, parsed[chosen], column, " or ".join(formats))
+
+
+def _iso(values, present, stamps, column, expected):
+    out = pd.Series("", index=values.index, dtype=object)
+    out[present] = stamps.dt.strftime(ISO).fillna("")
+    why = pd.Series(None, index=values.index, dtype=object)
+    bad = present & (out == "")
+    why[bad] = column + " '" + values[bad] + "' is not a date in the form " + expected
+    return out, why
+
+
+def _numbers(values: pd.Series, decimal: str, column: str):
+    present = values != ""
+    text = values.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
+    if decimal == ",":
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(text.where(present), errors="coerce")
+    return _number_text(values, present, numbers, column, "a number")
+
+
+def _number_text(values, present, numbers, column, expected):
+    out = numbers.map(lambda v: "" if v != v else f"{v:.10g}")
+    why = pd.Series(None, index=values.index, dtype=object)
+    bad = present & numbers.isna()
+    why[bad] = column + " '" + values[bad] + "' is not " + expected
+    return out.where(present, ""), why
+
+
+def _durations(values: pd.Series, unit: str, decimal: str, column: str):
+    """Seconds from seconds, minutes, a clock (H:MM:SS or MM:SS) or an Excel day fraction."""
+    present = values != ""
+    if unit == "clock":
+        parts = values.str.split(":", expand=True).reindex(columns=[0, 1, 2])
+        nums = parts.apply(lambda c: pd.to_numeric(c.str.replace(",", ".", regex=False), errors="coerce"))
+        three = parts[2].notna()
+        seconds = np.where(three, nums[0] * 3600 + nums[1] * 60 + nums[2], nums[0] * 60 + nums[1])
+        seconds = pd.Series(seconds, index=values.index).where(present)
+        ok = nums[1].between(0, 59, inclusive="both") & (~three | nums[2].between(0, 60, inclusive="left"))
+        seconds = seconds.where(ok)
+        return _number_text(values, present, seconds, column, "a duration as H:MM:SS or MM:SS")
+    out, why = _numbers(values, decimal, column)
+    if unit in ("minutes", "excel_days"):
+        factor = 60 if unit == "minutes" else 86400
+        numbers = pd.to_numeric(out.where(out != ""), errors="coerce") * factor
+        return _number_text(values, present, numbers.round(3), column, f"a duration in {unit}")
+    return out, why.where(why.isna(), why.str.replace("is not a number", "is not a number of seconds"))
+
+
+def _difference(start: pd.Series, end: pd.Series, column: str):
+    """Seconds from start to end: two clock times (an end before the start is past
+    midnight) or two timestamps."""
+    def seconds(text: pd.Series) -> pd.Series:
+        clock = pd.to_timedelta(text.where(text.str.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?")), errors="coerce")
+        return clock.dt.total_seconds()
+    s, e = seconds(start), seconds(end)
+    diff = (e - s).where(lambda d: d >= 0, e - s + 86400)
+    rest = diff.isna()
+    if rest.any():
+        stamps = (pd.to_datetime(end[rest], format="ISO8601", errors="coerce")
+                  - pd.to_datetime(start[rest], format="ISO8601", errors="coerce")).dt.total_seconds()
+        diff[rest] = stamps
+    shown = start + "' to '" + end
+    return _number_text(shown, pd.Series(True, index=start.index), diff, column, "a pair of times")

@@ -1,0 +1,162 @@
+"""Reading an extract as a table of text cells, whatever its encoding, separator or format.
+
+Text files: UTF-8 with or without BOM, CP1252 and Latin-1 are told apart (or forced); the
+separator (``,`` ``;`` tab ``|``) is found from the header line (or forced). Workbooks: one
+sheet of an .xlsx. Every cell stays text: types are the profile's and the validator's work.
+Each row keeps the line of the file it came from (``LINE``), for messages.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+LINE = "_line"                       # the column holding each row's line in the file
+ENCODINGS = ("utf-8", "cp1252", "latin-1")
+SEPARATORS = (",", ";", "\t", "|")
+# what UTF-8 text looks like once wrongly decoded as CP1252 / Latin-1: 'Ã©' for 'é'...
+_MOJIBAKE = ("Ã©", "Ã¨", "Ã ", "Ã§", "Ã´", "Ã¢", "Ãª", "Ã‰", "â‚¬", "â€™", "Ã¹", "Ã®", "Â°")
+
+
+class ReadError(ValueError):
+    """A file that cannot be read as a table; the message names the file (and line)."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str                 # the file's name, for messages
+    cells: pd.DataFrame       # text cells, header names as in the file, plus LINE
+    encoding: str | None      # None for a workbook
+    separator: str | None
+
+    @property
+    def headers(self) -> list[str]:
+        return [c for c in self.cells.columns if c != LINE]
+
+
+def is_workbook(data: bytes, name: str) -> bool:
+    return data[:4] == b"PK\x03\x04" or name.lower().endswith((".xlsx", ".xlsm"))
+
+
+def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
+    """The text of a file and the encoding it was read with: the one forced, else the first
+    of UTF-8, CP1252, Latin-1 that reads it. A forced encoding that does not fit fails."""
+    if b"\x00" in data[:8192]:
+        raise ReadError(f"{name}: not a CSV or text file (it holds binary data)")
+    if encoding:
+        enc = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise ReadError(f"{name}, line {line}: not {encoding.upper()} text (byte 0x{data[exc.start]:02x}); "
+                            "read it with another encoding") from None
+        except LookupError:
+            raise ReadError(f"{name}: unknown encoding {encoding!r}") from None
+        if enc.lower() in ("cp1252", "latin-1", "latin1", "iso-8859-1", "iso-8859-15") and _looks_utf8(data):
+            sample = next(m for m in _MOJIBAKE if m in text)
+            raise ReadError(f"{name}: the file is UTF-8 but was read as {encoding} (it would show "
+                            f"'{sample}' for accented letters); read it as UTF-8")
+        return text, encoding
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:   # bytes CP1252 leaves undefined (0x81, 0x8d...): Latin-1
+        return data.decode("latin-1"), "latin-1"
+
+
+def _looks_utf8(data: bytes) -> bool:
+    """UTF-8 text with non-ASCII letters (which a single-byte reading would garble)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return any(ord(ch) > 127 for ch in text[:200_000])
+
+
+def find_separator(text: str, separator: str | None = None) -> str:
+    """The separator forced, else the one that splits the header line into most columns
+    (ties go to the order of SEPARATORS) and keeps the next lines to the same count."""
+    if separator:
+        return {"tab": "\t", "\\t": "\t"}.get(separator, separator)
+    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
+    if not lines:
+        return ","
+    best, best_score = ",", (0, 0)
+    for sep in SEPARATORS:
+        counts = [len(next(csv.reader([ln], delimiter=sep))) for ln in lines]
+        steady = sum(c == counts[0] for c in counts[1:])
+        score = (counts[0], steady) if counts[0] > 1 else (0, 0)
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def read_sheet(path: Path | str, *, encoding: str | None = None, separator: str | None = None,
+               sheet: str | None = None, data: bytes | None = None, name: str | None = None) -> Sheet:
+    """A file's cells as text (``data`` gives the bytes of an upload instead of a path)."""
+    name = name or Path(path).name
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise ReadError(f"{name}: cannot read the file ({exc.strerror})") from None
+    if not data.strip():
+        raise ReadError(f"{name}: the file is empty")
+    if is_workbook(data, name):
+        return _read_workbook(data, name, sheet)
+    text, used = decode(data, name, encoding)
+    sep = find_separator(text, separator)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    except csv.Error as exc:
+        raise ReadError(f"{name}: not a readable CSV file ({exc})") from None
+    return Sheet(name, _table(rows, name), used, sep)
+
+
+def read_lines(path: Path | str, *, encoding: str | None = None, data: bytes | None = None,
+               name: str | None = None) -> tuple[list[str], str]:
+    """A text file's lines (for event logs that are not tables) and its encoding."""
+    name = name or Path(path).name
+    data = Path(path).read_bytes() if data is None else data
+    if not data.strip():
+        raise ReadError(f"{name}: the file is empty")
+    text, used = decode(data, name, encoding)
+    return text.splitlines(), used
+
+
+def _table(rows: list[list[str]], name: str) -> pd.DataFrame:
+    """Rows of cells, the first being the header, as a DataFrame with each row's line."""
+    lines = [n for n, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
+    if not lines:
+        raise ReadError(f"{name}: the file is empty")
+    header = [c.strip() for c in rows[lines[0] - 1]]
+    if len(set(header)) < len(header):
+        twice = sorted({h for h in header if header.count(h) > 1})
+        raise ReadError(f"{name}, line {lines[0]}: column(s) named twice: {', '.join(twice)}")
+    body = []
+    for n in lines[1:]:
+        row = rows[n - 1]
+        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+            raise ReadError(f"{name}, line {n}: {len(row)} cells for {len(header)} columns "
+                            "(a separator inside a value that is not quoted?)")
+        body.append([c for c in row[:len(header)]] + [""] * (len(header) - len(row)) + [n])
+    return pd.DataFrame(body, columns=header + [LINE]).astype({LINE: int})
+
+
+def _read_workbook(data: bytes, name: str, sheet: str | None) -> Sheet:
+    try:
+        book = pd.read_excel(io.BytesIO(data), sheet_name=sheet or 0, dtype=str, header=None,
+                             keep_default_na=False)
+    except ValueError as exc:
+        raise ReadError(f"{name}: {exc}") from None
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise ReadError(f"{name}: not a readable .xlsx workbook ({exc})") from None
+    rows = [["" if v is None else str(v) for v in r] for r in book.itertuples(index=False)]
+    return Sheet(name, _table(rows, name), None, None)
