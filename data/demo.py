@@ -411,8 +411,8 @@ def build(engine, n_contacts: int, seed: int, key: bytes, end: date | None = Non
     for table in ("agents", "campaigns", "contacts", "surveys"):
         frame = frames[table]
         checksum = hashlib.sha256(f"{table}:{n_contacts}:{seed}:{end}".encode()).hexdigest()
-        reports.append(LoadReport(table=table, file_name=f"demo-{table}-n{n_contacts}-seed{seed}",
+        reports.append(LoadReport(table=table, file_name=f"demo-{table}-n{n_contacts}-seed{seed}", profile="demo",
                                   checksum=checksum, rows=frame, rows_read=len(frame),
                                   accepted=len(frame)))
     step("storing")
-    return store(engine, reports, source="demo", profile="demo", key=key)
+    return store(engine, reports, source="demo", key=key)

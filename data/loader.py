@@ -46,6 +46,7 @@ class LoadReport:
     status: str = "pending"            # loaded | unchanged | refused
     rows_read: int = 0
     dropped: int = 0                    # rows the profile's rules leave out (not rejects)
+    profile: str = "canonical"
     accepted: int = 0
     rejected: int = 0
     message: str = ""
@@ -116,7 +117,7 @@ def prepare(path: Path, table_name: str, reject_budget: float, profile: Profile 
     table it is loaded for, and one for each other table its profile makes of it."""
     profile = profile or canonical()
     name = name or Path(path).name
-    report = LoadReport(table=table_name, file_name=name)
+    report = LoadReport(table=table_name, file_name=name, profile=profile.name)
     try:
         data = Path(path).read_bytes() if data is None else data
     except OSError as exc:
@@ -129,7 +130,8 @@ def prepare(path: Path, table_name: str, reject_budget: float, profile: Profile 
         raise LoadError(str(exc), [report]) from None
     reports = []
     for table, m in mapped.items():
-        r = report if table == table_name else LoadReport(table=table, file_name=name, checksum=report.checksum)
+        r = report if table == table_name else LoadReport(table=table, file_name=name, checksum=report.checksum,
+                                                          profile=profile.name)
         try:
             _validate(r, m, profile, reject_budget)
         except LoadError as exc:
@@ -220,32 +222,31 @@ def refresh_gaps(conn: Connection, customers_sql: str) -> None:
         WHERE contacts.source = g.source AND contacts.contact_id = g.contact_id""")
 
 
-def _log(conn: Connection, report: LoadReport, source: str, profile: str,
-         started: datetime) -> int:
+def _log(conn: Connection, report: LoadReport, source: str, started: datetime) -> int:
     load_id = report.load_id or scalar(conn, "SELECT nextval('load_ids')")
     conn.execute(sa.text(
         "INSERT INTO load_log VALUES (:id, :started, :finished, :table, :file, :checksum, :source,"
         " :profile, :read, :accepted, :rejected, :status, :message)"),
         {"id": load_id, "started": started, "finished": datetime.now(), "table": report.table,
          "file": report.file_name, "checksum": report.checksum, "source": source,
-         "profile": profile, "read": report.rows_read, "accepted": report.accepted,
+         "profile": report.profile, "read": report.rows_read, "accepted": report.accepted,
          "rejected": report.rejected, "status": report.status, "message": report.message})
     return load_id
 
 
-def _already_loaded(conn: Connection, report: LoadReport, source: str, profile: str) -> bool:
+def _already_loaded(conn: Connection, report: LoadReport, source: str) -> bool:
     return scalar(conn, "SELECT count(*) FROM load_log WHERE status = 'loaded' AND checksum = :c"
                   " AND table_name = :t AND source = :s AND profile = :p",
-                  {"c": report.checksum, "t": report.table, "s": source, "p": profile}) > 0
+                  {"c": report.checksum, "t": report.table, "s": source, "p": report.profile}) > 0
 
 
-def store(engine: Engine, reports: list[LoadReport], source: str, profile: str, key: bytes,
+def store(engine: Engine, reports: list[LoadReport], source: str, key: bytes,
           started: datetime | None = None) -> list[LoadReport]:
     """Store validated files in one transaction and log them; nothing is kept on failure."""
     started = started or datetime.now()
     with engine.begin() as conn:
         for report in reports:
-            if _already_loaded(conn, report, source, profile):
+            if _already_loaded(conn, report, source):
                 report.status = "unchanged"
                 report.message = f"{report.file_name}: already loaded; nothing changed"
                 report.accepted = 0
@@ -257,23 +258,23 @@ def store(engine: Engine, reports: list[LoadReport], source: str, profile: str, 
                     f", {report.dropped} left out by the profile" if report.dropped else "") + (
                     f", {report.rejected} rejected: {_list_rejects(report.rejects)}"
                     if report.rejected else "")
-            report.load_id = _log(conn, report, source, profile, started)
+            report.load_id = _log(conn, report, source, started)
     return reports
 
 
-def log_refusal(engine: Engine, reports: list[LoadReport], source: str, profile: str,
-                started: datetime) -> None:
+def log_refusal(engine: Engine, reports: list[LoadReport], source: str, started: datetime) -> None:
     with engine.begin() as conn:
         for report in reports:
             report.load_id = None
-            _log(conn, report, source, profile, started)
+            _log(conn, report, source, started)
 
 
-def load(engine: Engine, files: Mapping[str, str | Path], *, source: str | None = None, key: bytes,
-         profile: Profile | None = None, encoding: str | None = None, reject_budget: float = 0.05,
+def load(engine: Engine, files: Mapping[str, str | Path | tuple[Path, Profile]], *, source: str | None = None,
+         key: bytes, profile: Profile | None = None, encoding: str | None = None, reject_budget: float = 0.05,
          on_step: Callable[[str], None] | None = None) -> list[LoadReport]:
-    """Load files (``{table: path}``, each read through the profile, canonical by default)
-    as one all-or-nothing load; the source defaults to the profile's.
+    """Load files (``{table: path}``, or ``{table: (path, profile)}`` for a file with its own
+    profile; else read through ``profile``, canonical by default) as one all-or-nothing load;
+    the source defaults to the first file's profile's.
 
     Returns a report per table made; raises LoadError, after logging every file as
     refused, when any file is refused.
@@ -283,24 +284,25 @@ def load(engine: Engine, files: Mapping[str, str | Path], *, source: str | None 
     unknown = set(files) - set(TABLES)
     if unknown:
         raise ValueError(f"unknown table(s): {', '.join(sorted(unknown))}")
-    source = source or profile.source or "default"
+    items = {t: f if isinstance(f, tuple) else (Path(f), profile) for t, f in files.items()}
+    source = source or next((p.source for _, p in items.values() if p.source), None) or "default"
     if not source.strip():
         raise LoadError("the source name is empty")
     started = datetime.now()
     reports: list[LoadReport] = []
     refusal: LoadError | None = None
-    for table_name, path in files.items():
+    for table_name, (path, file_profile) in items.items():
         step(f"reading {Path(path).name}")
         try:
-            reports.extend(prepare(Path(path), table_name, reject_budget, profile, encoding=encoding))
+            reports.extend(prepare(Path(path), table_name, reject_budget, file_profile, encoding=encoding))
         except LoadError as exc:
-            reports.extend(exc.reports or [LoadReport(table_name, Path(path).name,
-                                                      status="refused", message=str(exc))])
+            reports.extend(exc.reports or [LoadReport(table_name, Path(path).name, status="refused",
+                                                      message=str(exc), profile=file_profile.name)])
             refusal = refusal or exc
     if refusal is None:
         step("storing")
         try:
-            return store(engine, reports, source, profile.name, key, started)
+            return store(engine, reports, source, key, started)
         except LoadError as exc:
             refusal = exc
         except sa.exc.DBAPIError as exc:
@@ -309,5 +311,5 @@ def load(engine: Engine, files: Mapping[str, str | Path], *, source: str | None 
         if report.status != "refused":
             report.status = "refused"
             report.message = f"{report.file_name}: not loaded because the load was refused ({refusal})"
-    log_refusal(engine, reports, source, profile.name, started)
+    log_refusal(engine, reports, source, started)
     raise LoadError(str(refusal), reports)
