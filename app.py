@@ -44,6 +44,8 @@ def _build() -> Dash:
     # a page's layout depends on the data (no client, no data yet: a message instead of the
     # controls), so the callbacks' ids cannot all be checked against the layouts at start-up
     app = Dash(__name__, use_pages=True, title=TITLE, suppress_callback_exceptions=True)
+    # the server refuses a request past the upload limit (an upload travels base64: 4/3 larger)
+    app.server.config["MAX_CONTENT_LENGTH"] = int(settings_module.active().max_upload_mb * 1024 * 1024 * 4 / 3) + 2**20
     app.layout = html.Div([
         dcc.Location(id="nav", refresh="callback-nav"),  # callbacks write the URL here
         navbar(),

@@ -45,6 +45,13 @@ def profile_scores(data: bytes, name: str, headers: list[str], profiles: dict[st
     return scores
 
 
+def guess_profile(data: bytes, name: str, headers: list[str], extra: Path | None = None) -> tuple[str, dict]:
+    """The profile that fits a file best (a specific one before canonical), and every score."""
+    profiles = {n: load_profile(p) for n, p in available(extra).items()}
+    scores = profile_scores(data, name, headers, profiles)
+    return max(scores, key=lambda n: (scores[n], not profiles[n].canonical)), scores
+
+
 def canonical_table(headers: list[str]) -> str:
     """The canonical table a file's header is for (its key column)."""
     lowered = {h.strip().lower() for h in headers}
@@ -67,14 +74,12 @@ def inspect_file(path: Path | str, profile: str | None = None, *, extra: Path | 
             out.encoding, out.separator, out.headers = sheet.encoding, sheet.separator, sheet.headers
         except ReadError as exc:
             out.error = str(exc)
-        profiles = {n: load_profile(p) for n, p in available(extra).items()}
-        out.scores = profile_scores(data, name, out.headers, profiles)
-        best = max(out.scores, key=lambda n: (out.scores[n], not profiles[n].canonical))
+        best, out.scores = guess_profile(data, name, out.headers, extra)
         if profile is None and out.scores[best] == 0:
             out.error = (f"{name}: no profile knows this file's columns; write one for it "
                          "(see data/profiles/README.md)")
             return out
-        chosen = get_profile(profile, extra) if profile else profiles[best]
+        chosen = get_profile(profile or best, extra)
         out.profile, out.error = chosen.name, None
         out.table = canonical_table(out.headers) if chosen.canonical else next(iter(chosen.tables))
         out.reports = prepare(path, out.table, reject_budget, chosen, data=data, name=name, encoding=encoding)

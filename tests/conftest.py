@@ -69,3 +69,10 @@ def app_for():
     def _app(eng, **changes):
         return create_app(replace(Settings(), db=Path(eng.url.database), **changes))
     return _app
+
+
+def click(dash_duo, selector: str) -> None:
+    """Click an element wherever it is on the page (a real DOM click; Selenium's own click
+    misses elements below the fold of a page whose height is still settling)."""
+    element = dash_duo.wait_for_element(selector)
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", element)

@@ -21,6 +21,7 @@ from components.view import View
 from data.decisions import Decisions, decisions_for, save_decisions
 from metrics.committee import committee_review, month_start
 from metrics.query import Scope
+from tests.conftest import click
 from settings import DEFAULT_CONTRACT, Settings, SettingsError, apply_config, contract_for
 
 CONFIG = {"contracts": {"ACME": ["service_level:phone", "nps", "aht"]},
@@ -191,8 +192,7 @@ def test_com007_committee_page_in_the_browser(dash_duo, db, app_for):
     dash_duo.wait_for_element("#committee-history .main-svg")   # the page has its final height
     box = dash_duo.find_element("#committee-decisions")
     box.send_keys("Renfort midi")
-    save = dash_duo.find_element("#committee-save")
-    dash_duo.driver.execute_script("arguments[0].click()", save)   # below the fold: no scrolling dance
+    click(dash_duo, "#committee-save")
     dash_duo.wait_for_contains_text("#committee-saved", "Saved")
     dash_duo.wait_for_page(dash_duo.server_url + "/committee?client=ACME&month=2025-03")
     dash_duo.wait_for_text_to_equal("#committee-decisions", "Renfort midi")

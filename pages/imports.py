@@ -1,0 +1,182 @@
+"""Import: upload extracts, check what each file gives through its profile, load them in the
+background (the dashboard keeps answering), then the result and the load history."""
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, dcc, html, no_update
+
+from components import imports as im
+from data.db import engine
+from data.jobs import JOBS
+from data.profile import available
+from settings import active
+
+dash.register_page(__name__, path="/import", name="Import", title="Pilotage – Import", order=8)
+
+PREVIEW_ROWS = 5
+PROBLEMS_SHOWN = 20
+
+
+def layout(**_query):
+    settings = active()
+    profiles = ", ".join(available(settings.profiles))
+    return html.Div([
+        html.H4("Import extracts", className="side-title"),
+        html.P(["Files exported by your ACD, dialler, CRM or survey tool. Each is read through an import "
+                f"profile ({profiles}); the best match is chosen, and you can change it. A load is all or "
+                "nothing: a refused file changes nothing, and loading a file twice changes nothing."],
+               className="small text-muted"),
+        dcc.Upload(id="import-upload", multiple=True, max_size=int(settings.max_upload_mb * 1024 * 1024),
+                   className="upload-zone",
+                   children=html.Div(["Drop files here or ", html.A("choose files"),
+                                      html.Span(f" (CSV, text or .xlsx; up to {settings.max_upload_mb:g} MB each)",
+                                                className="text-muted")])),
+        html.Div(id="import-error", className="text-danger small mt-1"),
+        dcc.Store(id="import-files", data=[]),
+        dcc.Loading(html.Div(id="import-file-list", className="mt-2"), type="dot", delay_show=300),
+        dbc.Row([
+            dbc.Col(dbc.InputGroup([dbc.InputGroupText("Source"),
+                                    dbc.Input(id="import-source", placeholder="the profile's", maxLength=60)],
+                                   size="sm"), md=4),
+            dbc.Col(dbc.Button("Load", id="import-load", color="primary", size="sm", disabled=True), width="auto"),
+        ], className="g-2 my-2 align-items-center"),
+        dbc.Progress(id="import-progress", value=0, label="", style={"height": "1.2rem"}, className="mb-1"),
+        html.Div(id="import-step", className="small text-muted"),
+        dcc.Interval(id="import-poll", interval=400, disabled=True),
+        dcc.Store(id="import-job"),
+        html.Div(id="import-result", className="mt-2"),
+        dcc.Download(id="import-rejects-file"),
+        html.H4("Load history", className="side-title mt-4"),
+        html.Div(history_table(), id="import-history"),
+    ])
+
+
+def history_table() -> dbc.Table:
+    h = im.load_history(engine(active().db))
+    head = ("When", "Table", "File", "Source", "Profile", "Read", "Accepted", "Rejected", "Status", "Message")
+    rows = [html.Tr([html.Td(f"{r['started_at']:%d/%m/%Y %H:%M}"), html.Td(r["table_name"]), html.Td(r["file_name"]),
+                     html.Td(r["source"]), html.Td(r["profile"]), html.Td(f"{r['rows_read']:,}", className="num"),
+                     html.Td(f"{r['accepted']:,}", className="num"), html.Td(f"{r['rejected']:,}", className="num"),
+                     html.Td(r["status"]), html.Td(r["message"], className="small")])
+            for r in h.to_dict("records")]
+    return dbc.Table([html.Thead(html.Tr([html.Th(x) for x in head])), html.Tbody(rows)], size="sm",
+                     className="bg-white committee-table", id="import-history-table")
+
+
+@callback(Output("import-files", "data"), Output("import-error", "children"),
+          Input("import-upload", "contents"), State("import-upload", "filename"), prevent_initial_call=True)
+def update_upload(contents, names):
+    settings, files, errors = active(), [], []
+    for content, name in zip(contents or [], names or []):
+        try:
+            staged = im.stage(settings, content, name)
+            files.append({"token": staged.token, "name": staged.name, "size": staged.size,
+                          "profile": im.guess(settings, staged)})
+        except im.UploadError as exc:
+            errors.append(str(exc))
+    return files, "; ".join(errors)
+
+
+@callback(Output("import-file-list", "children"), Output("import-load", "disabled"), Input("import-files", "data"))
+def update_file_list(files):
+    settings = active()
+    options = list(available(settings.profiles))
+    cards = [dbc.Card(dbc.CardBody([
+        dbc.Row([
+            dbc.Col(html.Strong(f["name"]), width="auto"),
+            dbc.Col(html.Span(f"{f['size'] / 1024:,.0f} KB", className="text-muted small"), width="auto"),
+            dbc.Col(dcc.Dropdown(id={"role": "import-profile", "index": i}, options=options, value=f["profile"],
+                                 clearable=False), md=3),
+        ], className="g-2 align-items-center"),
+        dcc.Loading(html.Div(id={"role": "import-preview", "index": i}), type="dot"),
+    ]), className="mb-2") for i, f in enumerate(files or [])]
+    return cards, not files
+
+
+@callback(Output({"role": "import-preview", "index": ALL}, "children"),
+          Input({"role": "import-profile", "index": ALL}, "value"), State("import-files", "data"))
+def update_previews(profiles, files):
+    settings = active()
+    return [preview_of(settings, im.staged_from(f), p) for f, p in zip(files or [], profiles)]
+
+
+def preview_of(settings, staged, profile):
+    result = im.preview(settings, staged, profile)
+    parts = []
+    if result.encoding or result.separator:
+        sep = {"\t": "tab"}.get(result.separator, result.separator)
+        parts.append(html.Div(f"Read as {result.encoding or 'a workbook'}"
+                              + (f", separator '{sep}'" if sep else "") + f", for {result.table}.",
+                              className="small text-muted"))
+    for report in result.reports:
+        parts.append(html.Div(f"{report.table}: {report.accepted:,} rows ready, {report.dropped:,} left out by the "
+                              f"profile, {report.rejected:,} rejected", className="fw-semibold small mt-1"))
+        if report.rows is not None and len(report.rows):
+            shown = report.rows.head(PREVIEW_ROWS).dropna(axis=1, how="all").astype(str)
+            parts.append(dag.AgGrid(rowData=shown.to_dict("records"), className="ag-theme-alpine import-grid",
+                                    columnDefs=[{"field": c, "headerName": c} for c in shown.columns], columnSize="autoSize",
+                                    style={"height": None}, dashGridOptions={"domLayout": "autoHeight"}))
+        if len(report.rejects):
+            lines = [html.Li(f"line {r.line}: {r.reason}") for r in report.rejects.head(PROBLEMS_SHOWN).itertuples()]
+            more = len(report.rejects) - len(lines)
+            parts.append(html.Ul(lines + ([html.Li(f"and {more:,} more")] if more > 0 else []),
+                                 className="small text-danger mb-0 import-problems"))
+    if result.error:
+        parts.append(dbc.Alert(result.error, color="danger", className="small py-1 my-1"))
+    return parts
+
+
+@callback(Output("import-job", "data"), Output("import-poll", "disabled", allow_duplicate=True),
+          Output("import-error", "children", allow_duplicate=True),
+          Input("import-load", "n_clicks"), State("import-files", "data"),
+          State({"role": "import-profile", "index": ALL}, "value"), State("import-source", "value"),
+          prevent_initial_call=True)
+def update_start(_clicks, files, profiles, source):
+    settings = active()
+    try:
+        chosen = [(im.staged_from(f), p) for f, p in zip(files or [], profiles)]
+        items = [(s, p, im.table_for(settings, s, p)) for s, p in chosen]
+        job = im.start_load(settings, engine(settings.db), items, (source or "").strip() or None)
+    except (im.UploadError, ValueError, OSError) as exc:
+        return no_update, True, str(exc)
+    return {"id": job.id}, False, ""
+
+
+@callback(Output("import-progress", "value"), Output("import-progress", "label"), Output("import-step", "children"),
+          Output("import-result", "children"), Output("import-poll", "disabled"), Output("import-history", "children"),
+          Input("import-poll", "n_intervals"), State("import-job", "data"), prevent_initial_call=True)
+def update_poll(_n, job_ref):
+    job = JOBS.get((job_ref or {}).get("id"))
+    if job is None:
+        return 0, "", "", no_update, True, no_update
+    pct = round(100 * job.progress)
+    if job.state in ("queued", "running"):
+        return pct, f"{pct} %", job.step, no_update, False, no_update
+    return 100, "done" if job.state == "done" else "refused", "", result_of(job), True, history_table()
+
+
+def result_of(job):
+    reports = im.job_reports(job)
+    rows = [html.Tr([html.Td(r.table), html.Td(r.file_name), html.Td(r.status), html.Td(f"{r.accepted:,}", className="num"),
+                     html.Td(f"{r.rejected:,}", className="num"), html.Td(f"{r.dropped:,}", className="num"),
+                     html.Td(r.message, className="small")]) for r in reports]
+    colour = "success" if job.state == "done" else "danger"
+    title = "Loaded." if job.state == "done" else f"Refused: nothing was changed. {job.error}"
+    rejected = sum(r.rejected for r in reports)
+    return html.Div([
+        dbc.Alert(title, color=colour, className="py-2 mb-2", id="import-outcome"),
+        dbc.Table([html.Thead(html.Tr([html.Th(h) for h in ("Table", "File", "Status", "Accepted", "Rejected",
+                                                              "Left out", "Message")])), html.Tbody(rows)],
+                  size="sm", className="bg-white committee-table", id="import-result-table"),
+        dbc.Button(f"Download the {rejected:,} rejected rows (CSV)", id="import-rejects", size="sm",
+                   color="secondary", outline=True) if rejected else None,
+    ])
+
+
+@callback(Output("import-rejects-file", "data"), Input("import-rejects", "n_clicks"), State("import-job", "data"),
+          prevent_initial_call=True)
+def update_rejects_download(_n, job_ref):
+    job = JOBS.get((job_ref or {}).get("id"))
+    if job is None:
+        return no_update
+    return dcc.send_data_frame(im.rejects_frame(im.job_reports(job)).to_csv, "rejected-rows.csv", index=False)
