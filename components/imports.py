@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import re
 import secrets
+import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,11 +66,22 @@ def stage(settings: Settings, content: str, name: str) -> Staged:
         data = base64.b64decode(payload, validate=True)
     except ValueError:
         raise UploadError(f"{name}: the upload is damaged (not base64)") from None
+    prune(staging_dir(settings))
     staged = Staged(secrets.token_hex(16), clean_name(name), len(data))
     path = staged.path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return staged
+
+
+def prune(folder: Path, max_age_s: float = 86400) -> None:
+    """Forget uploads older than a day (a load reads its files within seconds of the click)."""
+    if not folder.is_dir():
+        return
+    limit = time.time() - max_age_s
+    for upload in folder.iterdir():
+        if _TOKEN.match(upload.name) and upload.stat().st_mtime < limit:
+            shutil.rmtree(upload, ignore_errors=True)
 
 
 def staged_from(data: dict) -> Staged:

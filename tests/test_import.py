@@ -3,6 +3,7 @@ a background load with its result, rejected rows and the load history."""
 from __future__ import annotations
 
 import base64
+import os
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -35,6 +36,11 @@ def test_imp001_uploads_are_kept_under_a_token_with_a_clean_name(tmp_path):
     with pytest.raises(im.UploadError, match="over the 0.001 MB limit"):
         im.stage(settings, data_url(b"x" * 2000), "big.csv")
     assert im.clean_name("C:\\exports\\appels mars.csv") == "appels mars.csv"
+    # uploads older than a day are forgotten at the next upload
+    old = staged.path(settings).parent
+    os.utime(old, (0, 0))
+    im.stage(settings, data_url(b"a,b\n"), "next.csv")
+    assert not old.exists()
 
 
 def test_imp002_the_server_refuses_a_request_over_the_limit(tmp_path, make_db, app_for):
