@@ -97,6 +97,7 @@ def describe(result: Inspection, rows: int = 5) -> str:
         sep = {"\t": "tab"}.get(result.separator, result.separator)
         lines.append(f"read as:   {result.encoding or 'workbook'}, separator {sep!r}, "
                      f"{len(result.headers)} columns")
+        lines.append("header:    " + " | ".join(result.headers))
     if result.scores:
         ranked = sorted(result.scores.items(), key=lambda kv: -kv[1])
         lines.append("profiles:  " + ", ".join(f"{n} {s:.0%}" for n, s in ranked))
