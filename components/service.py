@@ -66,7 +66,7 @@ def interval_rows(data: pd.DataFrame) -> list[dict]:
                "missed": r["service_level__status"] == "missed"}
         for k in INTERVAL_KPIS:
             row[k] = _value(r[k])
-            state = r[f"{k}__status"]
+            state = r[f"{k}__status"] if isinstance(r[f"{k}__status"], str) else None  # NaN: no status
             row[f"{k}__status"] = state
             row[f"{k}__text"] = format_value(KPIS[k], row[k]) + (f" {STATUS[state][1]}" if state else "")
         rows.append(row)

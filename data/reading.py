@@ -113,11 +113,34 @@ def read_sheet(path: Path | str, *, encoding: str | None = None, separator: str 
         return _read_workbook(data, name, sheet)
     text, used = decode(data, name, encoding)
     sep = find_separator(text, separator)
+    cells = _fast_table(text, sep)
+    if cells is None:   # blank lines, values over several lines, ragged rows: read line by line
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+        except csv.Error as exc:
+            raise ReadError(f"{name}: not a readable CSV file ({exc})") from None
+        cells = _table(rows, name)
+    return Sheet(name, cells, used, sep)
+
+
+def _fast_table(text: str, sep: str) -> pd.DataFrame | None:
+    """The common case, with pandas' C parser: a header on line 1, then one record per line
+    (so a row's line is its position + 2). None when the file is not that simple."""
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    first = text.split("\n", 1)[0]
+    header = next(csv.reader([first], delimiter=sep), [])
+    if not first.strip() or len({h.strip() for h in header}) < len(header):
+        return None
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
-    except csv.Error as exc:
-        raise ReadError(f"{name}: not a readable CSV file ({exc})") from None
-    return Sheet(name, _table(rows, name), used, sep)
+        cells = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False, engine="c")
+    except (pd.errors.ParserError, ValueError):
+        return None
+    if len(cells) + 1 != lines or (cells == "").all(axis=1).any():
+        return None
+    cells.columns = [h.strip() for h in header]
+    cells[LINE] = range(2, len(cells) + 2)
+    return cells
 
 
 def read_lines(path: Path | str, *, encoding: str | None = None, data: bytes | None = None,

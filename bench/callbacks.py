@@ -1,0 +1,229 @@
+"""Server time of every page's main callbacks on demo databases, against DuckDB's own floor.
+
+    .venv/bin/python -m bench.callbacks [--sizes 1000000 10000000] [--runs 11] [--out bench/results.md]
+
+For each size it builds (or reuses) ``var/bench-<size>.duckdb`` and reports, in one run:
+the demo's generation time (when it was built); the load throughput of a canonical CSV
+extract of 1 million rows (rows per second); for each main callback, called as Dash calls it
+with varied filters, the median and 95th percentile server time and the largest response in
+bytes, beside the floor: the plainest DuckDB query over the contacts table that computes the
+same numbers, timed in the same run, and the ratio of the two; and the peak memory of the
+process serving them. Each size runs in a process of its own, so its peak memory is its own.
+Times depend on the machine: compare ratios within one run.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# what the floor query computes for each callback: the scan and grouping it needs
+_MEASURES = ("count(*) FILTER (WHERE outcome IN ('answered', 'abandoned')) AS offered, "
+             "count(*) FILTER (WHERE outcome IN ('answered', 'reached')) AS handled, "
+             "count(*) FILTER (WHERE outcome = 'answered' AND wait_s <= 20) AS met, "
+             "sum(coalesce(talk_s, 0) + coalesce(hold_s, 0) + coalesce(acw_s, 0)) AS handle_time")
+FLOORS = {
+    "overview": f"SELECT CAST(arrived_at AS DATE) AS d, {_MEASURES} FROM contacts "
+                "WHERE arrived_at >= $start AND arrived_at < $end GROUP BY d",
+    "explore": f"SELECT queue, {_MEASURES} FROM contacts WHERE arrived_at >= $start AND arrived_at < $end GROUP BY queue",
+    "focus": f"SELECT CAST(arrived_at AS DATE) AS d, queue, {_MEASURES} FROM contacts "
+             "WHERE arrived_at >= $start AND arrived_at < $end GROUP BY ALL",
+    "service": f"SELECT time_bucket(INTERVAL 30 MINUTES, arrived_at) AS h, queue, {_MEASURES} FROM contacts "
+               "WHERE arrived_at >= $day_start AND arrived_at < $end GROUP BY ALL",
+    "campaigns": f"SELECT campaign, {_MEASURES} FROM contacts WHERE arrived_at >= $start AND arrived_at < $end "
+                 "AND campaign IS NOT NULL GROUP BY campaign",
+    "committee": f"SELECT date_trunc('month', arrived_at) AS m, {_MEASURES} FROM contacts "
+                 "WHERE arrived_at >= $year_start AND arrived_at < $end AND client = $client GROUP BY m",
+    "filter options": "SELECT DISTINCT channel, client, queue, campaign, agent_id FROM contacts "
+                      "WHERE arrived_at >= $start AND arrived_at < $end",
+}
+
+
+def db_for(size: int) -> Path:
+    return ROOT / "var" / f"bench-{size}.duckdb"
+
+
+def ensure_demo(size: int) -> float | None:
+    """Build the demo database of this size when missing; its generation time in seconds."""
+    path, meta = db_for(size), db_for(size).with_suffix(".json")
+    if path.exists() and meta.exists():
+        return json.loads(meta.read_text())["generation_s"]
+    from data import db as database
+    from data.customers import load_key
+    from data.demo import build
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    started = time.perf_counter()
+    build(database.engine(path), size, 1, load_key(path.with_suffix(".key")))
+    elapsed = time.perf_counter() - started
+    database.dispose(path)
+    meta.write_text(json.dumps({"generation_s": elapsed}))
+    return elapsed
+
+
+def load_throughput(source_db: Path, rows: int = 1_000_000) -> dict:
+    """Rows per second of a canonical contacts CSV loaded into a new database."""
+    import duckdb
+    from data import db as database
+    from data.loader import load
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = Path(tmp) / "contacts.csv"
+        con = duckdb.connect(str(source_db), read_only=True)
+        con.execute(f"""COPY (SELECT contact_id, strftime(arrived_at, '%Y-%m-%d %H:%M:%S') AS arrived_at, channel,
+                                     direction, outcome, queue, campaign, client, site, agent_id,
+                                     customer_key AS customer_id, reason, wait_s, talk_s, hold_s, acw_s,
+                                     transferred, escalated, sale, revenue
+                              FROM contacts LIMIT {int(rows)}) TO '{csv_path}' (HEADER, DELIMITER ',')""")
+        con.close()
+        target = Path(tmp) / "load.duckdb"
+        started = time.perf_counter()
+        [report] = load(database.engine(target), {"contacts": csv_path}, source="bench", key=b"k" * 32)
+        elapsed = time.perf_counter() - started
+        database.dispose(target)
+    return {"rows": report.accepted, "seconds": elapsed, "rows_per_s": report.accepted / elapsed}
+
+
+def queries(db: Path) -> list[dict]:
+    """Varied URL states: periods from a day to 13 months, with and without filters."""
+    from data import db as database
+    from metrics.query import Scope, data_extent, dimension_values
+    eng = database.engine(db)
+    first, last = data_extent(eng, Scope(date.min, date.max))
+    found = dimension_values(eng, Scope(last - timedelta(days=30), last), ["queue", "client", "channel"])
+    month_start = (last.replace(day=1) - timedelta(days=1)).replace(day=1)
+    month_end = last.replace(day=1) - timedelta(days=1)
+    periods = [(month_start, month_end), (last - timedelta(days=6), last),
+               (max(first, last - timedelta(days=395)), last)]
+    out = []
+    for start, end in periods:
+        base = {"from": start.isoformat(), "to": end.isoformat()}
+        out += [base, {**base, "channel": "phone"}, {**base, "client": found["client"][0]},
+                {**base, "queue": found["queue"][len(found["queue"]) // 2]}]
+    return out
+
+
+def callbacks(db: Path) -> dict:
+    """name -> function(query) returning what Dash would send."""
+    from components.view import update_filter_options
+    from pages.campaigns import update_campaigns
+    from pages.committee import update_committee
+    from pages.explore import update_explore
+    from pages.focus import update_focus
+    from pages.overview import update_overview
+    from pages.service import update_service
+    return {
+        "overview": update_overview,
+        "explore": lambda q: update_explore({**q, "by": "queue"}),
+        "focus": lambda q: update_focus({**q, "kpi": "service_level"}),
+        "service": lambda q: update_service({k: v for k, v in q.items() if k not in ("from", "to")} | {"day": q["to"]}),
+        "campaigns": update_campaigns,
+        "committee": lambda q: update_committee({"client": q.get("client", ""), "month": q["from"][:7]}),
+        "filter options": lambda q: update_filter_options(q, [{"key": k} for k in ("channel", "client", "queue",
+                                                                                    "campaign", "team", "agent")],
+                                                          [[]] * 6),
+    }
+
+
+def measure(size: int, runs: int) -> dict:
+    """Everything for one size (run in a process of its own)."""
+    import plotly
+    from app import create_app
+    from settings import Settings
+    generation = ensure_demo(size)
+    db = db_for(size)
+    create_app(replace(Settings(), db=db, key_file=db.with_suffix(".key")))
+    states = queries(db)
+    results = {}
+    for name, call in callbacks(db).items():
+        times, sizes, floors = [], [], []
+        for i in range(runs):
+            q = states[i % len(states)]
+            started = time.perf_counter()
+            out = call(q)
+            times.append(time.perf_counter() - started)
+            sizes.append(len(json.dumps(out, cls=plotly.utils.PlotlyJSONEncoder)))
+            floors.append(_floor(db, name, q))
+        results[name] = {"median_ms": 1000 * statistics.median(times), "p95_ms": 1000 * _p95(times),
+                         "max_bytes": max(sizes), "floor_ms": 1000 * statistics.median(floors)}
+    return {"size": size, "generation_s": generation, "callbacks": results,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _floor(db: Path, name: str, q: dict) -> float:
+    """The floor query's time, on the app's own connection to the database."""
+    from data import db as database
+    start, end = date.fromisoformat(q["from"]), date.fromisoformat(q["to"]) + timedelta(days=1)
+    params = {"start": start, "end": end, "day_start": end - timedelta(days=1),
+              "year_start": start - timedelta(days=366), "client": q.get("client", "")}
+    sql = FLOORS[name]
+    used = {k: v for k, v in params.items() if f"${k}" in sql}
+    with database.engine(db).connect() as conn:
+        duck = database.raw(conn)
+        started = time.perf_counter()
+        duck.execute(sql, used).fetchall()
+        return time.perf_counter() - started
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def report(results: list[dict], load: dict) -> str:
+    lines = [f"Machine: {os.cpu_count()} cores, {_memory_gb():.0f} GB; Python {sys.version.split()[0]}.",
+             f"Canonical CSV load: {load['rows']:,} rows in {load['seconds']:.1f} s = "
+             f"{load['rows_per_s']:,.0f} rows/s.", ""]
+    for r in results:
+        gen = f"{r['generation_s']:.0f} s" if r["generation_s"] else "reused"
+        lines += [f"### {r['size']:,} contacts (demo generation {gen}, peak memory {r['peak_mb']:,.0f} MB)", "",
+                  "| callback | median | p95 | largest response | DuckDB floor | ratio |", "|---|---:|---:|---:|---:|---:|"]
+        for name, c in r["callbacks"].items():
+            lines.append(f"| {name} | {c['median_ms']:.0f} ms | {c['p95_ms']:.0f} ms | {c['max_bytes'] / 1024:,.0f} KB | "
+                         f"{c['floor_ms']:.0f} ms | {c['median_ms'] / max(c['floor_ms'], 0.01):.1f} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _memory_gb() -> float:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.callbacks", description=__doc__.split("\n")[0])
+    p.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    p.add_argument("--runs", type=int, default=11)
+    p.add_argument("--out", help="also write the report (Markdown) to this file")
+    p.add_argument("--one", type=int, help=argparse.SUPPRESS)   # a child process: one size, JSON out
+    args = p.parse_args(argv)
+    if args.one:
+        print(json.dumps(measure(args.one, args.runs)))
+        return 0
+    results = []
+    for size in args.sizes:
+        child = subprocess.run([sys.executable, "-m", "bench.callbacks", "--one", str(size), "--runs", str(args.runs)],
+                               cwd=ROOT, capture_output=True, text=True)
+        if child.returncode:
+            sys.stderr.write(child.stderr)
+            return child.returncode
+        results.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    text = report(results, load_throughput(db_for(args.sizes[0])))
+    print(text)
+    if args.out:
+        Path(args.out).write_text("# Benchmark\n\n`" + " ".join(["python -m bench.callbacks"] + (argv or sys.argv[1:]))
+                                  + "`\n\n" + text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
