@@ -2,12 +2,29 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+
+import duckdb
+import sqlalchemy as sa
 
 from data.loader import LoadError
 from settings import SettingsError
 
 EXPECTED = (LoadError, SettingsError, ValueError, KeyError, OSError)
+# DuckDB's error when another process has the database file open (one process at a time)
+LOCKED = re.compile(r'Could not set lock on file "([^"]*)"(?:.*?\(PID (\d+)\))?', re.S)
+
+
+def in_use(exc: Exception) -> str | None:
+    """The message for a database held by another process, or None for any other error."""
+    found = LOCKED.search(str(exc))
+    if not found:
+        return None
+    path, pid = found.groups()
+    return (f"the database {path} is in use by another process{f' (PID {pid})' if pid else ''}, "
+            "for example the running dashboard: stop it and try again, or load the files "
+            "through the dashboard's import page")
 
 
 def run(parser: argparse.ArgumentParser, argv=None) -> int:
@@ -18,5 +35,11 @@ def run(parser: argparse.ArgumentParser, argv=None) -> int:
         return args.run(args)
     except EXPECTED as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"error: {message}", file=sys.stderr)
+        return 1
+    except (duckdb.IOException, sa.exc.OperationalError) as exc:
+        message = in_use(exc)
+        if message is None:
+            raise
         print(f"error: {message}", file=sys.stderr)
         return 1

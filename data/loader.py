@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from data.customers import hash_ids
-from data.db import raw, scalar
+from data.db import raw, scalar, writing
 from data.profile import Mapped, Profile, ProfileError, apply_profile, canonical, read_source
 from data.reading import LINE, ReadError
 from data.schema import SQL_TYPES, TABLES, Table
@@ -244,7 +244,7 @@ def store(engine: Engine, reports: list[LoadReport], source: str, key: bytes,
           started: datetime | None = None) -> list[LoadReport]:
     """Store validated files in one transaction and log them; nothing is kept on failure."""
     started = started or datetime.now()
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         for report in reports:
             if _already_loaded(conn, report, source):
                 report.status = "unchanged"
