@@ -5,7 +5,7 @@ DB     ?= $(or $(PILOTAGE_DB),var/pilotage.duckdb)
 DEMO_CONTACTS ?= 300000
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test demo browser clean
+.PHONY: run test demo browser bench clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -32,6 +32,11 @@ browser:
 
 test: $(VENV)/.installed browser
 	$(PY) -m pytest -q
+
+# demo databases of 1 and 10 million contacts (built once, in var/), every page's callbacks
+# timed against DuckDB's floor; the report goes to bench/results.md
+bench: $(VENV)/.installed
+	$(PY) -m bench.callbacks --sizes 1000000 10000000 --out bench/results.md
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -288,3 +288,14 @@ def test_prf011_command_line_inspect_guesses_and_load_uses_a_profile(tmp_path):
               str(SAMPLES / "fr_acd_export.csv"), tmp_path=tmp_path)
     assert out.returncode != 0 and "Traceback" not in out.stderr
     assert "line 1: not UTF-8 text" in out.stderr
+
+
+def test_prf012_canonical_samples_load_as_they_are(eng):
+    reports = load(eng, {"contacts": SAMPLES / "canonical_contacts.csv", "surveys": SAMPLES / "canonical_surveys.csv"},
+                   source="crm", key=KEY)
+    assert [(r.table, r.accepted, r.rejected, r.profile) for r in reports] == [
+        ("contacts", 8, 0, "canonical"), ("surveys", 3, 0, "canonical")]
+    got = kpis(eng, "2025-03-04", "2025-03-10", ["offered", "handled", "attempts", "reach_rate", "nps"])
+    # offered: 4 inbound answered + 1 abandoned; handled: those 4 + 1 outbound reached;
+    # NPS over 9, 4, 8: 1 promoter, 1 detractor of 3 -> 0
+    assert (got["offered"], got["handled"], got["attempts"], got["reach_rate"], got["nps"]) == (5, 5, 2, 50.0, 0)
