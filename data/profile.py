@@ -20,7 +20,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from data.reading import LINE, ReadError, Sheet, read_lines, read_sheet
+from data.reading import LINE, Sheet, read_lines, read_sheet
 from data.schema import TABLES
 
 SHIPPED = Path(__file__).resolve().parent / "profiles"

@@ -6,9 +6,7 @@ import base64
 import io
 import shutil
 import subprocess
-from dataclasses import replace
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -16,8 +14,6 @@ from openpyxl import load_workbook
 from components import committee as cm
 from components.committee_pdf import review_pdf
 from components.committee_xlsx import HEADER_ROW, review_workbook
-from components.state import ViewState
-from components.view import View
 from data.decisions import Decisions, decisions_for, save_decisions
 from metrics.committee import committee_review, month_start
 from metrics.query import Scope
