@@ -10,6 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from data.derived import refresh_surveyed
 from data.schema import ddl
 
 _engines: dict[Path, Engine] = {}
@@ -88,6 +89,7 @@ def engine(path: str | Path) -> Engine:
             with eng.begin() as conn:
                 for statement in ddl():
                     conn.exec_driver_sql(statement)
+                refresh_surveyed(conn, "SELECT source, contact_id FROM contacts WHERE surveyed IS NULL")
             _engines[path] = eng
         return _engines[path]
 

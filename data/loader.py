@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from data.customers import hash_ids
 from data.db import raw, scalar, writing
+from data.derived import refresh_gaps, refresh_surveyed
 from data.profile import Mapped, Profile, ProfileError, apply_profile, canonical, read_source
 from data.reading import LINE, ReadError
 from data.schema import SQL_TYPES, TABLES, Table
@@ -185,6 +186,12 @@ def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, loa
                 f"  SELECT customer_key FROM contacts t WHERE {where}"
                 f"  UNION ALL SELECT customer_id FROM {view}) WHERE customer_key IS NOT NULL"),
                 {"source": source})
+        if table.name == "surveys":   # the contacts linked before and after this load
+            conn.execute(sa.text(
+                f"CREATE TEMP TABLE linked_{load_id} AS SELECT DISTINCT contact_source AS source, contact_id FROM ("
+                f"  SELECT contact_source, contact_id FROM surveys t WHERE {where}"
+                f"  UNION ALL SELECT :source, contact_id FROM {view}) WHERE contact_id IS NOT NULL"),
+                {"source": source})
         conn.execute(sa.text(f"DELETE FROM {table.name} t WHERE {where}"), {"source": source})
 
         targets, values = [], []
@@ -204,22 +211,12 @@ def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, loa
         if table.name == "contacts":
             refresh_gaps(conn, f"SELECT customer_key FROM touched_{load_id}")
             conn.exec_driver_sql(f"DROP TABLE touched_{load_id}")
+            refresh_surveyed(conn, f"SELECT source, contact_id FROM contacts WHERE load_id = {int(load_id)}")
+        if table.name == "surveys":
+            refresh_surveyed(conn, f"SELECT source, contact_id FROM linked_{load_id}")
+            conn.exec_driver_sql(f"DROP TABLE linked_{load_id}")
     finally:
         duck.unregister(view)
-
-
-def refresh_gaps(conn: Connection, customers_sql: str) -> None:
-    """Recompute, for the customers the subquery names, the seconds between each inbound
-    contact and the customer's next and previous inbound contact over all the data."""
-    conn.exec_driver_sql(f"""
-        UPDATE contacts SET next_gap_s = g.next_gap, prev_gap_s = g.prev_gap
-        FROM (SELECT source, contact_id,
-                     epoch(lead(arrived_at) OVER w - arrived_at) AS next_gap,
-                     epoch(arrived_at - lag(arrived_at) OVER w) AS prev_gap
-              FROM contacts
-              WHERE direction = 'inbound' AND customer_key IN ({customers_sql})
-              WINDOW w AS (PARTITION BY customer_key ORDER BY arrived_at, source, contact_id)) g
-        WHERE contacts.source = g.source AND contacts.contact_id = g.contact_id""")
 
 
 def _log(conn: Connection, report: LoadReport, source: str, started: datetime) -> int:

@@ -123,11 +123,15 @@ def ddl() -> list[str]:
         # seconds to the next / since the previous inbound contact of the same customer,
         # over all the data: FCR and repeat contacts are read from them for any window.
         "next_gap_s DOUBLE", "prev_gap_s DOUBLE",
+        # whether any survey answer is linked to the contact (kept by every load)
+        "surveyed BOOLEAN",
     ]
     surveys = _stored_columns(TABLES["surveys"]) + ["contact_source VARCHAR"]
     return [
         "CREATE SEQUENCE IF NOT EXISTS load_ids START 1",
         f"CREATE TABLE IF NOT EXISTS contacts (source VARCHAR NOT NULL, {', '.join(contacts)}, load_id INTEGER)",
+        # databases made before the flag existed: add it, and fill it where it is unknown
+        "ALTER TABLE contacts ADD COLUMN IF NOT EXISTS surveyed BOOLEAN",
         f"CREATE TABLE IF NOT EXISTS surveys (source VARCHAR NOT NULL, {', '.join(surveys)}, load_id INTEGER)",
         f"CREATE TABLE IF NOT EXISTS agents ({', '.join(_stored_columns(TABLES['agents']))}, load_id INTEGER)",
         f"CREATE TABLE IF NOT EXISTS campaigns ({', '.join(_stored_columns(TABLES['campaigns']))}, load_id INTEGER)",

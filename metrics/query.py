@@ -116,9 +116,6 @@ _FROM = {
                 " AND lc.contact_id = s.contact_id"
                 " LEFT JOIN agents la ON la.agent_id = lc.agent_id"),
 }
-_SURVEYED = ("LEFT JOIN (SELECT DISTINCT contact_source, contact_id FROM surveys"
-             " WHERE contact_id IS NOT NULL) sv"
-             " ON sv.contact_source = c.source AND sv.contact_id = c.contact_id")
 
 
 def _group_sql(base: str, by: str) -> str:
@@ -150,7 +147,7 @@ def _threshold_sql(settings: KpiSettings, params: dict) -> str:
     return f"CASE c.channel {' '.join(whens)} ELSE :th_default END"
 
 
-def _contact_flags(settings: KpiSettings, params: dict, surveyed: bool) -> str:
+def _contact_flags(settings: KpiSettings, params: dict) -> str:
     """Row flags of the contacts base; later flags use earlier ones by name."""
     params.update(short=settings.short_abandon_s, window=settings.repeat_window_h * 3600)
     met = {"negative": "is_answered AND is_within", "ignored": "is_answered AND is_within",
@@ -183,7 +180,7 @@ def _contact_flags(settings: KpiSettings, params: dict, surveyed: bool) -> str:
         is_inbound AND c.outcome = 'self_service' AS is_self_service,
         is_handled AND coalesce(c.sale, FALSE) AS is_sale,
         CASE WHEN is_sale THEN c.revenue END AS sale_revenue,
-        {"is_handled AND sv.contact_id IS NOT NULL" if surveyed else "FALSE"} AS is_surveyed_handled"""
+        is_handled AND coalesce(c.surveyed, FALSE) AS is_surveyed_handled"""
 
 
 _SURVEY_FLAGS = """
@@ -220,9 +217,7 @@ def _measure_query(base: str, names: Sequence[str], scope: Scope, groups: tuple[
                    settings: KpiSettings) -> tuple[sa.TextClause, dict]:
     params: dict = {}
     if base == "contacts":
-        surveyed = "surveyed_handled" in names
-        flags = _contact_flags(settings, params, surveyed)
-        source = _FROM[base] + (" " + _SURVEYED if surveyed else "")
+        flags, source = _contact_flags(settings, params), _FROM[base]
     else:
         flags, source = _SURVEY_FLAGS, _FROM[base]
     where = scope_where(base, scope, params)

@@ -92,3 +92,23 @@ def test_dem005_build_twice_changes_nothing(demo_db):
         assert database.frame(conn, "SELECT count(*) AS n FROM contacts")["n"][0] == before
         log = database.frame(conn, "SELECT status FROM load_log")["status"].tolist()
     assert log.count("loaded") == 4
+
+
+def test_dem006_flags_kept_at_load_equal_their_direct_computation(demo_db):
+    """The surveyed flag and the repeat gaps stored by the load, against the same figures
+    computed from scratch over the whole demo."""
+    with demo_db.connect() as conn:
+        flag, direct = conn.exec_driver_sql("""
+            SELECT count(*) FILTER (WHERE surveyed),
+                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM surveys s WHERE s.contact_source = c.source
+                                                  AND s.contact_id = c.contact_id))
+            FROM contacts c""").one()
+        wrong_gaps = conn.exec_driver_sql("""
+            SELECT count(*) FROM contacts c JOIN (
+                SELECT source, contact_id, epoch(lead(arrived_at) OVER w - arrived_at) AS next_gap
+                FROM contacts WHERE direction = 'inbound' AND customer_key IS NOT NULL
+                WINDOW w AS (PARTITION BY customer_key ORDER BY arrived_at, source, contact_id)) g
+              USING (source, contact_id)
+            WHERE g.next_gap IS DISTINCT FROM c.next_gap_s""").one()[0]
+    assert flag == direct > 0
+    assert wrong_gaps == 0

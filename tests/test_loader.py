@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from data import db as database
+from data.db import frame
 from data.loader import LoadError, load
 from tests.conftest import KEY, write_csv
 
@@ -232,3 +233,34 @@ def test_ldr014_agents_and_campaigns_reference_tables_replace_by_key(eng, tmp_pa
                       starts_on="2025-01-01", target_size="1200")]
     load(eng, {"campaigns": write_csv(tmp_path / "k.csv", campaigns)}, source="crm", key=KEY)
     assert snapshot(eng)["campaigns"]["target_size"].tolist() == [1200]
+
+
+def surveyed_by_join(eng) -> dict:
+    """Each contact's 'has a survey answer', computed directly (the flag must equal it)."""
+    with eng.connect() as conn:
+        rows = frame(conn, """SELECT c.contact_id, count(s.response_id) > 0 AS direct, c.surveyed AS flag
+                              FROM contacts c LEFT JOIN surveys s
+                                ON s.contact_source = c.source AND s.contact_id = c.contact_id
+                              GROUP BY ALL ORDER BY 1""")
+    return {r["contact_id"]: (bool(r["direct"]), r["flag"]) for r in rows.to_dict("records")}
+
+
+def test_ldr020_the_surveyed_flag_follows_every_load(eng, tmp_path):
+    def contacts(ids, name):
+        return write_csv(tmp_path / name, [dict(contact_id=i, arrived_at="2025-03-04 09:00:00", channel="phone",
+                                                outcome="answered") for i in ids])
+
+    def surveys(pairs, name):
+        return write_csv(tmp_path / name, [dict(response_id=r, responded_at="2025-03-05 09:00:00", contact_id=c,
+                                                nps="8") for r, c in pairs])
+    # answers arrive before their contacts: c1 is answered, c2 not
+    load(eng, {"surveys": surveys([("r1", "c1")], "s1.csv")}, source="acd", key=KEY)
+    load(eng, {"contacts": contacts(["c1", "c2"], "k1.csv")}, source="acd", key=KEY)
+    assert surveyed_by_join(eng) == {"c1": (True, True), "c2": (False, False)}
+    # a later extract moves r1 to c2 (the latest load wins): c1 loses its answer
+    load(eng, {"surveys": surveys([("r1", "c2")], "s2.csv")}, source="acd", key=KEY)
+    assert surveyed_by_join(eng) == {"c1": (False, False), "c2": (True, True)}
+    # contacts reloaded keep their flag; answers of another source never link
+    load(eng, {"contacts": contacts(["c1", "c2", "c3"], "k2.csv")}, source="acd", key=KEY)
+    load(eng, {"surveys": surveys([("r9", "c3")], "s3.csv")}, source="other", key=KEY)
+    assert surveyed_by_join(eng) == {"c1": (False, False), "c2": (True, True), "c3": (False, False)}
