@@ -77,6 +77,23 @@ def writing(eng: Engine):
             raise
         with GATE.committing():
             transaction.commit()
+            _new_generation()
+
+
+_generation = 0
+
+
+def _new_generation() -> None:
+    global _generation
+    _generation += 1
+
+
+def generation() -> int:
+    """A number that changes whenever the data may have: a load committed, or a database
+    opened or closed. Cached query results are only good for the generation they were
+    computed in (while the app runs, only its own loads write: DuckDB gives a file to one
+    process)."""
+    return _generation
 
 
 def engine(path: str | Path) -> Engine:
@@ -91,6 +108,7 @@ def engine(path: str | Path) -> Engine:
                     conn.exec_driver_sql(statement)
                 refresh_surveyed(conn, "SELECT source, contact_id FROM contacts WHERE surveyed IS NULL")
             _engines[path] = eng
+            _new_generation()    # another process may have changed the file while it was closed
         return _engines[path]
 
 
@@ -101,6 +119,7 @@ def dispose(path: str | Path) -> None:
         eng = _engines.pop(path, None)
     if eng is not None:
         eng.dispose()
+    _new_generation()
 
 
 def raw(conn: Connection) -> duckdb.DuckDBPyConnection:

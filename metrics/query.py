@@ -7,6 +7,8 @@ names come from the allow-list ``DIMENSIONS`` / ``GROUPINGS``.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Iterable, Mapping, Sequence
@@ -15,7 +17,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from data.db import frame
+from data.db import frame, generation
 from metrics.registry import KPI_IDS, KPIS, MEASURES, kpi
 from settings import KpiSettings
 
@@ -258,11 +260,33 @@ def compute_measures(db: Engine | Connection, scope: Scope, measures: Iterable[s
     return out.sort_values(columns, na_position="last", key=lambda s: s.astype(str)).reset_index(drop=True)
 
 
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+CACHE_ENTRIES = 512          # results kept, the least recently used dropped first
+CACHE_MAX_ROWS = 5_000       # aggregates are small; long lists are not kept
+
+
 def _run(db: Engine | Connection, query: sa.TextClause, params: dict) -> pd.DataFrame:
-    if isinstance(db, Engine):
-        with db.connect() as conn:
-            return frame(conn, query, params)
-    return frame(db, query, params)
+    """A query's rows; the same query with the same values, on the same data, is answered
+    from memory (the key holds the database, the data's generation, the SQL and every bound
+    value: the scope, its filters and the viewer's restrictions)."""
+    if not isinstance(db, Engine):
+        return frame(db, query, params)
+    key = (str(db.url), generation(), str(query),
+           tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())))
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return hit.copy()
+    with db.connect() as conn:
+        out = frame(conn, query, params)
+    if len(out) <= CACHE_MAX_ROWS:
+        with _CACHE_LOCK:
+            _CACHE[key] = out.copy()
+            while len(_CACHE) > CACHE_ENTRIES:
+                _CACHE.popitem(last=False)
+    return out
 
 
 def _bound(sql: str, params: dict) -> sa.TextClause:

@@ -124,3 +124,21 @@ def test_scp005_several_groupings_and_half_hours(make_db):
     assert empty.empty and list(empty.columns) == ["queue", "half_hour", "offered", "nps"]
     with pytest.raises(ValueError, match="named twice"):
         compute(eng, Scope.of("2025-03-01", "2025-03-31"), ["offered"], by=("day", "day"))
+
+
+def test_reg020_cached_results_never_outlive_a_load(make_db, tmp_path):
+    from data.loader import load
+    from metrics import query
+    from tests.conftest import KEY, write_csv
+
+    def calls(ids):
+        return [dict(contact_id=i, arrived_at="2025-03-04 09:00:00", channel="phone", outcome="answered",
+                     wait_s=5, talk_s=60) for i in ids]
+    eng = make_db(contacts=calls(["a", "b"]))
+    scope = Scope.of("2025-03-01", "2025-03-31")
+    first = query.compute(eng, scope, ["offered"])
+    first.loc[0, "offered"] = 999                      # a caller's change stays its own
+    assert query.compute(eng, scope, ["offered"]).loc[0, "offered"] == 2
+    assert len(query._CACHE) > 0                       # answered from memory
+    load(eng, {"contacts": write_csv(tmp_path / "more.csv", calls(["c"]))}, source="acd", key=KEY)
+    assert query.compute(eng, scope, ["offered"]).loc[0, "offered"] == 3
