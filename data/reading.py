@@ -124,16 +124,17 @@ def read_sheet(path: Path | str, *, encoding: str | None = None, separator: str 
 
 
 def _fast_table(text: str, sep: str) -> pd.DataFrame | None:
-    """The common case, with pandas' C parser: a header on line 1, then one record per line
-    (so a row's line is its position + 2). None when the file is not that simple."""
+    """The common case, read fast: a header on line 1, then one record per line (so a row's
+    line is its position + 2). None when the file is not that simple (blank lines, values
+    over several lines, ragged rows)."""
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     first = text.split("\n", 1)[0]
     header = next(csv.reader([first], delimiter=sep), [])
     if not first.strip() or len({h.strip() for h in header}) < len(header):
         return None
-    try:
-        cells = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=False, engine="c")
+    try:   # Arrow's reader: several threads, and its strings are what pandas keeps
+        cells = pd.read_csv(io.BytesIO(text.encode("utf-8")), sep=sep, dtype=str, keep_default_na=False,
+                            engine="pyarrow")
     except (pd.errors.ParserError, ValueError):
         return None
     if len(cells) + 1 != lines or (cells == "").all(axis=1).any():
