@@ -116,10 +116,9 @@ def read_sheet(path: Path | str, *, encoding: str | None = None, separator: str 
     cells = _fast_table(text, sep)
     if cells is None:   # blank lines, values over several lines, ragged rows: read line by line
         try:
-            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+            cells = _table(_records(text, sep), name)
         except csv.Error as exc:
             raise ReadError(f"{name}: not a readable CSV file ({exc})") from None
-        cells = _table(rows, name)
     return Sheet(name, cells, used, sep)
 
 
@@ -155,23 +154,34 @@ def read_lines(path: Path | str, *, encoding: str | None = None, data: bytes | N
     return text.splitlines(), used
 
 
-def _table(rows: list[list[str]], name: str) -> pd.DataFrame:
-    """Rows of cells, the first being the header, as a DataFrame with each row's line."""
-    lines = [n for n, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
-    if not lines:
+def _table(rows: list[tuple[int, list[str]]], name: str) -> pd.DataFrame:
+    """Records as (line where it starts, cells), the first being the header, as a DataFrame
+    with each row's line."""
+    rows = [(n, row) for n, row in rows if any(c.strip() for c in row)]
+    if not rows:
         raise ReadError(f"{name}: the file is empty")
-    header = [c.strip() for c in rows[lines[0] - 1]]
+    first, header = rows[0][0], [c.strip() for c in rows[0][1]]
     if len(set(header)) < len(header):
         twice = sorted({h for h in header if header.count(h) > 1})
-        raise ReadError(f"{name}, line {lines[0]}: column(s) named twice: {', '.join(twice)}")
+        raise ReadError(f"{name}, line {first}: column(s) named twice: {', '.join(twice)}")
     body = []
-    for n in lines[1:]:
-        row = rows[n - 1]
+    for n, row in rows[1:]:
         if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
             raise ReadError(f"{name}, line {n}: {len(row)} cells for {len(header)} columns "
                             "(a separator inside a value that is not quoted?)")
-        body.append([c for c in row[:len(header)]] + [""] * (len(header) - len(row)) + [n])
+        body.append(row[:len(header)] + [""] * (len(header) - len(row)) + [n])
     return pd.DataFrame(body, columns=header + [LINE]).astype({LINE: int})
+
+
+def _records(text: str, sep: str) -> list[tuple[int, list[str]]]:
+    """The CSV records of a text, each with the line it starts on (a quoted value may hold
+    line breaks)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    out, start = [], 1
+    for row in reader:
+        out.append((start, row))
+        start = reader.line_num + 1
+    return out
 
 
 def _read_workbook(data: bytes, name: str, sheet: str | None) -> Sheet:
@@ -182,5 +192,5 @@ def _read_workbook(data: bytes, name: str, sheet: str | None) -> Sheet:
         raise ReadError(f"{name}: {exc}") from None
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise ReadError(f"{name}: not a readable .xlsx workbook ({exc})") from None
-    rows = [["" if v is None else str(v) for v in r] for r in book.itertuples(index=False)]
+    rows = [(n, ["" if v is None else str(v) for v in r]) for n, r in enumerate(book.itertuples(index=False), 1)]
     return Sheet(name, _table(rows, name), None, None)

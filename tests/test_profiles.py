@@ -299,3 +299,14 @@ def test_prf012_canonical_samples_load_as_they_are(eng):
     # offered: 4 inbound answered + 1 abandoned; handled: those 4 + 1 outbound reached;
     # NPS over 9, 4, 8: 1 promoter, 1 detractor of 3 -> 0
     assert (got["offered"], got["handled"], got["attempts"], got["reach_rate"], got["nps"]) == (5, 5, 2, 50.0, 0)
+
+
+def test_prf013_line_numbers_survive_blank_lines_and_values_over_several_lines(tmp_path):
+    simple = tmp_path / "simple.csv"
+    simple.write_text("a,b\n1,x\n2,y\n", encoding="utf-8")
+    assert read_sheet(simple).cells["_line"].tolist() == [2, 3]
+    tricky = tmp_path / "tricky.csv"
+    tricky.write_text('a,b\n1,"a comment\nover two lines"\n\n2,y\n', encoding="utf-8")
+    cells = read_sheet(tricky).cells
+    assert cells["b"].tolist() == ["a comment\nover two lines", "y"]
+    assert cells["_line"].tolist() == [2, 5]
