@@ -194,7 +194,7 @@ def _contract(client: str, entries) -> tuple:
 
 def contract_for(settings: Settings, client: str) -> tuple:
     """The contractual indicators of a client: its own list, else the default one."""
-    return settings.contracts.get(client) or settings.contracts.get("default") or DEFAULT_CONTRACT
+    return settings.contracts.get(client) or settings.contracts["default"]
 
 
 _active: Settings | None = None

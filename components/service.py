@@ -48,7 +48,9 @@ def intervals(view: View, day: date) -> pd.DataFrame:
     scope = day_scope(view, day)
     for k in INTERVAL_KPIS:
         target = scope_target(k, view.targets, scope)
-        out[f"{k}__status"] = [status(k, _value(v), target) for v in out[k]]
+        # object dtype: pandas would store a missing status among strings as NaN
+        out[f"{k}__status"] = pd.Series([status(k, _value(v), target) for v in out[k]], index=out.index,
+                                        dtype=object)
     return out
 
 
@@ -66,7 +68,7 @@ def interval_rows(data: pd.DataFrame) -> list[dict]:
                "missed": r["service_level__status"] == "missed"}
         for k in INTERVAL_KPIS:
             row[k] = _value(r[k])
-            state = r[f"{k}__status"] if isinstance(r[f"{k}__status"], str) else None  # NaN: no status
+            state = r[f"{k}__status"]
             row[f"{k}__status"] = state
             row[f"{k}__text"] = format_value(KPIS[k], row[k]) + (f" {STATUS[state][1]}" if state else "")
         rows.append(row)

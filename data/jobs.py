@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 
@@ -23,7 +23,6 @@ class Job:
     state: str = "queued"           # queued | running | done | failed
     result: Any = None
     error: Exception | None = None
-    messages: list[str] = field(default_factory=list)
 
     @property
     def progress(self) -> float:

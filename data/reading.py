@@ -101,14 +101,7 @@ def find_separator(text: str, separator: str | None = None) -> str:
 def read_sheet(path: Path | str, *, encoding: str | None = None, separator: str | None = None,
                sheet: str | None = None, data: bytes | None = None, name: str | None = None) -> Sheet:
     """A file's cells as text (``data`` gives the bytes of an upload instead of a path)."""
-    name = name or Path(path).name
-    if data is None:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise ReadError(f"{name}: cannot read the file ({exc.strerror})") from None
-    if not data.strip():
-        raise ReadError(f"{name}: the file is empty")
+    data, name = _contents(path, data, name)
     if is_workbook(data, name):
         return _read_workbook(data, name, sheet)
     text, used = decode(data, name, encoding)
@@ -146,12 +139,22 @@ def _fast_table(text: str, sep: str) -> pd.DataFrame | None:
 def read_lines(path: Path | str, *, encoding: str | None = None, data: bytes | None = None,
                name: str | None = None) -> tuple[list[str], str]:
     """A text file's lines (for event logs that are not tables) and its encoding."""
-    name = name or Path(path).name
-    data = Path(path).read_bytes() if data is None else data
-    if not data.strip():
-        raise ReadError(f"{name}: the file is empty")
+    data, name = _contents(path, data, name)
     text, used = decode(data, name, encoding)
     return text.splitlines(), used
+
+
+def _contents(path: Path | str, data: bytes | None, name: str | None) -> tuple[bytes, str]:
+    """A file's bytes (or those of an upload) and its name, refused when empty."""
+    name = name or Path(path).name
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise ReadError(f"{name}: cannot read the file ({exc.strerror})") from None
+    if not data.strip():
+        raise ReadError(f"{name}: the file is empty")
+    return data, name
 
 
 def _table(rows: list[tuple[int, list[str]]], name: str) -> pd.DataFrame:

@@ -137,7 +137,7 @@ def update_start(_clicks, files, profiles, source):
         chosen = [(im.staged_from(f), p) for f, p in zip(files or [], profiles)]
         items = [(s, p, im.table_for(settings, s, p)) for s, p in chosen]
         job = im.start_load(settings, engine(settings.db), items, (source or "").strip() or None)
-    except (im.UploadError, ValueError, OSError) as exc:
+    except (ValueError, OSError) as exc:   # an UploadError, a LoadError, a file gone
         return no_update, True, str(exc)
     return {"id": job.id}, False, ""
 
