@@ -15,7 +15,6 @@ from components.charts import AXIS, COLOURS, FONT
 from components.kpi import help_text, value_text
 from components.state import preset_period
 from components.view import View
-from data.decisions import Decisions, decisions_for
 from metrics.committee import RESULT, WORST_ORDER_TEXT, Review, add_months, committee_review, month_start
 from metrics.query import Scope, dimension_values
 from metrics.registry import KPIS
@@ -55,10 +54,6 @@ def choose(view: View) -> Choice:
 def review_of(view: View, client: str, month: date) -> Review:
     return committee_review(view.db, view.scope(), client, month, contract_for(view.settings, client),
                             view.targets, view.settings.kpi)
-
-
-def decisions_of(view: View, client: str, month: date) -> Decisions | None:
-    return decisions_for(view.db, client, month)
 
 
 def month_label(month: date) -> str:

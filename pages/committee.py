@@ -8,7 +8,7 @@ from components import committee as cm
 from components.committee_pdf import review_pdf
 from components.committee_xlsx import review_workbook
 from components.view import NAV_ID, empty_state, href, open_view
-from data.decisions import MAX_LENGTH, save_decisions
+from data.decisions import MAX_LENGTH, decisions_for, save_decisions
 from metrics.committee import Indicator
 from settings import contract_for
 
@@ -28,7 +28,7 @@ def layout(**query):
     choice = cm.choose(view)
     if choice.client is None:
         return empty_state("No contact in the data names a client: the committee review is per client.")
-    decisions = cm.decisions_of(view, choice.client, choice.month)
+    decisions = decisions_for(view.db, choice.client, choice.month)
     contract = ", ".join(Indicator(k, c).label for k, c in contract_for(view.settings, choice.client))
     return html.Div([
         dcc.Store(id="committee-state", data=committee_query(choice)),
@@ -84,6 +84,8 @@ def update_committee(query):
 
 
 def _open(query: dict):
+    """The view, client and month of the page's store, checked again against the data (the
+    store comes from the browser; the queries behind the check are answered from memory)."""
     view = open_view(query)
     choice = cm.choose(view)
     return view, choice.client, choice.month
@@ -116,7 +118,7 @@ def update_download(_xlsx, _pdf, query):
 def export_file(query: dict, kind: str) -> dict:
     """The review of the query's client and month as a download: ``xlsx`` or ``pdf``."""
     view, client, month = _open(query)
-    review, decisions = cm.review_of(view, client, month), cm.decisions_of(view, client, month)
+    review, decisions = cm.review_of(view, client, month), decisions_for(view.db, client, month)
     build = review_pdf if kind == "pdf" else review_workbook
     return dcc.send_bytes(build(review, decisions), cm.filename(review, kind))
 
