@@ -18,9 +18,9 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from data.db import frame
-from data.inspect import Inspection, canonical_table, guess_profile, inspect_file
+from data.inspect import Inspection, canonical_table, inspect_file, sniff
 from data.loader import LoadError, LoadReport, load
-from data.reading import ReadError, read_sheet
+from data.reading import read_sheet
 from data.customers import load_key
 from data.jobs import JOBS, Job
 from data.profile import get_profile
@@ -94,17 +94,7 @@ def staged_from(data: dict) -> Staged:
 
 def guess(settings: Settings, staged: Staged) -> str:
     """The profile that fits a staged file best (canonical when none fits)."""
-    path = staged.path(settings)
-    data = path.read_bytes()
-    try:
-        headers = read_sheet(path, data=data).headers
-    except ReadError:
-        headers = []
-    try:
-        best, scores = guess_profile(data, staged.name, headers, settings.profiles)
-    except ReadError:
-        return "canonical"
-    return best if scores[best] > 0 else "canonical"
+    return sniff(staged.path(settings), extra=settings.profiles).profile or "canonical"
 
 
 def table_for(settings: Settings, staged: Staged, profile: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from data.loader import LoadError, LoadReport, prepare
 from data.profile import Profile, ProfileError, source_columns, available, get_profile, load_profile
-from data.reading import ReadError, decode, read_sheet
+from data.reading import ReadError, read_sheet
 from data.schema import TABLES
 
 _QUEUE_LOG = re.compile(r"^\d{9,11}\|[^|]*\|[^|]*\|[^|]*\|[A-Z_]+")
@@ -28,10 +28,11 @@ class Inspection:
     error: str | None = None                                # why the file cannot be loaded
 
 
-def profile_scores(data: bytes, name: str, headers: list[str], profiles: dict[str, Profile]) -> dict[str, float]:
+def profile_scores(data: bytes, headers: list[str], profiles: dict[str, Profile]) -> dict[str, float]:
     """How well each profile fits a file: the share of the columns it reads that the file
     has (1.0 for a queue log read by the queue-log profile)."""
-    first = next((ln for ln in decode(data, name)[0].splitlines() if ln.strip()), "")
+    # the queue-log pattern is ASCII: the file's start, read byte for byte, is enough
+    first = next((ln for ln in data[:65536].decode("latin-1").splitlines() if ln.strip()), "")
     lowered = {h.strip().lower() for h in headers}
     scores = {}
     for pname, profile in profiles.items():
@@ -45,11 +46,23 @@ def profile_scores(data: bytes, name: str, headers: list[str], profiles: dict[st
     return scores
 
 
-def guess_profile(data: bytes, name: str, headers: list[str], extra: Path | None = None) -> tuple[str, dict]:
-    """The profile that fits a file best (a specific one before canonical), and every score."""
+def sniff(path: Path | str, *, extra: Path | None = None, encoding: str | None = None,
+          data: bytes | None = None, name: str | None = None) -> Inspection:
+    """How a file reads (encoding, separator, header) and how well each profile fits it, with
+    the best in ``profile`` (None when none knows its columns); nothing is mapped."""
+    path = Path(path)
+    out = Inspection(name or path.name)
+    data = path.read_bytes() if data is None else data
+    try:   # a queue log is not a table: its profile reads it
+        sheet = read_sheet(path, encoding=encoding, data=data, name=out.file_name)
+        out.encoding, out.separator, out.headers = sheet.encoding, sheet.separator, sheet.headers
+    except ReadError as exc:
+        out.error = str(exc)
     profiles = {n: load_profile(p) for n, p in available(extra).items()}
-    scores = profile_scores(data, name, headers, profiles)
-    return max(scores, key=lambda n: (scores[n], not profiles[n].canonical)), scores
+    out.scores = profile_scores(data, out.headers, profiles)
+    best = max(out.scores, key=lambda n: (out.scores[n], not profiles[n].canonical))
+    out.profile = best if out.scores[best] > 0 else None
+    return out
 
 
 def canonical_table(headers: list[str]) -> str:
@@ -65,27 +78,24 @@ def inspect_file(path: Path | str, profile: str | None = None, *, extra: Path | 
                  encoding: str | None = None, reject_budget: float = 1.0, data: bytes | None = None,
                  name: str | None = None) -> Inspection:
     path = Path(path)
-    name = name or path.name
-    out = Inspection(name)
     try:
         data = path.read_bytes() if data is None else data
-        try:   # a queue log is not a table: its profile reads it
-            sheet = read_sheet(path, encoding=encoding, data=data, name=name)
-            out.encoding, out.separator, out.headers = sheet.encoding, sheet.separator, sheet.headers
-        except ReadError as exc:
-            out.error = str(exc)
-        best, out.scores = guess_profile(data, name, out.headers, extra)
-        if profile is None and out.scores[best] == 0:
-            out.error = (f"{name}: no profile knows this file's columns; write one for it "
-                         "(see data/profiles/README.md)")
+        out = sniff(path, extra=extra, encoding=encoding, data=data, name=name)
+    except OSError as exc:
+        return Inspection(name or path.name, error=str(exc))
+    try:
+        if profile is None and out.profile is None:
+            out.error = out.error or (f"{out.file_name}: no profile knows this file's columns; write one "
+                                      "for it (see data/profiles/README.md)")
             return out
-        chosen = get_profile(profile or best, extra)
+        chosen = get_profile(profile or out.profile, extra)
         out.profile, out.error = chosen.name, None
         out.table = canonical_table(out.headers) if chosen.canonical else next(iter(chosen.tables))
-        out.reports = prepare(path, out.table, reject_budget, chosen, data=data, name=name, encoding=encoding)
+        out.reports = prepare(path, out.table, reject_budget, chosen, data=data, name=out.file_name,
+                              encoding=encoding)
     except LoadError as exc:
         out.error, out.reports = str(exc), exc.reports
-    except (ReadError, ProfileError, OSError) as exc:
+    except (ReadError, ProfileError) as exc:
         out.error = str(exc)
     return out
 
