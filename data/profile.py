@@ -67,14 +67,10 @@ class Mapped:
 
 # ---------------------------------------------------------------- finding and checking
 
-def profile_dirs(extra: Path | None = None) -> list[Path]:
-    return [SHIPPED] + ([extra] if extra else [])
-
-
 def available(extra: Path | None = None) -> dict[str, Path]:
     """Profile name -> file, the user's folder overriding the shipped ones."""
     out: dict[str, Path] = {}
-    for folder in profile_dirs(extra):
+    for folder in [SHIPPED] + ([extra] if extra else []):
         if folder.is_dir():
             out.update({p.stem: p for p in sorted(folder.glob("*.toml"))})
     return out
@@ -271,8 +267,7 @@ def _make(spec, cells: pd.DataFrame, profile: Profile, empty: set[str], column: 
     if isinstance(spec, str):
         spec = {"from": spec}
     sentinels = empty | {str(v) for v in spec.get("empty", [])}
-    none = pd.Series(None, index=cells.index, dtype=object)
-    blank = pd.Series(False, index=cells.index)
+    reasons = pd.Series(None, index=cells.index, dtype=object)   # why a value could not be read
     if "value" in spec:
         values = pd.Series(str(spec["value"]), index=cells.index)
     elif "case" in spec:
@@ -287,13 +282,11 @@ def _make(spec, cells: pd.DataFrame, profile: Profile, empty: set[str], column: 
         start, end = (_text(cells, c) for c in spec["between"])
         blank = start.isin(sentinels) | end.isin(sentinels) | (start == "") | (end == "")
         values, why = _difference(start, end, column)
-        none = why.where(~blank, None)
+        reasons = why.where(~blank, None)
         values = values.where(~blank, "")
     else:
-        sources = [spec["from"]] if isinstance(spec["from"], str) else list(spec["from"])
-        parts = [_text(cells, c) for c in sources]
-        for part in parts:
-            blank |= part.isin(sentinels) | (part == "")
+        parts = [_text(cells, c) for c in ([spec["from"]] if isinstance(spec["from"], str) else spec["from"])]
+        blank = pd.concat([p.isin(sentinels) | (p == "") for p in parts], axis=1).any(axis=1)
         values = parts[0]
         for part in parts[1:]:
             values = values + spec.get("with", " ") + part
@@ -301,21 +294,23 @@ def _make(spec, cells: pd.DataFrame, profile: Profile, empty: set[str], column: 
     if "map" in spec:
         table = {str(k).strip().lower(): str(v) for k, v in spec["map"].items()}
         values = values.map(lambda v: table.get(v.lower(), v))
+    decimal = profile.read.get("decimal", ".")
+    converted = None
     if "datetime" in spec:
-        values, why = _datetimes(values, spec["datetime"], column, profile)
-        none = none.where(none.notna(), why)
+        converted = _datetimes(values, spec["datetime"], column, profile)
     elif spec.get("duration"):
-        values, why = _durations(values, spec["duration"], profile.read.get("decimal", "."), column)
-        none = none.where(none.notna(), why)
+        converted = _durations(values, spec["duration"], decimal, column)
     elif spec.get("number"):
-        values, why = _numbers(values, profile.read.get("decimal", "."), column)
-        none = none.where(none.notna(), why)
+        converted = _numbers(values, decimal, column)
+    if converted is not None:
+        values, why = converted
+        reasons = reasons.where(reasons.notna(), why)
     if "otherwise" in spec:
         other, other_why = _make(spec["otherwise"], cells, profile, empty, column)
-        use = (values == "") & none.isna()
+        use = (values == "") & reasons.isna()
         values = values.where(~use, other)
-        none = none.where(~use, other_why)
-    return values.fillna(""), none
+        reasons = reasons.where(~use, other_why)
+    return values.fillna(""), reasons
 
 
 def _merge(problems: list[pd.Series], index) -> pd.Series:
