@@ -68,10 +68,25 @@ def columns(label: str, title: str, info: bool) -> list[dict]:
     return cols
 
 
+def busiest(table: pd.DataFrame) -> str | None:
+    """The campaign with the most attempts in the period (shown until one is chosen)."""
+    tried = table[table["attempts"] > 0]
+    return None if tried.empty else tried.sort_values(["attempts", "campaign"], ascending=[False, True])["campaign"].iloc[0]
+
+
 def progress_figure(view: View, campaign: str | None, table: pd.DataFrame) -> go.Figure:
-    """Distinct customers tried and reached so far, against the target file's size."""
-    if not campaign:
-        return empty_figure("Choose a campaign to see its progress", height=300)
+    """Distinct customers tried and reached so far, against the target file's size; the
+    busiest campaign of the period until one is chosen."""
+    chosen = campaign or busiest(table)
+    if not chosen:
+        return empty_figure("No outbound attempt in the period", height=300)
+    fig = _progress(view, chosen, table)
+    if not campaign and fig.layout.title.text:
+        fig.update_layout(title_text=f"{fig.layout.title.text} (the period's busiest campaign; choose another above)")
+    return fig
+
+
+def _progress(view: View, campaign: str, table: pd.DataFrame) -> go.Figure:
     data = campaign_progress(view.db, view.scope(), campaign)
     if data.empty:
         return empty_figure("No attempt of this campaign with a known customer in the period", height=300)

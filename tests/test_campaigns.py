@@ -64,6 +64,13 @@ def test_cmp102_by_purpose_rebuilt_exactly_from_the_campaigns_measures(view):
     assert kind.loc["recurring", "attempts"] == 5      # REN 4 + QF 1
 
 
+def test_cmp105_progress_shows_the_busiest_campaign_until_one_is_chosen(view):
+    table = cp.campaign_table(view)
+    assert cp.busiest(table) == "REN"                  # 4 attempts, against OPS 2 and QF 1
+    fig = cp.progress_figure(view, None, table)
+    assert fig.layout.title.text.startswith("Progress of REN") and "busiest" in fig.layout.title.text
+
+
 def test_cmp103_progress_counts_each_customer_once(view):
     p = campaign_progress(view.db, Scope.of("2025-03-01", "2025-03-31"), "REN")
     # 3 March: C1 tried; 4 March: C2 tried, C1 and C2 reached; 5 March: C3 tried
