@@ -27,6 +27,8 @@ from data.profile import Mapped, Profile, ProfileError, apply_profile, canonical
 from data.reading import LINE, ReadError
 from data.schema import SQL_TYPES, TABLES, Table
 from data.validate import validate
+from metrics.rollups import days_table
+from metrics.rollups import refresh as refresh_rollups
 
 MAX_LISTED = 10  # ids or problems named in one message
 
@@ -167,9 +169,20 @@ def _validate(report: LoadReport, m: Mapped, profile: Profile, reject_budget: fl
 
 # ---------------------------------------------------------------- storing
 
+# the days a load changes, per base: their daily roll-ups are computed again before it commits
+CONTACT_DAYS, SURVEY_DAYS = "changed_contact_days", "changed_survey_days"
+
+
+def _note_days(conn: Connection, days: str, times_sql: str, source: str | None = None) -> None:
+    """Add the days of the timestamps a query gives to a table of changed days."""
+    conn.execute(sa.text(f"INSERT INTO {days} SELECT DISTINCT CAST(t AS DATE) FROM ({times_sql}) x(t)"),
+                 {"source": source} if source is not None else {})
+
+
 def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, load_id: int,
             key: bytes) -> None:
-    """Replace the rows with the same ids (latest load wins), then insert."""
+    """Replace the rows with the same ids (latest load wins), then insert; note the days
+    whose roll-ups change in ``CONTACT_DAYS`` and ``SURVEY_DAYS``."""
     rows = rows.copy()
     if "customer_id" in rows:
         rows["customer_id"] = hash_ids(rows["customer_id"], key)
@@ -192,6 +205,12 @@ def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, loa
                 f"  SELECT contact_source, contact_id FROM surveys t WHERE {where}"
                 f"  UNION ALL SELECT :source, contact_id FROM {view}) WHERE contact_id IS NOT NULL"),
                 {"source": source})
+        if table.name == "contacts":  # the replaced rows, and the answers linked to what this load holds
+            _note_days(conn, CONTACT_DAYS, f"SELECT arrived_at FROM contacts t WHERE {where}", source)
+            _note_days(conn, SURVEY_DAYS, f"SELECT responded_at FROM surveys WHERE contact_source = :source"
+                                          f" AND contact_id IN (SELECT contact_id FROM {view})", source)
+        if table.name == "surveys":
+            _note_days(conn, SURVEY_DAYS, f"SELECT responded_at FROM surveys t WHERE {where}", source)
         conn.execute(sa.text(f"DELETE FROM {table.name} t WHERE {where}"), {"source": source})
 
         targets, values = [], []
@@ -209,11 +228,14 @@ def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, loa
             f"SELECT {', '.join(values + extra_v)} FROM {view}"),
             {"source": source, "load_id": load_id})
         if table.name == "contacts":
-            refresh_gaps(conn, f"SELECT customer_key FROM touched_{load_id}")
+            _note_days(conn, CONTACT_DAYS, f"SELECT arrived_at FROM contacts WHERE load_id = {int(load_id)}")
+            refresh_gaps(conn, f"SELECT customer_key FROM touched_{load_id}", CONTACT_DAYS)
             conn.exec_driver_sql(f"DROP TABLE touched_{load_id}")
-            refresh_surveyed(conn, f"SELECT source, contact_id FROM contacts WHERE load_id = {int(load_id)}")
+            refresh_surveyed(conn, f"SELECT source, contact_id FROM contacts WHERE load_id = {int(load_id)}",
+                             CONTACT_DAYS)
         if table.name == "surveys":
-            refresh_surveyed(conn, f"SELECT source, contact_id FROM linked_{load_id}")
+            _note_days(conn, SURVEY_DAYS, f"SELECT responded_at FROM surveys WHERE load_id = {int(load_id)}")
+            refresh_surveyed(conn, f"SELECT source, contact_id FROM linked_{load_id}", CONTACT_DAYS)
             conn.exec_driver_sql(f"DROP TABLE linked_{load_id}")
     finally:
         duck.unregister(view)
@@ -242,6 +264,7 @@ def store(engine: Engine, reports: list[LoadReport], source: str, key: bytes,
     """Store validated files in one transaction and log them; nothing is kept on failure."""
     started = started or datetime.now()
     with writing(engine) as conn:
+        days_table(conn, CONTACT_DAYS), days_table(conn, SURVEY_DAYS)
         for report in reports:
             if _already_loaded(conn, report, source):
                 report.status = "unchanged"
@@ -256,6 +279,9 @@ def store(engine: Engine, reports: list[LoadReport], source: str, key: bytes,
                     f", {report.rejected} rejected: {_list_rejects(report.rejects)}"
                     if report.rejected else "")
             report.load_id = _log(conn, report, source, started)
+        if any(r.status == "loaded" for r in reports):
+            refresh_rollups(conn, CONTACT_DAYS, SURVEY_DAYS)
+        conn.exec_driver_sql(f"DROP TABLE {CONTACT_DAYS}; DROP TABLE {SURVEY_DAYS}")
     return reports
 
 

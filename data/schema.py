@@ -140,6 +140,11 @@ def ddl() -> list[str]:
             table_name VARCHAR, file_name VARCHAR, checksum VARCHAR, source VARCHAR,
             profile VARCHAR, rows_read INTEGER, accepted INTEGER, rejected INTEGER,
             status VARCHAR, message VARCHAR)""",
+        # the daily roll-ups built (metrics.rollups): the KPI settings each was computed for
+        # and the fingerprint of its definition
+        """CREATE TABLE IF NOT EXISTS rollup_state (
+            rollup VARCHAR NOT NULL, settings VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL,
+            built_at TIMESTAMP NOT NULL)""",
         # the team's focus indicator: the latest row is the current one
         """CREATE TABLE IF NOT EXISTS focus (
             set_at TIMESTAMP NOT NULL, kpi VARCHAR NOT NULL, target DOUBLE,

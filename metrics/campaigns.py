@@ -7,7 +7,8 @@ from typing import Sequence
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
-from metrics.query import _FROM, Scope, _bound, _run, scope_where
+from metrics.query import Scope, _bound, _run, scope_where
+from metrics.relations import FROM_SQL
 
 
 def campaign_info(db: Engine | Connection, codes: Sequence[str]) -> pd.DataFrame:
@@ -29,7 +30,7 @@ def campaign_progress(db: Engine | Connection, scope: Scope, campaign: str) -> p
         WITH firsts AS (
             SELECT c.customer_key, CAST(min(c.arrived_at) AS DATE) AS tried,
                    CAST(min(c.arrived_at) FILTER (WHERE c.outcome = 'reached') AS DATE) AS reached
-            FROM {_FROM['contacts']} WHERE {where} AND c.direction = 'outbound'
+            FROM {FROM_SQL['contacts']} WHERE {where} AND c.direction = 'outbound'
               AND c.campaign = :campaign AND c.customer_key IS NOT NULL
             GROUP BY ALL)
         SELECT day, sum(tried_n) AS tried, sum(reached_n) AS reached FROM (

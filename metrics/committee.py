@@ -13,7 +13,8 @@ from typing import Mapping, Sequence
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
-from metrics.query import _DIM_SQL, _FROM, Scope, _bound, _run, compute, scope_where
+from metrics.query import Scope, _bound, _run, compute, scope_where
+from metrics.relations import DIM_SQL, FROM_SQL
 from metrics.registry import KPIS
 from metrics.targets import Target, status, target_for
 from settings import KpiSettings
@@ -150,9 +151,9 @@ def worst_verbatims(db: Engine | Connection, scope: Scope, limit: int = 10) -> p
     params: dict = {"limit": int(limit)}
     where = scope_where("surveys", scope, params)
     sql = f"""
-        SELECT s.responded_at, {_DIM_SQL['surveys']['channel']} AS channel, lc.queue AS queue,
+        SELECT s.responded_at, {DIM_SQL['surveys']['channel']} AS channel, lc.queue AS queue,
                s.survey, s.nps, s.csat, s.ces, s.verbatim, {_SCORE_01} AS score
-        FROM {_FROM['surveys']}
+        FROM {FROM_SQL['surveys']}
         WHERE {where} AND nullif(trim(s.verbatim), '') IS NOT NULL
           AND (s.nps IS NOT NULL OR s.csat IS NOT NULL OR s.ces IS NOT NULL)
         ORDER BY score, s.responded_at, s.response_id

@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
-from metrics.query import _FROM, Scope, _bound, _run, compute, compute_measures, scope_where
+from metrics.query import Scope, _bound, _run, compute, compute_measures, scope_where
+from metrics.relations import FROM_SQL
 from metrics.registry import KPIS
 from metrics.stats import pearson
 from settings import KpiSettings
@@ -58,7 +59,7 @@ def distribution(db: Engine | Connection, scope: Scope, kpi_id: str,
         sql = f"""
             SELECT least(floor(c.wait_s / {threshold} * 4), 16) AS bin, c.outcome AS series,
                    count(*) AS count
-            FROM {_FROM['contacts']} WHERE {where} AND c.direction = 'inbound'
+            FROM {FROM_SQL['contacts']} WHERE {where} AND c.direction = 'inbound'
               AND c.wait_s IS NOT NULL AND (c.outcome = 'answered'
                    OR (c.outcome = 'abandoned' AND c.wait_s >= :short))
             GROUP BY ALL ORDER BY bin"""
@@ -70,7 +71,7 @@ def distribution(db: Engine | Connection, scope: Scope, kpi_id: str,
         sql = f"""
             SELECT least(floor((coalesce(c.talk_s, 0) + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0))
                    / 60), 30) AS bin, c.channel AS series, count(*) AS count
-            FROM {_FROM['contacts']} WHERE {where}
+            FROM {FROM_SQL['contacts']} WHERE {where}
               AND ((c.direction = 'inbound' AND c.outcome = 'answered')
                    OR (c.direction = 'outbound' AND c.outcome = 'reached'))
             GROUP BY ALL ORDER BY bin"""
@@ -79,7 +80,7 @@ def distribution(db: Engine | Connection, scope: Scope, kpi_id: str,
         return out
     if kpi_id in SCORE_RANGES:
         where = scope_where("surveys", scope, params)
-        sql = (f"SELECT s.{kpi_id} AS bin, count(*) AS count FROM {_FROM['surveys']} "
+        sql = (f"SELECT s.{kpi_id} AS bin, count(*) AS count FROM {FROM_SQL['surveys']} "
                f"WHERE {where} AND s.{kpi_id} IS NOT NULL GROUP BY ALL ORDER BY bin")
         out = _run(db, _bound(sql, params), params)
         out["series"] = [score_group(kpi_id, int(b)) for b in out["bin"]]

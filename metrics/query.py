@@ -13,15 +13,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from data.db import frame, generation
+from metrics import rollups
 from metrics.registry import KPI_IDS, KPIS, MEASURES, kpi
+from metrics.relations import DIM_SQL, DIMENSIONS, FROM_SQL, aggregate, final, row_flags
+from metrics.rollups import Rollup
 from settings import KpiSettings
 
-DIMENSIONS = ("channel", "queue", "campaign", "client", "site", "agent", "team", "reason")
 TIME_GROUPINGS = ("day", "week", "month")
 CLOCK_GROUPINGS = ("half_hour",)   # time of day, "09:30"
 GROUPINGS = DIMENSIONS + TIME_GROUPINGS + CLOCK_GROUPINGS
@@ -96,36 +99,17 @@ def _as_date(value: date | str) -> date:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-# Column expressions per base relation. ``c`` is the contact, ``a`` its agent; for surveys
-# ``s`` is the answer, ``lc`` / ``la`` the linked contact and its agent.
-_LINKED = "lc.contact_id IS NOT NULL"
-_DIM_SQL = {
-    "contacts": {
-        "channel": "c.channel", "queue": "c.queue", "campaign": "c.campaign",
-        "client": "c.client", "site": "c.site", "agent": "c.agent_id", "team": "a.team",
-        "reason": "c.reason", "time": "c.arrived_at",
-    },
-    "surveys": {
-        "channel": f"CASE WHEN {_LINKED} THEN lc.channel ELSE s.channel END",
-        "client": f"CASE WHEN {_LINKED} THEN lc.client ELSE s.client END",
-        "queue": "lc.queue", "campaign": "lc.campaign", "site": "lc.site",
-        "agent": "lc.agent_id", "team": "la.team", "reason": "lc.reason", "time": "s.responded_at",
-    },
-}
-_FROM = {
-    "contacts": "contacts c LEFT JOIN agents a ON a.agent_id = c.agent_id",
-    "surveys": ("surveys s LEFT JOIN contacts lc ON lc.source = s.contact_source"
-                " AND lc.contact_id = s.contact_id"
-                " LEFT JOIN agents la ON la.agent_id = lc.agent_id"),
-}
-
-
-def _group_sql(base: str, by: str) -> str:
+def _group_sql(base: str | Rollup, by: str) -> str:
+    time_col = _columns(base)["time"]
     if by in TIME_GROUPINGS:
-        return f"CAST(date_trunc('{by}', {_DIM_SQL[base]['time']}) AS DATE)"
+        return f"CAST(date_trunc('{by}', {time_col}) AS DATE)"
     if by == "half_hour":
-        return f"strftime(time_bucket(INTERVAL 30 MINUTES, {_DIM_SQL[base]['time']}), '%H:%M')"
-    return _DIM_SQL[base][by]
+        return f"strftime(time_bucket(INTERVAL 30 MINUTES, {time_col}), '%H:%M')"
+    return _columns(base)[by]
+
+
+def _columns(base: str | Rollup) -> dict[str, str]:
+    return DIM_SQL[base] if isinstance(base, str) else base.columns
 
 
 def _groupings(by: By) -> tuple[tuple[str, ...], list[str]]:
@@ -140,66 +124,17 @@ def _groupings(by: By) -> tuple[tuple[str, ...], list[str]]:
     return groups, (["group"] if isinstance(by, str) else list(groups))
 
 
-def _threshold_sql(settings: KpiSettings, params: dict) -> str:
-    whens = []
-    for i, (channel, seconds) in enumerate(settings.sl_thresholds):
-        params[f"th_ch{i}"], params[f"th_s{i}"] = channel, seconds
-        whens.append(f"WHEN :th_ch{i} THEN :th_s{i}")
-    params["th_default"] = settings.sl_default_threshold
-    return f"CASE c.channel {' '.join(whens)} ELSE :th_default END"
-
-
-def _contact_flags(settings: KpiSettings, params: dict) -> str:
-    """Row flags of the contacts base; later flags use earlier ones by name."""
-    params.update(short=settings.short_abandon_s, window=settings.repeat_window_h * 3600)
-    met = {"negative": "is_answered AND is_within", "ignored": "is_answered AND is_within",
-           "positive": "(is_answered OR is_long_abandon) AND is_within"}[settings.abandon_mode]
-    counted = ("is_net_offered AND NOT (is_long_abandon AND is_within)"
-               if settings.abandon_mode == "ignored" else "is_net_offered")
-    return f"""
-        c.direction = 'inbound' AS is_inbound,
-        c.direction = 'outbound' AS is_outbound,
-        is_inbound AND c.outcome = 'answered' AS is_answered,
-        is_inbound AND c.outcome = 'abandoned' AS is_abandoned,
-        is_inbound AND c.outcome IN ('answered', 'abandoned') AS is_offered,
-        is_abandoned AND coalesce(c.wait_s < :short, FALSE) AS is_short_abandon,
-        is_offered AND NOT is_short_abandon AS is_net_offered,
-        is_abandoned AND NOT is_short_abandon AS is_long_abandon,
-        coalesce(c.wait_s <= {_threshold_sql(settings, params)}, FALSE) AS is_within,
-        {met} AS is_sl_met,
-        {counted} AS is_sl_counted,
-        CASE WHEN is_answered THEN c.wait_s END AS answered_wait_s,
-        is_outbound AND c.outcome = 'reached' AS is_reached,
-        is_answered OR is_reached AS is_handled,
-        CASE WHEN is_handled THEN coalesce(c.talk_s, 0) + coalesce(c.hold_s, 0)
-             + coalesce(c.acw_s, 0) END AS handled_time_s,
-        is_handled AND coalesce(c.transferred, FALSE) AS is_transferred_handled,
-        is_handled AND coalesce(c.escalated, FALSE) AS is_escalated_handled,
-        is_answered AND c.customer_key IS NOT NULL AS is_fcr_eligible,
-        is_fcr_eligible AND coalesce(c.next_gap_s > :window, TRUE) AS is_first_contact_resolved,
-        is_inbound AND c.customer_key IS NOT NULL AS is_repeat_eligible,
-        is_repeat_eligible AND coalesce(c.prev_gap_s <= :window, FALSE) AS is_repeat,
-        is_inbound AND c.outcome = 'self_service' AS is_self_service,
-        is_handled AND coalesce(c.sale, FALSE) AS is_sale,
-        CASE WHEN is_sale THEN c.revenue END AS sale_revenue,
-        is_handled AND coalesce(c.surveyed, FALSE) AS is_surveyed_handled"""
-
-
-_SURVEY_FLAGS = """
-        TRUE AS is_response,
-        CASE WHEN s.nps >= 9 THEN 1 WHEN s.nps <= 6 THEN -1 WHEN s.nps IS NOT NULL THEN 0 END AS nps_sign,
-        s.csat >= 4 AS is_csat_top2,
-        s.nps, s.csat, s.ces, s.resolved"""
-
-
-def scope_where(base: str, scope: Scope, params: dict, period: bool = True) -> str:
-    """The WHERE clause of a scope over a base relation, its values bound in ``params``."""
+def scope_where(base: str | Rollup, scope: Scope, params: dict, period: bool = True) -> str:
+    """The WHERE clause of a scope over a base relation or a roll-up, its values bound in
+    ``params``."""
+    columns = _columns(base)
     clauses = ["TRUE"]
     if period:
-        time_col = _DIM_SQL[base]["time"]
-        params["period_start"] = datetime.combine(scope.start, time.min)
-        params["period_end"] = datetime.combine(scope.end + timedelta(days=1), time.min)
-        clauses = [f"{time_col} >= :period_start", f"{time_col} < :period_end"]
+        start, end = scope.start, scope.end + timedelta(days=1)
+        if isinstance(base, str):   # a timestamp, where a roll-up has a day
+            start, end = datetime.combine(start, time.min), datetime.combine(end, time.min)
+        params["period_start"], params["period_end"] = start, end
+        clauses = [f"{columns['time']} >= :period_start", f"{columns['time']} < :period_end"]
     for prefix, filters in (("f", scope.filters), ("r", scope.restrictions)):
         for dim, values in filters:
             if not values:  # a restriction to nothing
@@ -207,7 +142,7 @@ def scope_where(base: str, scope: Scope, params: dict, period: bool = True) -> s
                 continue
             name = f"{prefix}_{dim}"
             params[name] = list(values)
-            clauses.append(f"{_DIM_SQL[base][dim]} IN :{name}")
+            clauses.append(f"{columns[dim]} IN :{name}")
     return " AND ".join(clauses)
 
 
@@ -215,30 +150,41 @@ def _expanding(params: dict) -> list[str]:
     return [k for k, v in params.items() if isinstance(v, list)]
 
 
-def _measure_query(base: str, names: Sequence[str], scope: Scope, groups: tuple[str, ...],
-                   settings: KpiSettings) -> tuple[sa.TextClause, dict]:
+def _dims_used(scope: Scope, groups: Iterable[str] = ()) -> set[str]:
+    """The dimensions a query groups or filters by (time groupings need none)."""
+    return ({g for g in groups if g not in TIME_GROUPINGS}
+            | {d for d, _ in scope.filters} | {d for d, _ in scope.restrictions})
+
+
+def _measure_query(db: Engine | Connection, base: str, names: Sequence[str], scope: Scope,
+                   groups: tuple[str, ...], settings: KpiSettings,
+                   from_rollups: bool) -> tuple[sa.TextClause, dict]:
+    """The measures' query: over the smallest roll-up that covers it when there is one,
+    else over the base relation's rows."""
     params: dict = {}
-    if base == "contacts":
-        flags, source = _contact_flags(settings, params), _FROM[base]
-    else:
-        flags, source = _SURVEY_FLAGS, _FROM[base]
-    where = scope_where(base, scope, params)
-    group = "".join(f"{_group_sql(base, g)} AS g{i}, " for i, g in enumerate(groups))
+    rollup = rollups.covering(db, base, _dims_used(scope, groups), settings) if from_rollups else None
+    relation = rollup or base
+    where = scope_where(relation, scope, params)
+    group = "".join(f"{_group_sql(relation, g)} AS g{i}, " for i, g in enumerate(groups))
+    group_by = " GROUP BY ALL" if groups else ""
+    if rollup:
+        aggs = ", ".join(f"{final(MEASURES[n], f'coalesce(sum(r.{n}), 0)')} AS {n}" for n in names)
+        return _bound(f"SELECT {group}{aggs} FROM {rollup.relation} WHERE {where}{group_by}", params), params
+    flags = row_flags(base, settings, params)
     keys = "".join(f"g{i}, " for i in range(len(groups)))
-    aggs = []
-    for name in names:
-        m = MEASURES[name]
-        agg = "count_if" if m.agg == "count_if" else m.agg
-        aggs.append(f"coalesce({agg}({m.expr}), 0) AS {name}")
-    sql = (f"WITH b AS (SELECT {group} {flags} FROM {source} WHERE {where}) "
-           f"SELECT {keys}{', '.join(aggs)} FROM b" + (" GROUP BY ALL" if groups else ""))
+    aggs = ", ".join(f"{final(MEASURES[n], aggregate(MEASURES[n]))} AS {n}" for n in names)
+    sql = (f"WITH b AS (SELECT {group} {flags} FROM {FROM_SQL[base]} WHERE {where}) "
+           f"SELECT {keys}{aggs} FROM b{group_by}")
     return _bound(sql, params), params
 
 
 def compute_measures(db: Engine | Connection, scope: Scope, measures: Iterable[str],
-                     by: By = None, settings: KpiSettings = KpiSettings()) -> pd.DataFrame:
+                     by: By = None, settings: KpiSettings = KpiSettings(),
+                     from_rollups: bool = True) -> pd.DataFrame:
     """The named measures for a scope: one row; or one row per group, in column ``group``
-    when ``by`` is one grouping, in one column per grouping when it is a list of them."""
+    when ``by`` is one grouping, in one column per grouping when it is a list of them.
+    ``from_rollups=False`` reads the contacts and answers themselves (the numbers are the
+    same; tests and the benchmark compare the two)."""
     groups, columns = _groupings(by)
     wanted = list(dict.fromkeys(measures))
     keys = [f"g{i}" for i in range(len(groups))]
@@ -246,7 +192,7 @@ def compute_measures(db: Engine | Connection, scope: Scope, measures: Iterable[s
     for base in ("contacts", "surveys"):
         names = [n for n in wanted if MEASURES[n].base == base]
         if names:
-            part = _run(db, *_measure_query(base, names, scope, groups, settings))
+            part = _run(db, *_measure_query(db, base, names, scope, groups, settings, from_rollups))
             out = part if out is None else (out.merge(part, on=keys, how="outer") if keys
                                             else pd.concat([out, part], axis=1))
     if out is None:
@@ -297,9 +243,11 @@ def data_extent(db: Engine | Connection, scope: Scope) -> tuple[date | None, dat
     """First and last day with contacts that the scope's filters and restrictions allow,
     whatever its period."""
     params: dict = {}
-    where = scope_where("contacts", scope, params, period=False)
-    sql = (f"SELECT CAST(min(c.arrived_at) AS DATE) AS first, CAST(max(c.arrived_at) AS DATE) AS last"
-           f" FROM {_FROM['contacts']} WHERE {where}")
+    relation = rollups.covering(db, "contacts", _dims_used(scope), None) or "contacts"
+    where = scope_where(relation, scope, params, period=False)
+    time_col = _columns(relation)["time"]
+    sql = (f"SELECT CAST(min({time_col}) AS DATE) AS first, CAST(max({time_col}) AS DATE) AS last"
+           f" FROM {_relation(relation)} WHERE {where}")
     row = _run(db, _bound(sql, params), params).iloc[0]
     return (None if pd.isna(row["first"]) else row["first"],
             None if pd.isna(row["last"]) else row["last"])
@@ -313,10 +261,12 @@ def dimension_values(db: Engine | Connection, scope: Scope, dims: Sequence[str])
         if dim not in DIMENSIONS:
             raise ValueError(f"unknown dimension {dim!r}")
     params: dict = {}
-    where = scope_where("contacts", Scope(scope.start, scope.end, (), scope.restrictions), params)
-    cols = ", ".join(f"{_DIM_SQL['contacts'][d]} AS {d}" for d in dims)
+    scope = Scope(scope.start, scope.end, (), scope.restrictions)
+    relation = rollups.covering(db, "contacts", _dims_used(scope, dims), None) or "contacts"
+    where = scope_where(relation, scope, params)
+    cols = ", ".join(f"{_columns(relation)[d]} AS {d}" for d in dims)
     extra = ", a.agent_name AS agent_name" if "agent" in dims else ""
-    table = _run(db, _bound(f"SELECT DISTINCT {cols}{extra} FROM {_FROM['contacts']} WHERE {where}",
+    table = _run(db, _bound(f"SELECT DISTINCT {cols}{extra} FROM {_relation(relation)} WHERE {where}",
                             params), params)
     out = {}
     for dim in dims:
@@ -326,6 +276,10 @@ def dimension_values(db: Engine | Connection, scope: Scope, dims: Sequence[str])
         else:
             out[dim] = sorted(table[dim].dropna().unique().tolist())
     return out
+
+
+def _relation(base: str | Rollup) -> str:
+    return FROM_SQL[base] if isinstance(base, str) else base.relation
 
 
 def measures_for(kpi_ids: Iterable[str]) -> list[str]:
@@ -338,28 +292,30 @@ def measures_for(kpi_ids: Iterable[str]) -> list[str]:
 
 def kpis_from_measures(measures: pd.DataFrame, kpi_ids: Iterable[str]) -> pd.DataFrame:
     """KPI values from measures: counts as integers, ratios null where the denominator is 0."""
-    keys = [c for c in measures.columns if c == "group" or c in GROUPINGS]
-    out = measures[keys].copy()
+    columns = {c: measures[c] for c in measures.columns if c == "group" or c in GROUPINGS}
     for kpi_id in kpi_ids:
         k = KPIS[kpi_id]
-        num = measures[k.numerator].astype(float)
+        num = measures[k.numerator].to_numpy(dtype=float)
         if k.kind == "count":
-            out[kpi_id] = num.astype("int64")
-        else:
-            den = measures[k.denominator].astype(float)
-            out[kpi_id] = (num * k.scale / den.where(den != 0)).astype(object)
-            out.loc[den == 0, kpi_id] = None
-    return out
+            columns[kpi_id] = num.astype("int64")
+            continue
+        den = measures[k.denominator].to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = (num * k.scale / den).astype(object)
+        ratio[den == 0] = None
+        columns[kpi_id] = ratio
+    return pd.DataFrame(columns, index=measures.index)
 
 
 def compute(db: Engine | Connection, scope: Scope, kpis: Iterable[str] = KPI_IDS,
-            by: By = None, settings: KpiSettings = KpiSettings()) -> pd.DataFrame:
+            by: By = None, settings: KpiSettings = KpiSettings(),
+            from_rollups: bool = True) -> pd.DataFrame:
     """KPI values for a scope: one row, or one row per group of ``by`` (see
-    ``compute_measures`` for the group columns)."""
+    ``compute_measures`` for the group columns and ``from_rollups``)."""
     kpi_ids = list(dict.fromkeys(kpis))
     for kpi_id in kpi_ids:
         kpi(kpi_id)
-    measures = compute_measures(db, scope, measures_for(kpi_ids), by, settings)
+    measures = compute_measures(db, scope, measures_for(kpi_ids), by, settings, from_rollups)
     return kpis_from_measures(measures, kpi_ids)
 
 

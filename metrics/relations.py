@@ -1,0 +1,114 @@
+"""The SQL of the two base relations KPIs are computed over, and of their row flags.
+
+``contacts``: one row per contact ``c`` (and ``a``, its agent, for the team). ``surveys``: one
+row per survey answer ``s``, with ``lc`` the contact it is linked to and ``la`` that contact's
+agent. A measure of the registry aggregates one flag or column of these rows; the roll-ups
+(``metrics.rollups``) store the same aggregates per day, so both read the SQL from here.
+Nothing here touches the database.
+"""
+from __future__ import annotations
+
+from metrics.registry import Measure
+from settings import KpiSettings
+
+DIMENSIONS = ("channel", "queue", "campaign", "client", "site", "agent", "team", "reason")
+
+_LINKED = "lc.contact_id IS NOT NULL"
+DIM_SQL = {
+    "contacts": {
+        "channel": "c.channel", "queue": "c.queue", "campaign": "c.campaign",
+        "client": "c.client", "site": "c.site", "agent": "c.agent_id", "team": "a.team",
+        "reason": "c.reason", "time": "c.arrived_at",
+    },
+    "surveys": {
+        "channel": f"CASE WHEN {_LINKED} THEN lc.channel ELSE s.channel END",
+        "client": f"CASE WHEN {_LINKED} THEN lc.client ELSE s.client END",
+        "queue": "lc.queue", "campaign": "lc.campaign", "site": "lc.site",
+        "agent": "lc.agent_id", "team": "la.team", "reason": "lc.reason", "time": "s.responded_at",
+    },
+}
+
+# the rows of each base; FROM_SQL adds the agent's team
+ROWS_SQL = {
+    "contacts": "contacts c",
+    "surveys": ("surveys s LEFT JOIN contacts lc ON lc.source = s.contact_source"
+                " AND lc.contact_id = s.contact_id"),
+}
+FROM_SQL = {
+    "contacts": f"{ROWS_SQL['contacts']} LEFT JOIN agents a ON a.agent_id = c.agent_id",
+    "surveys": f"{ROWS_SQL['surveys']} LEFT JOIN agents la ON la.agent_id = lc.agent_id",
+}
+
+
+def _threshold_sql(settings: KpiSettings, params: dict) -> str:
+    whens = []
+    for i, (channel, seconds) in enumerate(settings.sl_thresholds):
+        params[f"th_ch{i}"], params[f"th_s{i}"] = channel, seconds
+        whens.append(f"WHEN :th_ch{i} THEN :th_s{i}")
+    params["th_default"] = settings.sl_default_threshold
+    return f"CASE c.channel {' '.join(whens)} ELSE :th_default END"
+
+
+# Sums of durations and revenue are taken in fixed point (milliseconds, 1/10,000 of the
+# currency): a decimal sum is exact whatever the order of its terms, so a total read from the
+# daily roll-ups is the very number summed over the contacts.
+SECONDS = "DECIMAL(18, 3)"
+MONEY = "DECIMAL(18, 4)"
+
+
+def contact_flags(settings: KpiSettings, params: dict) -> str:
+    """Row flags of the contacts base; later flags use earlier ones by name."""
+    params.update(short=settings.short_abandon_s, window=settings.repeat_window_h * 3600)
+    met = {"negative": "is_answered AND is_within", "ignored": "is_answered AND is_within",
+           "positive": "(is_answered OR is_long_abandon) AND is_within"}[settings.abandon_mode]
+    counted = ("is_net_offered AND NOT (is_long_abandon AND is_within)"
+               if settings.abandon_mode == "ignored" else "is_net_offered")
+    return f"""
+        c.direction = 'inbound' AS is_inbound,
+        c.direction = 'outbound' AS is_outbound,
+        is_inbound AND c.outcome = 'answered' AS is_answered,
+        is_inbound AND c.outcome = 'abandoned' AS is_abandoned,
+        is_inbound AND c.outcome IN ('answered', 'abandoned') AS is_offered,
+        is_abandoned AND coalesce(c.wait_s < :short, FALSE) AS is_short_abandon,
+        is_offered AND NOT is_short_abandon AS is_net_offered,
+        is_abandoned AND NOT is_short_abandon AS is_long_abandon,
+        coalesce(c.wait_s <= {_threshold_sql(settings, params)}, FALSE) AS is_within,
+        {met} AS is_sl_met,
+        {counted} AS is_sl_counted,
+        CASE WHEN is_answered THEN CAST(c.wait_s AS {SECONDS}) END AS answered_wait_s,
+        is_outbound AND c.outcome = 'reached' AS is_reached,
+        is_answered OR is_reached AS is_handled,
+        CASE WHEN is_handled THEN CAST(coalesce(c.talk_s, 0) AS {SECONDS})
+             + CAST(coalesce(c.hold_s, 0) AS {SECONDS}) + CAST(coalesce(c.acw_s, 0) AS {SECONDS})
+             END AS handled_time_s,
+        is_handled AND coalesce(c.transferred, FALSE) AS is_transferred_handled,
+        is_handled AND coalesce(c.escalated, FALSE) AS is_escalated_handled,
+        is_answered AND c.customer_key IS NOT NULL AS is_fcr_eligible,
+        is_fcr_eligible AND coalesce(c.next_gap_s > :window, TRUE) AS is_first_contact_resolved,
+        is_inbound AND c.customer_key IS NOT NULL AS is_repeat_eligible,
+        is_repeat_eligible AND coalesce(c.prev_gap_s <= :window, FALSE) AS is_repeat,
+        is_inbound AND c.outcome = 'self_service' AS is_self_service,
+        is_handled AND coalesce(c.sale, FALSE) AS is_sale,
+        CASE WHEN is_sale THEN CAST(c.revenue AS {MONEY}) END AS sale_revenue,
+        is_handled AND coalesce(c.surveyed, FALSE) AS is_surveyed_handled"""
+
+
+SURVEY_FLAGS = """
+        TRUE AS is_response,
+        CASE WHEN s.nps >= 9 THEN 1 WHEN s.nps <= 6 THEN -1 WHEN s.nps IS NOT NULL THEN 0 END AS nps_sign,
+        s.csat >= 4 AS is_csat_top2,
+        s.nps, s.csat, s.ces, s.resolved"""
+
+
+def row_flags(base: str, settings: KpiSettings, params: dict) -> str:
+    return contact_flags(settings, params) if base == "contacts" else SURVEY_FLAGS
+
+
+def aggregate(m: Measure) -> str:
+    """A measure's aggregate over the flagged rows of its base (0 over no rows)."""
+    return f"coalesce({m.agg}({m.expr}), 0)"
+
+
+def final(m: Measure, total: str) -> str:
+    """A measure's value as it leaves the database: counts as integers, sums as floats."""
+    return total if m.agg != "sum" else f"CAST({total} AS DOUBLE)"

@@ -1,0 +1,175 @@
+"""Daily roll-ups: every measure of a base, summed per day and dimension values.
+
+Every measure is a count or a sum, so the measures of any days and dimension values are the
+sums of the roll-up rows that match them, and every ratio KPI is rebuilt from those exactly
+(sums of durations and revenue are fixed-point decimals, exact in any order). A query whose
+filters and groupings a roll-up covers reads it instead of the contacts: tens of thousands
+of rows a year instead of millions.
+
+Two grains per base: without the agent (a few tens of thousands of rows a year), and with it
+(the team is read through the agent, so a new agents file needs no rebuild). Some measures
+depend on the KPI settings (thresholds, short abandons, repeat window): a roll-up is stored
+with the settings it was computed for, and only a query with the same settings reads it;
+``ensure`` rebuilds the roll-ups for the settings the dashboard runs with. Every load keeps
+them exact by computing again the days it changed (``refresh``).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from data.db import frame, generation, writing
+from metrics.registry import MEASURES
+from metrics.relations import DIM_SQL, ROWS_SQL, aggregate, row_flags
+from settings import KpiSettings
+
+
+@dataclass(frozen=True)
+class Rollup:
+    table: str
+    base: str                  # contacts | surveys
+    dims: tuple[str, ...]      # dimensions kept (the team is read through the agent)
+
+    def covers(self, dims: Iterable[str]) -> bool:
+        return {"agent" if d == "team" else d for d in dims} <= set(self.dims)
+
+    @property
+    def relation(self) -> str:
+        """Its rows ``r``, with ``a``, the agent, when it keeps the agent."""
+        agents = " LEFT JOIN agents a ON a.agent_id = r.agent" if "agent" in self.dims else ""
+        return f"{self.table} r{agents}"
+
+    @property
+    def columns(self) -> dict[str, str]:
+        """Dimension and time expressions over ``relation``, as ``DIM_SQL`` has them for a base."""
+        team = {"team": "a.team"} if "agent" in self.dims else {}
+        return {**{d: f"r.{d}" for d in self.dims}, **team, "time": "r.day"}
+
+    @property
+    def measures(self) -> list[str]:
+        return [m.name for m in MEASURES.values() if m.base == self.base]
+
+
+_SERVICE = ("channel", "queue", "campaign", "client", "site", "reason")
+# the smallest first: a query reads the first one that covers it
+ROLLUPS = (
+    Rollup("rollup_contacts", "contacts", _SERVICE),
+    Rollup("rollup_contacts_agent", "contacts", _SERVICE + ("agent",)),
+    Rollup("rollup_surveys", "surveys", _SERVICE),
+    Rollup("rollup_surveys_agent", "surveys", _SERVICE + ("agent",)),
+)
+
+
+def _select(r: Rollup, settings: KpiSettings, days: str | None = None) -> tuple[str, dict]:
+    """The roll-up's rows, for every day or only for the days listed in table ``days``."""
+    params: dict = {}
+    time = DIM_SQL[r.base]["time"]
+    dims = "".join(f"{DIM_SQL[r.base][d]} AS {d}, " for d in r.dims)
+    where = f"CAST({time} AS DATE) IN (SELECT day FROM {days})" if days else "TRUE"
+    aggs = ", ".join(f"{aggregate(MEASURES[m])} AS {m}" for m in r.measures)
+    sql = (f"WITH b AS (SELECT CAST({time} AS DATE) AS day, {dims}{row_flags(r.base, settings, params)}"
+           f" FROM {ROWS_SQL[r.base]} WHERE {where})"
+           f" SELECT day, {', '.join(r.dims)}, {aggs} FROM b GROUP BY ALL ORDER BY ALL")
+    return sql, params
+
+
+@lru_cache(maxsize=64)
+def fingerprint(r: Rollup, settings: KpiSettings) -> str:
+    """What the roll-up's rows depend on: its SQL (measures, flags, dimensions) and the
+    settings bound into it. A roll-up is read only when its stored fingerprint is this."""
+    sql, params = _select(r, settings)
+    return hashlib.sha256(json.dumps([sql, sorted(params.items())]).encode()).hexdigest()[:20]
+
+
+def _state(conn: Connection) -> dict[str, tuple[str, str]]:
+    """table -> (settings as JSON, fingerprint) of the roll-ups built."""
+    rows = frame(conn, "SELECT rollup, settings, fingerprint FROM rollup_state")
+    return {t: (s, f) for t, s, f in rows.itertuples(index=False)}
+
+
+def build(conn: Connection, r: Rollup, settings: KpiSettings) -> None:
+    """Compute a roll-up anew over all the data, for these settings (inside the caller's
+    transaction)."""
+    sql, params = _select(r, settings)
+    conn.execute(sa.text(f"CREATE OR REPLACE TABLE {r.table} AS {sql}"), params)
+    conn.execute(sa.text("DELETE FROM rollup_state WHERE rollup = :t"), {"t": r.table})
+    conn.execute(sa.text("INSERT INTO rollup_state VALUES (:t, :s, :f, :at)"),
+                 {"t": r.table, "s": json.dumps(asdict(settings)), "f": fingerprint(r, settings),
+                  "at": datetime.now()})
+
+
+def refresh(conn: Connection, contact_days: str, survey_days: str) -> None:
+    """After a load, inside its transaction: compute again the days it changed (tables of
+    ``day`` values, one per base). A roll-up keeps the settings it was built for (the default
+    ones for a new database); one built by another version of the code is built anew."""
+    state = _state(conn)
+    for r in ROLLUPS:
+        stored = state.get(r.table)
+        settings = KpiSettings(**json.loads(stored[0])) if stored else KpiSettings()
+        if not stored or stored[1] != fingerprint(r, settings):
+            build(conn, r, settings)
+            continue
+        days = contact_days if r.base == "contacts" else survey_days
+        conn.exec_driver_sql(f"DELETE FROM {r.table} WHERE day IN (SELECT day FROM {days})")
+        sql, params = _select(r, settings, days)
+        conn.execute(sa.text(f"INSERT INTO {r.table} {sql}"), params)
+
+
+_LOCK = threading.Lock()
+_ready: set = set()
+
+
+def ensure(eng: Engine, settings: KpiSettings) -> None:
+    """Build the roll-ups that are missing or were computed for other settings (the
+    dashboard calls it with its settings; quick when nothing is to be done)."""
+    with _LOCK:
+        if (str(eng.url), generation(), settings) in _ready:
+            return
+        with eng.connect() as conn:
+            state = _state(conn)
+        stale = [r for r in ROLLUPS if state.get(r.table, ("", ""))[1] != fingerprint(r, settings)]
+        if stale:
+            with writing(eng) as conn:
+                for r in stale:
+                    build(conn, r, settings)
+        _ready.add((str(eng.url), generation(), settings))
+
+
+_current: dict = {}
+
+
+def covering(db: Engine | Connection, base: str, dims: Iterable[str],
+             settings: KpiSettings | None) -> Rollup | None:
+    """The smallest roll-up of a base that holds these dimensions and was computed for these
+    settings (``None``: for any, when only which rows exist matters), if any."""
+    dims = set(dims)
+    candidates = [r for r in ROLLUPS if r.base == base and r.covers(dims)]
+    if not candidates:
+        return None
+    if isinstance(db, Engine):
+        key = (str(db.url), generation())
+        state = _current.get(key)
+        if state is None:
+            with db.connect() as conn:
+                state = _state(conn)
+            _current.clear()
+            _current[key] = state
+    else:
+        state = _state(db)
+    return next((r for r in candidates if r.table in state
+                 and (settings is None or state[r.table][1] == fingerprint(r, settings))), None)
+
+
+def days_table(conn: Connection, name: str) -> str:
+    """A new temporary table of days for a load to note the days it changes in."""
+    conn.exec_driver_sql(f"CREATE OR REPLACE TEMP TABLE {name} (day DATE)")
+    return name
+

@@ -1,0 +1,163 @@
+"""The daily roll-ups give exactly the numbers computed from the contacts and answers
+themselves: on the hand-built fixtures, after loads that change earlier days, for other KPI
+settings, and on a demo database."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from data import db as database
+from data.demo import build as build_demo
+from data.loader import LoadError, load
+from metrics import rollups
+from metrics.query import Scope, compute
+from metrics.registry import KPI_IDS
+from settings import KpiSettings
+from tests.conftest import KEY, write_csv
+from tests.test_kpis import (AGENTS, COMMERCIAL, DELIVERY, FCR, MARCH, SURVEYED_CONTACTS, SURVEYS, contact,
+                             kpis, survey)
+
+ALL_CONTACTS = DELIVERY + COMMERCIAL + FCR + SURVEYED_CONTACTS
+
+# (scope, by): periods, every filter and restriction, groupings by dimension and by time
+CASES = [
+    (Scope.of(*MARCH), None),
+    (Scope.of("2025-02-01", "2025-04-30"), None),
+    (Scope.of("2025-03-03", "2025-03-03"), None),
+    (Scope.of(*MARCH, channel="chat"), None),
+    (Scope.of(*MARCH, channel=["phone", "email"]), "day"),
+    (Scope.of(*MARCH, client="CL1"), "channel"),
+    (Scope.of(*MARCH, queue="Q1"), None),
+    (Scope.of(*MARCH, campaign="K1"), None),
+    (Scope.of(*MARCH, team="T2"), None),
+    (Scope.of(*MARCH, agent="A1"), "week"),
+    (Scope.of(*MARCH).restricted(client=["CL1"]), "month"),
+    (Scope.of(*MARCH).restricted(client=[]), None),
+    (Scope.of(*MARCH), "agent"),
+    (Scope.of(*MARCH), "team"),
+    (Scope.of(*MARCH), "client"),
+    (Scope.of("2025-02-01", "2025-04-30"), ["month", "channel"]),
+    (Scope.of(*MARCH), ["queue", "reason"]),
+]
+
+
+def same_numbers(eng, scope, by, settings=KpiSettings()) -> None:
+    """Every KPI from the roll-ups equals the direct computation, exactly."""
+    rolled = compute(eng, scope, KPI_IDS, by=by, settings=settings)
+    direct = compute(eng, scope, KPI_IDS, by=by, settings=settings, from_rollups=False)
+    pd.testing.assert_frame_equal(rolled, direct, check_exact=True)
+
+
+def dims_of(scope, by) -> set:
+    groups = [] if by is None else [by] if isinstance(by, str) else by
+    return ({g for g in groups if g not in ("day", "week", "month")}
+            | {d for d, _ in scope.filters + scope.restrictions})
+
+
+@pytest.fixture
+def fixture_db(make_db):
+    return make_db(contacts=ALL_CONTACTS, surveys=SURVEYS, agents=AGENTS)
+
+
+@pytest.mark.parametrize("scope, by", CASES)
+def test_rup001_rollups_equal_the_direct_computation_on_the_fixtures(fixture_db, scope, by):
+    for base in ("contacts", "surveys"):   # the roll-ups are read, not skipped
+        assert rollups.covering(fixture_db, base, dims_of(scope, by), KpiSettings()) is not None
+    same_numbers(fixture_db, scope, by)
+
+
+def test_rup002_half_hours_are_read_from_the_contacts(fixture_db):
+    assert rollups.covering(fixture_db, "contacts", {"half_hour"}, KpiSettings()) is None
+    got = compute(fixture_db, Scope.of("2025-03-03", "2025-03-03"), ["offered"], by="half_hour")
+    # 2025-03-03: p1 09:00, p2 10:00, p3 11:00, p4 12:00, k1 09:00 (all inbound answered or abandoned)
+    assert dict(zip(got["group"], got["offered"])) == {"09:00": 2, "10:00": 1, "11:00": 1, "12:00": 1}
+
+
+def test_rup003_other_settings_are_computed_directly_until_the_rollups_are_built_for_them(fixture_db):
+    strict = KpiSettings(sl_thresholds={"phone": 10, "chat": 30}, short_abandon_s=3,
+                         abandon_mode="ignored", repeat_window_h=24)
+    assert rollups.covering(fixture_db, "contacts", (), strict) is None
+    before = kpis(fixture_db, ["service_level", "answer_rate"], settings=strict)
+    rollups.ensure(fixture_db, strict)
+    assert rollups.covering(fixture_db, "contacts", (), strict) is not None
+    assert rollups.covering(fixture_db, "contacts", (), KpiSettings()) is None   # built for one set
+    assert kpis(fixture_db, ["service_level", "answer_rate"], settings=strict) == before
+    for scope, by in CASES:
+        same_numbers(fixture_db, scope, by, strict)
+
+
+def rollup_rows(eng) -> dict[str, pd.DataFrame]:
+    with eng.connect() as conn:
+        return {r.table: database.frame(conn, f"SELECT * FROM {r.table} ORDER BY ALL") for r in rollups.ROLLUPS}
+
+
+def test_rup004_each_load_keeps_the_rollups_equal_to_a_fresh_build(make_db, tmp_path):
+    eng = make_db(contacts=ALL_CONTACTS, surveys=SURVEYS, agents=AGENTS)
+    before = kpis(eng, ["fcr", "repeat_rate", "response_rate", "offered"], period=("2025-03-10", "2025-03-10"))
+    # 2025-03-10: a1 (A), b1 (B) answered with a customer; a1 has a follow-up 7 days later,
+    # b1 none within 7 days -> FCR 1 / 2; no repeats; neither has a survey answer
+    assert before == {"fcr": 50.0, "repeat_rate": 0.0, "response_rate": 0.0, "offered": 2}
+    # A later extract: b1's customer calls again two days later (b1 is no longer resolved,
+    # on a day this load does not hold), k4 is replaced by an answered call, and an answer
+    # about a1 arrives (a1 is now surveyed); a survey is replaced.
+    contacts = [contact("b3", "2025-03-12 08:00:00", customer_id="B"),
+                contact("k4", "2025-03-05 09:00:00", queue="Q2", client="CL2", wait_s=3, talk_s=60)]
+    surveys = [survey("r8", "2025-04-03 10:00:00", contact_id="a1", nps=10),
+               survey("r6", "2025-03-11 10:00:00", channel="email", client="CL2", ces=7)]
+    load(eng, {"contacts": write_csv(tmp_path / "c2.csv", contacts),
+               "surveys": write_csv(tmp_path / "s2.csv", surveys)}, source="test", key=KEY)
+    after = kpis(eng, ["fcr", "repeat_rate", "response_rate", "offered"], period=("2025-03-10", "2025-03-10"))
+    # a1 still followed up, b1 now followed up by b3 -> FCR 0 / 2; a1 has an answer -> 1 / 2 handled
+    assert after == {"fcr": 0.0, "repeat_rate": 0.0, "response_rate": 50.0, "offered": 2}
+    kept = rollup_rows(eng)
+    with database.writing(eng) as conn:
+        for r in rollups.ROLLUPS:
+            rollups.build(conn, r, KpiSettings())
+    for table, rows in rollup_rows(eng).items():
+        pd.testing.assert_frame_equal(kept[table], rows, check_exact=True, obj=table)
+    for scope, by in CASES:
+        same_numbers(eng, scope, by)
+
+
+def test_rup005_a_refused_load_leaves_the_rollups_as_they_were(make_db, tmp_path):
+    eng = make_db(contacts=ALL_CONTACTS, surveys=SURVEYS, agents=AGENTS)
+    kept = rollup_rows(eng)
+    bad = [contact("z1", "2025-03-07 09:00:00"), contact("z2", "not a date")]
+    with pytest.raises(LoadError):
+        load(eng, {"contacts": write_csv(tmp_path / "bad.csv", bad)}, source="test", key=KEY,
+             reject_budget=0.0)
+    for table, rows in rollup_rows(eng).items():
+        pd.testing.assert_frame_equal(kept[table], rows, check_exact=True, obj=table)
+
+
+def test_rup006_a_database_without_rollups_is_read_directly_then_gets_them(fixture_db):
+    with database.writing(fixture_db) as conn:
+        conn.exec_driver_sql("DELETE FROM rollup_state")
+    assert rollups.covering(fixture_db, "contacts", (), KpiSettings()) is None
+    direct = kpis(fixture_db, KPI_IDS)
+    rollups.ensure(fixture_db, KpiSettings())
+    assert rollups.covering(fixture_db, "contacts", (), KpiSettings()) is not None
+    assert kpis(fixture_db, KPI_IDS) == direct
+
+
+def test_rup007_rollups_equal_the_direct_computation_on_a_demo_database(tmp_path):
+    eng = database.engine(tmp_path / "demo.duckdb")
+    try:
+        build_demo(eng, 20_000, 3, KEY, end=date(2025, 6, 30))
+        last_month = Scope.of("2025-06-01", "2025-06-30")
+        year = Scope.of("2024-07-01", "2025-06-30")
+        client = compute(eng, year, ["offered"], by="client").iloc[0]["group"]
+        cases = [(year, None), (year, "month"), (last_month, "day"), (last_month, "agent"),
+                 (last_month, "team"), (year, ["campaign", "channel"]),
+                 (last_month.with_filters(client=client), "queue"),
+                 (year.restricted(client=[client]), "reason")]
+        for settings in (KpiSettings(), KpiSettings(sl_thresholds={"phone": 30}, abandon_mode="positive",
+                                                    repeat_window_h=72)):
+            rollups.ensure(eng, settings)
+            for scope, by in cases:
+                assert rollups.covering(eng, "contacts", dims_of(scope, by), settings) is not None
+                same_numbers(eng, scope, by, settings)
+    finally:
+        database.dispose(tmp_path / "demo.duckdb")
