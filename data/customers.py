@@ -12,6 +12,7 @@ import os
 import secrets
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 
@@ -31,7 +32,7 @@ def load_key(path: Path) -> bytes:
 
 def hash_ids(ids: pd.Series, key: bytes) -> pd.Series:
     """Keyed hashes of customer ids (None stays None); each distinct id is hashed once."""
-    present = ids.dropna()
-    distinct = present.unique()
-    hashed = {v: hmac.new(key, str(v).encode(), hashlib.sha256).hexdigest()[:32] for v in distinct}
-    return ids.map(hashed).astype(object).where(ids.notna(), None)
+    codes, distinct = pd.factorize(ids)
+    hashed = np.array([hmac.new(key, str(v).encode(), hashlib.sha256).hexdigest()[:32] for v in distinct]
+                      + [None], dtype=object)
+    return pd.Series(hashed[codes], index=ids.index, dtype=object)   # code -1 (no id) takes the None

@@ -6,6 +6,8 @@ rejected with its line number (the header is line 1) and every reason found.
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data.reading import LINE
 from data.schema import INBOUND_OUTCOMES, OUTBOUND_OUTCOMES, Column, Table
@@ -24,10 +26,13 @@ class _Problems:
     def __init__(self, index: pd.Index):
         self.reasons = pd.Series("", index=index, dtype=object)
 
-    def add(self, mask: pd.Series, message: str | pd.Series) -> None:
+    def add(self, mask: pd.Series, message: str | pd.Series, cell: pd.Series | None = None,
+            after: str = "") -> None:
+        """Reject the rows of ``mask`` for ``message``, followed by the row's ``cell`` quoted
+        and ``after`` when a cell is given (the text is made for those rows only)."""
         if not mask.any():
             return
-        text = message[mask] if isinstance(message, pd.Series) else message
+        text = message if cell is None else message + _quoted(cell[mask]) + after
         current = self.reasons[mask]
         self.reasons[mask] = current.where(current == "", current + "; ") + text
 
@@ -40,6 +45,16 @@ def _quoted(values: pd.Series) -> pd.Series:
     return "'" + values.str.slice(0, 40) + "'"
 
 
+def _numbers(text: pd.Series) -> pd.Series:
+    """Numbers from text, NaN where a cell is not one: Arrow's cast (ten times quicker), or
+    pandas' parser cell by cell when some cell is not a number."""
+    try:
+        values = pc.cast(pa.array(text, type=pa.string(), from_pandas=True), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pd.to_numeric(text, errors="coerce")
+    return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index)
+
+
 def _parse(col: Column, text: pd.Series, present: pd.Series, problems: _Problems) -> pd.Series:
     name = col.name
     if col.kind in ("text", "lower"):
@@ -47,7 +62,7 @@ def _parse(col: Column, text: pd.Series, present: pd.Series, problems: _Problems
         out = out.where(present, None)
         if col.choices:
             bad = present & ~out.isin(col.choices)
-            problems.add(bad, f"{name} " + _quoted(text) + f" is not one of {', '.join(col.choices)}")
+            problems.add(bad, f"{name} ", text, f" is not one of {', '.join(col.choices)}")
         return out
     if col.kind in ("timestamp", "date"):
         pattern = _TIMESTAMP if col.kind == "timestamp" else _DATE
@@ -55,28 +70,28 @@ def _parse(col: Column, text: pd.Series, present: pd.Series, problems: _Problems
         out = pd.to_datetime(text.where(shaped), format="ISO8601", errors="coerce")
         bad = present & out.isna()
         what = "a date and time (YYYY-MM-DD HH:MM:SS)" if col.kind == "timestamp" else "a date (YYYY-MM-DD)"
-        problems.add(bad, f"{name} " + _quoted(text) + f" is not {what}")
+        problems.add(bad, f"{name} ", text, f" is not {what}")
         return out.dt.date if col.kind == "date" else out
     if col.kind in ("number", "integer"):
-        out = pd.to_numeric(text.where(present).str.replace(" ", "", regex=False), errors="coerce")
+        out = _numbers(text.where(present).str.replace(" ", "", regex=False))
         bad = present & out.isna()
-        problems.add(bad, f"{name} " + _quoted(text) + " is not a number")
+        problems.add(bad, f"{name} ", text, " is not a number")
         ok = present & ~bad
         if col.kind == "integer":
             frac = ok & (out % 1 != 0)
-            problems.add(frac, f"{name} " + _quoted(text) + " is not a whole number")
+            problems.add(frac, f"{name} ", text, " is not a whole number")
             ok &= ~frac
         if col.low is not None or col.high is not None:
             low = -float("inf") if col.low is None else col.low
             high = float("inf") if col.high is None else col.high
             outside = ok & ((out < low) | (out > high))
             bounds = (f"between {low:g} and {high:g}" if col.high is not None else f"at least {low:g}")
-            problems.add(outside, f"{name} " + _quoted(text) + f" is not {bounds}")
+            problems.add(outside, f"{name} ", text, f" is not {bounds}")
         return out.round().astype("Int64") if col.kind == "integer" else out.astype("float64")
     if col.kind == "flag":
         out = text.str.lower().map(FLAG_VALUES)
         bad = present & out.isna()
-        problems.add(bad, f"{name} " + _quoted(text) + " is not a yes/no flag (1/0, true/false, yes/no, oui/non)")
+        problems.add(bad, f"{name} ", text, " is not a yes/no flag (1/0, true/false, yes/no, oui/non)")
         return out.astype("boolean")
     raise ValueError(f"unknown column kind {col.kind}")
 
@@ -107,8 +122,8 @@ def validate(cells: pd.DataFrame, table: Table, first_line: int = 2) -> tuple[pd
         known = out["outcome"].isin(INBOUND_OUTCOMES + OUTBOUND_OUTCOMES)
         wrong = known & ((inbound & ~out["outcome"].isin(INBOUND_OUTCOMES))
                          | (~inbound & ~out["outcome"].isin(OUTBOUND_OUTCOMES)))
-        problems.add(wrong, "outcome '" + out["outcome"].astype(str) + "' does not fit direction '"
-                     + out["direction"].astype(str) + "'")
+        problems.add(wrong, "outcome '" + out.loc[wrong, "outcome"] + "' does not fit direction '"
+                     + out.loc[wrong, "direction"] + "'")
     elif table.name == "surveys":
         out["survey"] = out["survey"].fillna(
             pd.Series("hot", index=out.index).where(out["contact_id"].notna(), "cold"))
