@@ -9,6 +9,8 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 
 import settings as settings_module
+from data.db import engine
+from metrics import rollups
 from settings import Settings
 
 TITLE = "Pilotage"
@@ -58,6 +60,7 @@ def main() -> None:
     from waitress import serve
     settings = settings_module.active()
     app = create_app(settings)
+    rollups.ensure(engine(settings.db), settings.kpi)   # before the first page, not during it
     print(f"Pilotage on http://{settings.host}:{settings.port} (database {settings.db})")
     serve(app.server, host=settings.host, port=settings.port, threads=8)
 

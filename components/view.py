@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from components.state import FILTER_KEYS, PRESETS, ViewState, preset_period, which_preset
 from data.db import engine
 from data.targets import stored_targets
+from metrics import rollups
 from metrics.query import Scope, data_extent, dimension_values
 from metrics.targets import merge_targets
 from settings import Settings, active
@@ -65,6 +66,7 @@ class View:
 def open_view(query: dict | None) -> View:
     settings = active()
     db = engine(settings.db)
+    rollups.ensure(db, settings.kpi)    # built for these settings (at once when they are)
     first, last = data_extent(db, Scope(date.min, date.max))
     return View(settings, db, first, last, ViewState.from_query(query or {}, (first, last)),
                 merge_targets(settings.targets, stored_targets(db)))
