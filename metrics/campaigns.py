@@ -28,11 +28,11 @@ def campaign_progress(db: Engine | Connection, scope: Scope, campaign: str) -> p
     where = scope_where("contacts", scope, params)
     sql = f"""
         WITH firsts AS (
-            SELECT c.customer_key, CAST(min(c.arrived_at) AS DATE) AS tried,
-                   CAST(min(c.arrived_at) FILTER (WHERE c.outcome = 'reached') AS DATE) AS reached
+            SELECT min(CAST(c.arrived_at AS DATE)) AS tried,
+                   min(CASE WHEN c.outcome = 'reached' THEN CAST(c.arrived_at AS DATE) END) AS reached
             FROM {FROM_SQL['contacts']} WHERE {where} AND c.direction = 'outbound'
               AND c.campaign = :campaign AND c.customer_key IS NOT NULL
-            GROUP BY ALL)
+            GROUP BY c.customer_key)
         SELECT day, sum(tried_n) AS tried, sum(reached_n) AS reached FROM (
             SELECT tried AS day, count(*) AS tried_n, 0 AS reached_n FROM firsts GROUP BY ALL
             UNION ALL

@@ -7,8 +7,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
-from metrics.query import Scope, _bound, _run, compute, compute_measures, scope_where
-from metrics.relations import FROM_SQL
+from metrics.query import Scope, compute, compute_measures, histogram
 from metrics.registry import KPIS
 from metrics.stats import pearson
 from settings import KpiSettings
@@ -45,48 +44,19 @@ def distribution(db: Engine | Connection, scope: Scope, kpi_id: str,
                  settings: KpiSettings = KpiSettings()) -> pd.DataFrame | None:
     """The counts behind a KPI, binned on the server: columns ``bin`` (sortable), ``label``,
     ``series`` and ``count``; None when the KPI has no natural distribution."""
-    params: dict = {}
-    if kpi_id in WAIT_KPIS:
-        # waits of answered and (long) abandoned contacts, in quarters of their channel's
-        # threshold, so that channels with very different thresholds share one axis
-        where = scope_where("contacts", scope, params)
-        whens = []
-        for i, (channel, seconds) in enumerate(settings.sl_thresholds):
-            params[f"ch{i}"], params[f"th{i}"] = channel, seconds
-            whens.append(f"WHEN :ch{i} THEN :th{i}")
-        params.update(default=settings.sl_default_threshold, short=settings.short_abandon_s)
-        threshold = f"CASE c.channel {' '.join(whens)} ELSE :default END"
-        sql = f"""
-            SELECT least(floor(c.wait_s / {threshold} * 4), 16) AS bin, c.outcome AS series,
-                   count(*) AS count
-            FROM {FROM_SQL['contacts']} WHERE {where} AND c.direction = 'inbound'
-              AND c.wait_s IS NOT NULL AND (c.outcome = 'answered'
-                   OR (c.outcome = 'abandoned' AND c.wait_s >= :short))
-            GROUP BY ALL ORDER BY bin"""
-        out = _run(db, _bound(sql, params), params)
+    kind = ("waits" if kpi_id in WAIT_KPIS else "handle_time" if kpi_id == "aht"
+            else kpi_id if kpi_id in SCORE_RANGES else None)
+    if kind is None:
+        return None
+    out = histogram(db, scope, kind, settings)
+    if kind == "waits":
         out["label"] = [f"{int(b) * 25}–{int(b) * 25 + 25} %" if b < 16 else "400 % +" for b in out["bin"]]
-        return out
-    if kpi_id == "aht":
-        where = scope_where("contacts", scope, params)
-        sql = f"""
-            SELECT least(floor((coalesce(c.talk_s, 0) + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0))
-                   / 60), 30) AS bin, c.channel AS series, count(*) AS count
-            FROM {FROM_SQL['contacts']} WHERE {where}
-              AND ((c.direction = 'inbound' AND c.outcome = 'answered')
-                   OR (c.direction = 'outbound' AND c.outcome = 'reached'))
-            GROUP BY ALL ORDER BY bin"""
-        out = _run(db, _bound(sql, params), params)
+    elif kind == "handle_time":
         out["label"] = [f"{int(b)}–{int(b) + 1} min" if b < 30 else "30 min +" for b in out["bin"]]
-        return out
-    if kpi_id in SCORE_RANGES:
-        where = scope_where("surveys", scope, params)
-        sql = (f"SELECT s.{kpi_id} AS bin, count(*) AS count FROM {FROM_SQL['surveys']} "
-               f"WHERE {where} AND s.{kpi_id} IS NOT NULL GROUP BY ALL ORDER BY bin")
-        out = _run(db, _bound(sql, params), params)
+    else:
         out["series"] = [score_group(kpi_id, int(b)) for b in out["bin"]]
         out["label"] = out["bin"].astype(int).astype(str)
-        return out
-    return None
+    return out
 
 
 def score_group(kpi_id: str, score: int) -> str:

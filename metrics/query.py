@@ -21,7 +21,8 @@ from sqlalchemy.engine import Connection, Engine
 from data.db import frame, generation
 from metrics import rollups
 from metrics.registry import KPI_IDS, KPIS, MEASURES, kpi
-from metrics.relations import DIM_SQL, DIMENSIONS, FROM_SQL, aggregate, final, row_flags
+from metrics.relations import (DIM_SQL, DIMENSIONS, FROM_SQL, HISTOGRAM_BASES, aggregate, final,
+                               histogram_sql, row_flags)
 from metrics.rollups import Rollup
 from settings import KpiSettings
 
@@ -204,6 +205,24 @@ def compute_measures(db: Engine | Connection, scope: Scope, measures: Iterable[s
     for col in columns:
         out[col] = out[col].map(lambda g: g.isoformat() if isinstance(g, date) else g)
     return out.sort_values(columns, na_position="last", key=lambda s: s.astype(str)).reset_index(drop=True)
+
+
+def histogram(db: Engine | Connection, scope: Scope, kind: str, settings: KpiSettings = KpiSettings(),
+              from_rollups: bool = True) -> pd.DataFrame:
+    """The rows of a distribution (``relations.HISTOGRAM_BASES``) in a scope, counted per
+    ``bin`` and ``series`` (column ``count``), from its daily roll-up when one covers the scope."""
+    base, params = HISTOGRAM_BASES[kind], {}
+    rollup = rollups.covering(db, base, _dims_used(scope), settings, histograms=True) if from_rollups else None
+    if rollup:
+        params["kind"] = kind
+        sql = (f"SELECT r.bin, r.series, sum(r.n) AS count FROM {rollup.relation}"
+               f" WHERE {scope_where(rollup, scope, params)} AND r.kind = :kind GROUP BY ALL ORDER BY ALL")
+    else:
+        bin_, series, counted = histogram_sql(kind, settings, params)
+        sql = (f"SELECT {bin_} AS bin, CAST({series} AS VARCHAR) AS series, count(*) AS count"
+               f" FROM {FROM_SQL[base]} WHERE {scope_where(base, scope, params)} AND {counted}"
+               f" GROUP BY ALL ORDER BY ALL")
+    return _run(db, _bound(sql, params), params)
 
 
 _CACHE: OrderedDict = OrderedDict()

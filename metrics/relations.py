@@ -112,3 +112,25 @@ def aggregate(m: Measure) -> str:
 def final(m: Measure, total: str) -> str:
     """A measure's value as it leaves the database: counts as integers, sums as floats."""
     return total if m.agg != "sum" else f"CAST({total} AS DOUBLE)"
+
+
+# The distributions behind KPIs, binned on the server, and the base each counts rows of
+HISTOGRAM_BASES = {"waits": "contacts", "handle_time": "contacts", "nps": "surveys", "csat": "surveys",
+                   "ces": "surveys"}
+
+
+def histogram_sql(kind: str, settings: KpiSettings, params: dict) -> tuple[str, str, str]:
+    """A distribution's bin and series expressions and the rows it counts. Waits of answered
+    and long-abandoned contacts in quarters of their channel's threshold (so channels with
+    very different thresholds share one axis, 16 = four thresholds and more); handle times
+    in whole minutes per channel (30 = half an hour and more); survey scores as given."""
+    if kind == "waits":
+        params["short"] = settings.short_abandon_s
+        return (f"least(floor(c.wait_s / {_threshold_sql(settings, params)} * 4), 16)", "c.outcome",
+                "c.direction = 'inbound' AND c.wait_s IS NOT NULL AND (c.outcome = 'answered'"
+                " OR (c.outcome = 'abandoned' AND c.wait_s >= :short))")
+    if kind == "handle_time":
+        return ("least(floor((coalesce(c.talk_s, 0) + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0)) / 60), 30)",
+                "c.channel", "((c.direction = 'inbound' AND c.outcome = 'answered')"
+                " OR (c.direction = 'outbound' AND c.outcome = 'reached'))")
+    return f"CAST(s.{kind} AS DOUBLE)", "NULL", f"s.{kind} IS NOT NULL"

@@ -7,7 +7,8 @@ filters and groupings a roll-up covers reads it instead of the contacts: tens of
 of rows a year instead of millions.
 
 Two grains per base: without the agent (a few tens of thousands of rows a year), and with it
-(the team is read through the agent, so a new agents file needs no rebuild). Some measures
+(the team is read through the agent, so a new agents file needs no rebuild); and the counts
+behind the distributions (``relations.histogram_sql``) per day, bin and series. Some measures
 depend on the KPI settings (thresholds, short abandons, repeat window): a roll-up is stored
 with the settings it was computed for, and only a query with the same settings reads it;
 ``ensure`` rebuilds the roll-ups for the settings the dashboard runs with. Every load keeps
@@ -28,7 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from data.db import frame, generation, writing
 from metrics.registry import MEASURES
-from metrics.relations import DIM_SQL, ROWS_SQL, aggregate, row_flags
+from metrics.relations import DIM_SQL, HISTOGRAM_BASES, ROWS_SQL, aggregate, histogram_sql, row_flags
 from settings import KpiSettings
 
 
@@ -37,6 +38,7 @@ class Rollup:
     table: str
     base: str                  # contacts | surveys
     dims: tuple[str, ...]      # dimensions kept (the team is read through the agent)
+    histograms: bool = False   # the base's distributions (kind, bin, series, n) instead of its measures
 
     def covers(self, dims: Iterable[str]) -> bool:
         return {"agent" if d == "team" else d for d in dims} <= set(self.dims)
@@ -65,6 +67,8 @@ ROLLUPS = (
     Rollup("rollup_contacts_agent", "contacts", _SERVICE + ("agent",)),
     Rollup("rollup_surveys", "surveys", _SERVICE),
     Rollup("rollup_surveys_agent", "surveys", _SERVICE + ("agent",)),
+    Rollup("rollup_histograms_contacts", "contacts", _SERVICE, histograms=True),
+    Rollup("rollup_histograms_surveys", "surveys", _SERVICE, histograms=True),
 )
 
 
@@ -74,10 +78,19 @@ def _select(r: Rollup, settings: KpiSettings, days: str | None = None) -> tuple[
     time = DIM_SQL[r.base]["time"]
     dims = "".join(f"{DIM_SQL[r.base][d]} AS {d}, " for d in r.dims)
     where = f"CAST({time} AS DATE) IN (SELECT day FROM {days})" if days else "TRUE"
+    keys = ", ".join(("day",) + r.dims)
+    if r.histograms:
+        rows = []
+        for kind in (k for k, base in HISTOGRAM_BASES.items() if base == r.base):
+            bin_, series, counted = histogram_sql(kind, settings, params)
+            rows.append(f"SELECT CAST({time} AS DATE) AS day, {dims}'{kind}' AS kind, {bin_} AS bin,"
+                        f" CAST({series} AS VARCHAR) AS series FROM {ROWS_SQL[r.base]} WHERE {where} AND {counted}")
+        return (f"SELECT {keys}, kind, bin, series, count(*) AS n FROM ({' UNION ALL '.join(rows)})"
+                f" GROUP BY ALL ORDER BY ALL"), params
     aggs = ", ".join(f"{aggregate(MEASURES[m])} AS {m}" for m in r.measures)
     sql = (f"WITH b AS (SELECT CAST({time} AS DATE) AS day, {dims}{row_flags(r.base, settings, params)}"
            f" FROM {ROWS_SQL[r.base]} WHERE {where})"
-           f" SELECT day, {', '.join(r.dims)}, {aggs} FROM b GROUP BY ALL ORDER BY ALL")
+           f" SELECT {keys}, {aggs} FROM b GROUP BY ALL ORDER BY ALL")
     return sql, params
 
 
@@ -146,12 +159,13 @@ def ensure(eng: Engine, settings: KpiSettings) -> None:
 _current: dict = {}
 
 
-def covering(db: Engine | Connection, base: str, dims: Iterable[str],
-             settings: KpiSettings | None) -> Rollup | None:
-    """The smallest roll-up of a base that holds these dimensions and was computed for these
-    settings (``None``: for any, when only which rows exist matters), if any."""
+def covering(db: Engine | Connection, base: str, dims: Iterable[str], settings: KpiSettings | None,
+             histograms: bool = False) -> Rollup | None:
+    """The smallest roll-up of a base's measures (or distributions) that holds these
+    dimensions and was computed for these settings (``None``: for any, when only which rows
+    exist matters), if any."""
     dims = set(dims)
-    candidates = [r for r in ROLLUPS if r.base == base and r.covers(dims)]
+    candidates = [r for r in ROLLUPS if r.base == base and r.histograms == histograms and r.covers(dims)]
     if not candidates:
         return None
     if isinstance(db, Engine):

@@ -12,8 +12,9 @@ from data import db as database
 from data.demo import build as build_demo
 from data.loader import LoadError, load
 from metrics import rollups
-from metrics.query import Scope, compute
+from metrics.query import Scope, compute, histogram
 from metrics.registry import KPI_IDS
+from metrics.relations import HISTOGRAM_BASES
 from settings import KpiSettings
 from tests.conftest import KEY, write_csv
 from tests.test_kpis import (AGENTS, COMMERCIAL, DELIVERY, FCR, MARCH, SURVEYED_CONTACTS, SURVEYS, contact,
@@ -44,10 +45,14 @@ CASES = [
 
 
 def same_numbers(eng, scope, by, settings=KpiSettings()) -> None:
-    """Every KPI from the roll-ups equals the direct computation, exactly."""
+    """Every KPI and every distribution from the roll-ups equals the direct computation, exactly."""
     rolled = compute(eng, scope, KPI_IDS, by=by, settings=settings)
     direct = compute(eng, scope, KPI_IDS, by=by, settings=settings, from_rollups=False)
     pd.testing.assert_frame_equal(rolled, direct, check_exact=True)
+    for kind in HISTOGRAM_BASES:
+        pd.testing.assert_frame_equal(histogram(eng, scope, kind, settings),
+                                      histogram(eng, scope, kind, settings, from_rollups=False),
+                                      check_exact=True, obj=kind)
 
 
 def dims_of(scope, by) -> set:
@@ -65,6 +70,8 @@ def fixture_db(make_db):
 def test_rup001_rollups_equal_the_direct_computation_on_the_fixtures(fixture_db, scope, by):
     for base in ("contacts", "surveys"):   # the roll-ups are read, not skipped
         assert rollups.covering(fixture_db, base, dims_of(scope, by), KpiSettings()) is not None
+        if not dims_of(scope, ()) & {"agent", "team"}:
+            assert rollups.covering(fixture_db, base, dims_of(scope, ()), KpiSettings(), histograms=True)
     same_numbers(fixture_db, scope, by)
 
 
