@@ -189,22 +189,18 @@ def compute_measures(db: Engine | Connection, scope: Scope, measures: Iterable[s
     groups, columns = _groupings(by)
     wanted = list(dict.fromkeys(measures))
     keys = [f"g{i}" for i in range(len(groups))]
-    out = None
-    for base in ("contacts", "surveys"):
-        names = [n for n in wanted if MEASURES[n].base == base]
-        if names:
-            part = _run(db, *_measure_query(db, base, names, scope, groups, settings, from_rollups))
-            out = part if out is None else (out.merge(part, on=keys, how="outer") if keys
-                                            else pd.concat([out, part], axis=1))
-    if out is None:
-        out = pd.DataFrame(columns=keys) if keys else pd.DataFrame(index=[0])
-    out[wanted] = out.reindex(columns=wanted).fillna(0)
-    if not keys:
-        return out
-    out = out.rename(columns=dict(zip(keys, columns)))
-    for col in columns:
-        out[col] = out[col].map(lambda g: g.isoformat() if isinstance(g, date) else g)
-    return out.sort_values(columns, na_position="last", key=lambda s: s.astype(str)).reset_index(drop=True)
+    parts = [_run(db, *_measure_query(db, base, names, scope, groups, settings, from_rollups))
+             for base in ("contacts", "surveys")
+             if (names := [n for n in wanted if MEASURES[n].base == base])]
+    if not keys:    # one row each: side by side
+        found = {c: part[c].to_numpy() for part in parts for c in part.columns}
+        return pd.DataFrame({n: found.get(n, np.zeros(1, dtype="int64")) for n in wanted})
+    out = parts[0] if len(parts) == 1 else parts[0].merge(parts[1], on=keys, how="outer")
+    table = {col: [g.isoformat() if isinstance(g, date) else g for g in out[k]] for k, col in zip(keys, columns)}
+    table.update({n: out[n].fillna(0).to_numpy() if n in out else np.zeros(len(out), dtype="int64")
+                  for n in wanted})
+    return (pd.DataFrame(table, columns=columns + wanted)
+            .sort_values(columns, na_position="last", key=lambda s: s.astype(str)).reset_index(drop=True))
 
 
 def histogram(db: Engine | Connection, scope: Scope, kind: str, settings: KpiSettings = KpiSettings(),
