@@ -223,6 +223,8 @@ def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, loa
             extra_t.append("source"); extra_v.append(":source")
         if table.name == "surveys":
             extra_t.append("contact_source"); extra_v.append(":source")
+        if table.name == "contacts":   # until refresh_surveyed finds an answer linked to it
+            extra_t.append("surveyed"); extra_v.append("FALSE")
         conn.execute(sa.text(
             f"INSERT INTO {table.name} ({', '.join(targets + extra_t)}) "
             f"SELECT {', '.join(values + extra_v)} FROM {view}"),

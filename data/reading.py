@@ -85,7 +85,7 @@ def find_separator(text: str, separator: str | None = None) -> str:
     (ties go to the order of SEPARATORS) and keeps the next lines to the same count."""
     if separator:
         return {"tab": "\t", "\\t": "\t"}.get(separator, separator)
-    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
+    lines = [ln for ln in text[:1_000_000].splitlines()[:20] if ln.strip()]   # not the whole file
     if not lines:
         return ","
     best, best_score = ",", (0, 0)
@@ -106,7 +106,7 @@ def read_sheet(path: Path | str, *, encoding: str | None = None, separator: str 
         return _read_workbook(data, name, sheet)
     text, used = decode(data, name, encoding)
     sep = find_separator(text, separator)
-    cells = _fast_table(text, sep)
+    cells = _fast_table(text, sep, data if used == "utf-8" else text.encode("utf-8"))
     if cells is None:   # blank lines, values over several lines, ragged rows: read line by line
         try:
             cells = _table(_records(text, sep), name)
@@ -115,17 +115,17 @@ def read_sheet(path: Path | str, *, encoding: str | None = None, separator: str 
     return Sheet(name, cells, used, sep)
 
 
-def _fast_table(text: str, sep: str) -> pd.DataFrame | None:
-    """The common case, read fast: a header on line 1, then one record per line (so a row's
-    line is its position + 2). None when the file is not that simple (blank lines, values
-    over several lines, ragged rows)."""
+def _fast_table(text: str, sep: str, utf8: bytes) -> pd.DataFrame | None:
+    """The common case, read fast from the text's UTF-8 bytes: a header on line 1, then one
+    record per line (so a row's line is its position + 2). None when the file is not that
+    simple (blank lines, values over several lines, ragged rows)."""
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     first = text.split("\n", 1)[0]
     header = next(csv.reader([first], delimiter=sep), [])
     if not first.strip() or len({h.strip() for h in header}) < len(header):
         return None
     try:   # Arrow's reader: several threads, and its strings are what pandas keeps
-        cells = pd.read_csv(io.BytesIO(text.encode("utf-8")), sep=sep, dtype=str, keep_default_na=False,
+        cells = pd.read_csv(io.BytesIO(utf8), sep=sep, dtype=str, keep_default_na=False,
                             engine="pyarrow")
     except (pd.errors.ParserError, ValueError):
         return None

@@ -16,6 +16,8 @@ FLAG_VALUES = {
     "1": True, "true": True, "yes": True, "y": True, "oui": True,
     "0": False, "false": False, "no": False, "n": False, "non": False,
 }
+_YES = [k for k, v in FLAG_VALUES.items() if v]
+_NO = [k for k, v in FLAG_VALUES.items() if not v]
 _TIMESTAMP = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?$"
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 
@@ -89,10 +91,12 @@ def _parse(col: Column, text: pd.Series, present: pd.Series, problems: _Problems
             problems.add(outside, f"{name} ", text, f" is not {bounds}")
         return out.round().astype("Int64") if col.kind == "integer" else out.astype("float64")
     if col.kind == "flag":
-        out = text.str.lower().map(FLAG_VALUES)
+        lower = text.str.lower()
+        yes, no = lower.isin(_YES), lower.isin(_NO)
+        out = pd.Series(yes.to_numpy(), index=text.index, dtype="boolean").where(yes | no)
         bad = present & out.isna()
         problems.add(bad, f"{name} ", text, " is not a yes/no flag (1/0, true/false, yes/no, oui/non)")
-        return out.astype("boolean")
+        return out
     raise ValueError(f"unknown column kind {col.kind}")
 
 

@@ -86,11 +86,11 @@ def _select(r: Rollup, settings: KpiSettings, days: str | None = None) -> tuple[
             rows.append(f"SELECT CAST({time} AS DATE) AS day, {dims}'{kind}' AS kind, {bin_} AS bin,"
                         f" CAST({series} AS VARCHAR) AS series FROM {ROWS_SQL[r.base]} WHERE {where} AND {counted}")
         return (f"SELECT {keys}, kind, bin, series, count(*) AS n FROM ({' UNION ALL '.join(rows)})"
-                f" GROUP BY ALL ORDER BY ALL"), params
+                f" GROUP BY ALL ORDER BY day"), params
     aggs = ", ".join(f"{aggregate(MEASURES[m])} AS {m}" for m in r.measures)
     sql = (f"WITH b AS (SELECT CAST({time} AS DATE) AS day, {dims}{row_flags(r.base, settings, params)}"
            f" FROM {ROWS_SQL[r.base]} WHERE {where})"
-           f" SELECT {keys}, {aggs} FROM b GROUP BY ALL ORDER BY ALL")
+           f" SELECT {keys}, {aggs} FROM b GROUP BY ALL ORDER BY day")
     return sql, params
 
 

@@ -264,3 +264,14 @@ def test_ldr020_the_surveyed_flag_follows_every_load(eng, tmp_path):
     load(eng, {"contacts": contacts(["c1", "c2", "c3"], "k2.csv")}, source="acd", key=KEY)
     load(eng, {"surveys": surveys([("r9", "c3")], "s3.csv")}, source="other", key=KEY)
     assert surveyed_by_join(eng) == {"c1": (False, False), "c2": (True, True), "c3": (False, False)}
+
+
+def test_ldr021_a_utf8_file_with_a_byte_order_mark_reads_its_first_column_and_accents(eng, tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes("\ufeffcontact_id,arrived_at,channel,outcome,reason\n"
+                     "b1,2025-03-04 09:00:00,phone,answered,Résiliation\n".encode("utf-8"))
+    [report] = load(eng, {"contacts": path}, source="s", key=KEY)
+    assert report.accepted == 1
+    with eng.connect() as conn:
+        row = frame(conn, "SELECT contact_id, reason FROM contacts").iloc[0]
+    assert (row["contact_id"], row["reason"]) == ("b1", "Résiliation")
