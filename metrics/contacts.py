@@ -7,7 +7,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
 from metrics.query import Scope, _bound, _run, scope_where
-from metrics.relations import FROM_SQL
+from metrics.relations import FROM_SQL, ROWS_SQL
 
 # sort keys (URL values) -> SQL; the allow-list of what a person may sort by
 # (output column names, valid both inside and outside the page's query)
@@ -20,9 +20,10 @@ SORTS = {
 _HANDLE = ("CASE WHEN c.talk_s IS NULL AND c.hold_s IS NULL AND c.acw_s IS NULL THEN NULL "
            "ELSE coalesce(c.talk_s, 0) + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0) END")
 _COLUMNS = f"""c.source, c.contact_id, c.arrived_at, c.channel, c.direction, c.outcome, c.queue,
-    c.campaign, c.client, c.site, c.agent_id AS agent, a.agent_name, a.team, c.reason, c.wait_s,
+    c.campaign, c.client, c.site, c.agent_id AS agent, c.reason, c.wait_s,
     c.talk_s, c.hold_s, c.acw_s, {_HANDLE} AS handle_s, c.transferred, c.escalated, c.sale,
     c.revenue, left(c.customer_key, 8) AS customer_ref"""
+_AGENT = "a.agent_name, a.team"   # from the agents table ``a``
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,13 @@ def _rows(db, scope: Scope, offset: int, limit: int, sort: str) -> pd.DataFrame:
         raise ValueError(f"unknown sort {sort!r}; known: {', '.join(SORTS)}")
     params: dict = {"limit": int(limit), "offset": int(offset)}
     where = scope_where("contacts", scope, params)
+    # the agent's name and team are joined to the page, not to the scope, unless a team filter
+    # needs them: a sort over the contacts alone reads the other columns of the page's rows only
+    uses_team = any(d == "team" for d, _ in scope.filters + scope.restrictions)
     sql = f"""
         WITH page AS (
-            SELECT {_COLUMNS} FROM {FROM_SQL['contacts']} WHERE {where}
-            ORDER BY {SORTS[sort]} LIMIT :limit OFFSET :offset),
+            SELECT {_COLUMNS} FROM {FROM_SQL['contacts'] if uses_team else ROWS_SQL['contacts']}
+            WHERE {where} ORDER BY {SORTS[sort]} LIMIT :limit OFFSET :offset),
         answers AS (
             SELECT s.contact_source, s.contact_id, count(*) AS answers,
                    arg_max(s.nps, s.responded_at) AS nps, arg_max(s.csat, s.responded_at) AS csat,
@@ -73,9 +77,9 @@ def _rows(db, scope: Scope, offset: int, limit: int, sort: str) -> pd.DataFrame:
                    arg_max(s.verbatim, s.responded_at) AS verbatim
             FROM surveys s JOIN page p ON p.source = s.contact_source AND p.contact_id = s.contact_id
             GROUP BY ALL)
-        SELECT page.*, answers.answers, answers.nps, answers.csat, answers.ces, answers.resolved,
-               answers.verbatim
-        FROM page LEFT JOIN answers
+        SELECT page.*, {_AGENT}, answers.answers, answers.nps, answers.csat, answers.ces,
+               answers.resolved, answers.verbatim
+        FROM page LEFT JOIN agents a ON a.agent_id = page.agent LEFT JOIN answers
           ON answers.contact_source = page.source AND answers.contact_id = page.contact_id
         ORDER BY {SORTS[sort]}"""
     return _run(db, _bound(sql, params), params)
@@ -88,7 +92,7 @@ def contact_detail(db: Engine | Connection, scope: Scope, source: str, contact_i
     params: dict = {"source": source, "contact_id": contact_id}
     where = scope_where("contacts", scope, params)
     contact = _run(db, _bound(
-        f"SELECT {_COLUMNS} FROM {FROM_SQL['contacts']} WHERE {where}"
+        f"SELECT {_COLUMNS}, {_AGENT} FROM {FROM_SQL['contacts']} WHERE {where}"
         " AND c.source = :source AND c.contact_id = :contact_id", params), params)
     if contact.empty:
         return None

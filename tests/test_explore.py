@@ -101,6 +101,16 @@ def test_exp004_contact_list_pages_and_attaches_the_latest_answer(view):
     assert contact_list(view.db, scope, sort="longest_wait").rows["contact_id"].tolist()[:2] == ["p4", "p2"]
     rows = ex.contact_rows(page)
     assert rows[1]["key"] == "test|p1" and rows[1]["wait_s"] == "10 s" and rows[1]["nps"] == 4
+    assert (p1["agent_name"], p1["team"]) == ("Léa Martin", "T1")
+
+
+def test_exp006_contact_list_of_a_team_and_of_a_viewer_restricted_to_one(view):
+    # team T2 = agent A2: p3 (4 March), p5 (5 March), most recent first
+    team = contact_list(view.db, Scope.of(**PERIOD, team="T2"))
+    assert team.total == 2 and team.rows["contact_id"].tolist() == ["p5", "p3"]
+    assert team.rows["agent_name"].tolist() == ["Hugo Petit", "Hugo Petit"]
+    seen = contact_list(view.db, Scope.of(**PERIOD, channel="phone").restricted(team=["T1"]))
+    assert seen.rows["contact_id"].tolist() == ["p1", "p2"]            # same day: by id
 
 
 def test_exp005_contact_detail_only_within_the_scope(view):
