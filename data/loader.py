@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
@@ -188,7 +189,7 @@ def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, loa
         rows["customer_id"] = hash_ids(rows["customer_id"], key)
     view = f"incoming_{table.name}_{load_id}"
     duck = raw(conn)
-    duck.register(view, rows)
+    duck.register(view, pa.Table.from_pandas(rows, preserve_index=False))   # Arrow: scanned quicker
     try:
         where = f"t.{table.key} IN (SELECT {table.key} FROM {view})"
         if table.per_source:
