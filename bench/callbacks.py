@@ -1,19 +1,24 @@
 """Server time of every page's main callbacks on demo databases, against DuckDB's own floor.
 
-    .venv/bin/python -m bench.callbacks [--sizes 1000000 10000000] [--runs 11] [--out bench/results.md]
+    .venv/bin/python -m bench.callbacks [--sizes 1000000 10000000] [--runs 24] [--out bench/results.md]
 
 For each size it builds (or reuses) ``var/bench-<size>.duckdb`` and reports, in one run:
-the demo's generation time (when it was built); the load throughput of a canonical CSV
-extract of 1 million rows (rows per second); for each main callback, called as Dash calls it
-with varied filters, the median and 95th percentile server time and the largest response in
-bytes, beside the floor: the plainest DuckDB query over the contacts table that computes the
-same numbers, timed in the same run, and the ratio of the two; and the peak memory of the
-process serving them. Each size runs in a process of its own, so its peak memory is its own.
-Times depend on the machine: compare ratios within one run.
+the demo's generation time and the generating process's peak memory; the load throughput of
+a canonical CSV extract of 1 million rows (rows per second); for each main callback, called
+as Dash calls it over 24 varied URL states (six periods from a day to 13 months, with no
+filter and three; the explore page's contact list is one agent's, with varied sorts and
+pages), the median and 95th percentile server time and the largest response in bytes, beside
+the floor: the plainest DuckDB query over the contacts table that computes the same numbers,
+timed in the same run, and the ratio of the two; and the peak memory of the process serving
+them. Each size runs in a process of its own, so its peak memory is its own. The roll-ups are
+made ready first, as the dashboard does when it starts; each callback is called once untimed,
+then every timed call computes afresh (the result cache is emptied before it). Times depend
+on the machine: compare ratios within one run.
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -47,29 +52,37 @@ FLOORS = {
                  "WHERE arrived_at >= $year_start AND arrived_at < $end AND client = $client GROUP BY m",
     "filter options": "SELECT DISTINCT channel, client, queue, campaign, agent_id FROM contacts "
                       "WHERE arrived_at >= $start AND arrived_at < $end",
+    "contact list": "SELECT * FROM contacts WHERE arrived_at >= $start AND arrived_at < $end "
+                    "AND agent_id = $agent ORDER BY arrived_at DESC LIMIT 50",
 }
+# the contact list's sorts and pages, taken in turn
+CONTACT_PAGES = (("recent", "0"), ("longest_wait", "3"), ("longest_handle", "0"), ("oldest", "40"))
 
 
 def db_for(size: int) -> Path:
     return ROOT / "var" / f"bench-{size}.duckdb"
 
 
-def ensure_demo(size: int) -> float | None:
-    """Build the demo database of this size when missing; its generation time in seconds."""
+def ensure_demo(size: int) -> dict:
+    """Build the demo database of this size when missing (in a process of its own: its peak
+    memory is not the server's); its generation time and the builder's peak memory."""
     path, meta = db_for(size), db_for(size).with_suffix(".json")
-    if path.exists() and meta.exists():
-        return json.loads(meta.read_text())["generation_s"]
-    from data import db as database
-    from data.customers import load_key
-    from data.demo import build
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    started = time.perf_counter()
-    build(database.engine(path), size, 1, load_key(path.with_suffix(".key")))
-    elapsed = time.perf_counter() - started
-    database.dispose(path)
-    meta.write_text(json.dumps({"generation_s": elapsed}))
-    return elapsed
+    if not (path.exists() and meta.exists()):
+        from data import db as database
+        from data.customers import load_key
+        from data.demo import build
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        started = time.perf_counter()
+        build(database.engine(path), size, 1, load_key(path.with_suffix(".key")))
+        elapsed = time.perf_counter() - started
+        database.dispose(path)
+        meta.write_text(json.dumps({"generation_s": elapsed, "peak_mb": _peak_mb()}))
+    return json.loads(meta.read_text())
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def load_throughput(source_db: Path, rows: int = 1_000_000) -> dict:
@@ -95,7 +108,7 @@ def load_throughput(source_db: Path, rows: int = 1_000_000) -> dict:
 
 
 def queries(db: Path) -> list[dict]:
-    """Varied URL states: periods from a day to 13 months, with and without filters."""
+    """Varied URL states: six periods from a day to 13 months, each with no filter and three."""
     from data import db as database
     from metrics.query import Scope, data_extent, dimension_values
     eng = database.engine(db)
@@ -104,7 +117,8 @@ def queries(db: Path) -> list[dict]:
     month_start = (last.replace(day=1) - timedelta(days=1)).replace(day=1)
     month_end = last.replace(day=1) - timedelta(days=1)
     periods = [(month_start, month_end), (last - timedelta(days=6), last),
-               (max(first, last - timedelta(days=395)), last)]
+               (max(first, last - timedelta(days=395)), last), (last, last),
+               (last.replace(day=1), last), (last - timedelta(days=27), last)]
     out = []
     for start, end in periods:
         base = {"from": start.isoformat(), "to": end.isoformat()}
@@ -113,8 +127,9 @@ def queries(db: Path) -> list[dict]:
     return out
 
 
-def callbacks(db: Path) -> dict:
-    """name -> function(query) returning what Dash would send."""
+def callbacks(db: Path, agent: str) -> dict:
+    """name -> function(query) returning what Dash would send (the contact list is one
+    agent's contacts, through the explore page's drill-down)."""
     from components.view import update_filter_options
     from pages.campaigns import update_campaigns
     from pages.committee import update_committee
@@ -122,6 +137,7 @@ def callbacks(db: Path) -> dict:
     from pages.focus import update_focus
     from pages.overview import update_overview
     from pages.service import update_service
+    pages = itertools.cycle(CONTACT_PAGES)
     return {
         "overview": update_overview,
         "explore": lambda q: update_explore({**q, "by": "queue"}),
@@ -132,6 +148,8 @@ def callbacks(db: Path) -> dict:
         "filter options": lambda q: update_filter_options(q, [{"key": k} for k in ("channel", "client", "queue",
                                                                                     "campaign", "team", "agent")],
                                                           [[]] * 6),
+        "contact list": lambda q: update_explore({**q, "by": "agent", "path": f"agent:{agent}",
+                                                  **dict(zip(("sort", "page"), next(pages)))}),
     }
 
 
@@ -142,34 +160,40 @@ def measure(size: int, runs: int) -> dict:
     from settings import Settings
     generation = ensure_demo(size)
     db = db_for(size)
-    create_app(replace(Settings(), db=db, key_file=db.with_suffix(".key")))
-    states = queries(db)
     from data import db as database
-    from metrics.query import Scope, dimension_values
-    first_client = dimension_values(database.engine(db), Scope(date(2000, 1, 1), date(2100, 1, 1)), ["client"])["client"][0]
+    from metrics import rollups
+    from metrics.query import Scope, clear_cache, dimension_values
+    settings = replace(Settings(), db=db, key_file=db.with_suffix(".key"))
+    create_app(settings)
+    rollups.ensure(database.engine(db), settings.kpi)   # as the dashboard does when it starts
+    states = queries(db)
+    found = dimension_values(database.engine(db), Scope(date(2000, 1, 1), date(2100, 1, 1)), ["client", "agent"])
+    first_client, agent = found["client"][0], found["agent"][len(found["agent"]) // 2][0]
     results = {}
-    for name, call in callbacks(db).items():
+    for name, call in callbacks(db, agent).items():
+        call(states[0])     # a warm-up, untimed
         times, sizes, floors = [], [], []
         for i in range(runs):
             q = states[i % len(states)]
+            clear_cache()   # every timed call computes afresh
             started = time.perf_counter()
             out = call(q)
             times.append(time.perf_counter() - started)
             sizes.append(len(json.dumps(out, cls=plotly.utils.PlotlyJSONEncoder)))
-            floors.append(_floor(db, name, q, first_client))
+            floors.append(_floor(db, name, q, first_client, agent))
         results[name] = {"median_ms": 1000 * statistics.median(times), "p95_ms": 1000 * _p95(times),
                          "max_bytes": max(sizes), "floor_ms": 1000 * statistics.median(floors)}
-    return {"size": size, "generation_s": generation, "callbacks": results,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {"size": size, "generation": generation, "callbacks": results, "peak_mb": _peak_mb()}
 
 
-def _floor(db: Path, name: str, q: dict, default_client: str) -> float:
+def _floor(db: Path, name: str, q: dict, default_client: str, agent: str) -> float:
     """The floor query's time, on the app's own connection to the database (the committee
     shows the first client when none is asked for, and so does its floor)."""
     from data import db as database
     start, end = date.fromisoformat(q["from"]), date.fromisoformat(q["to"]) + timedelta(days=1)
     params = {"start": start, "end": end, "day_start": end - timedelta(days=1),
-              "year_start": start - timedelta(days=366), "client": q.get("client") or default_client}
+              "year_start": start - timedelta(days=366), "client": q.get("client") or default_client,
+              "agent": agent}
     sql = FLOORS[name]
     used = {k: v for k, v in params.items() if f"${k}" in sql}
     with database.engine(db).connect() as conn:
@@ -187,10 +211,16 @@ def _p95(values: list[float]) -> float:
 def report(results: list[dict], load: dict) -> str:
     lines = [f"Machine: {os.cpu_count()} cores, {_memory_gb():.0f} GB; Python {sys.version.split()[0]}.",
              f"Canonical CSV load: {load['rows']:,} rows in {load['seconds']:.1f} s = "
-             f"{load['rows_per_s']:,.0f} rows/s.", ""]
+             f"{load['rows_per_s']:,.0f} rows/s.", "",
+             "Server time of each callback over 24 URL states (six periods from a day to 13 months, each "
+             "with no filter and three), every call computed afresh (no cached result), after one untimed "
+             "warm-up call. The floor is DuckDB's time for the plainest query over the contacts computing "
+             "the same numbers; a callback answered from the daily roll-ups can beat it (ratio under 1).", ""]
     for r in results:
-        gen = f"{r['generation_s']:.0f} s" if r["generation_s"] else "reused"
-        lines += [f"### {r['size']:,} contacts (demo generation {gen}, peak memory {r['peak_mb']:,.0f} MB)", "",
+        gen = r["generation"]
+        lines += [f"### {r['size']:,} contacts", "",
+                  f"Demo generation {gen['generation_s']:.0f} s (peak memory {gen.get('peak_mb', 0):,.0f} MB); "
+                  f"peak memory of the process serving the callbacks {r['peak_mb']:,.0f} MB.", "",
                   "| callback | median | p95 | largest response | DuckDB floor | ratio |", "|---|---:|---:|---:|---:|---:|"]
         for name, c in r["callbacks"].items():
             lines.append(f"| {name} | {c['median_ms']:.0f} ms | {c['p95_ms']:.0f} ms | {c['max_bytes'] / 1024:,.0f} KB | "
@@ -206,20 +236,25 @@ def _memory_gb() -> float:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.callbacks", description=__doc__.split("\n")[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
-    p.add_argument("--runs", type=int, default=11)
+    p.add_argument("--runs", type=int, default=24)
     p.add_argument("--out", help="also write the report (Markdown) to this file")
     p.add_argument("--one", type=int, help=argparse.SUPPRESS)   # a child process: one size, JSON out
+    p.add_argument("--build", type=int, help=argparse.SUPPRESS)  # a child process: one demo database
     args = p.parse_args(argv)
+    if args.build:
+        ensure_demo(args.build)
+        return 0
     if args.one:
         print(json.dumps(measure(args.one, args.runs)))
         return 0
     results = []
     for size in args.sizes:
-        child = subprocess.run([sys.executable, "-m", "bench.callbacks", "--one", str(size), "--runs", str(args.runs)],
-                               cwd=ROOT, capture_output=True, text=True)
-        if child.returncode:
-            sys.stderr.write(child.stderr)
-            return child.returncode
+        for step in (["--build", str(size)], ["--one", str(size), "--runs", str(args.runs)]):
+            child = subprocess.run([sys.executable, "-m", "bench.callbacks", *step], cwd=ROOT,
+                                   capture_output=True, text=True)
+            if child.returncode:
+                sys.stderr.write(child.stderr)
+                return child.returncode
         results.append(json.loads(child.stdout.strip().splitlines()[-1]))
     text = report(results, load_throughput(db_for(args.sizes[0])))
     print(text)

@@ -192,6 +192,8 @@ def compute_measures(db: Engine | Connection, scope: Scope, measures: Iterable[s
     parts = [_run(db, *_measure_query(db, base, names, scope, groups, settings, from_rollups))
              for base in ("contacts", "surveys")
              if (names := [n for n in wanted if MEASURES[n].base == base])]
+    if not parts:
+        return pd.DataFrame(columns=columns) if keys else pd.DataFrame(index=[0])
     if not keys:    # one row each: side by side
         found = {c: part[c].to_numpy() for part in parts for c in part.columns}
         return pd.DataFrame({n: found.get(n, np.zeros(1, dtype="int64")) for n in wanted})
@@ -225,6 +227,12 @@ _CACHE: OrderedDict = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 CACHE_ENTRIES = 512          # results kept, the least recently used dropped first
 CACHE_MAX_ROWS = 5_000       # aggregates are small; long lists are not kept
+
+
+def clear_cache() -> None:
+    """Forget every result kept (the benchmark times queries computed afresh)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
 
 
 def _run(db: Engine | Connection, query: sa.TextClause, params: dict) -> pd.DataFrame:
