@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts import base_figure, empty_figure, titled
+from components.charts import base_layout, empty_figure, title_layout
 from components.view import View
 from metrics.query import Scope, compute, compute_measures, dimension_values, kpis_from_measures, measures_for
 from metrics.registry import KPIS, format_value
@@ -90,7 +90,7 @@ def interval_columns() -> list[dict]:
             ] + [kpi_col(k) for k in INTERVAL_KPIS[1:]]
 
 
-def queue_heatmap(view: View, day: date) -> go.Figure:
+def queue_heatmap(view: View, day: date) -> go.Figure | dict:
     """Service level per queue and half-hour of the day."""
     data = compute(view.db, day_scope(view, day), ("service_level", "offered"), by=("queue", "half_hour"),
                    settings=view.settings.kpi)
@@ -101,7 +101,7 @@ def queue_heatmap(view: View, day: date) -> go.Figure:
                     f"Service level by queue and half-hour, {day:%A %d/%m/%Y}")
 
 
-def weeks_heatmap(view: View, day: date) -> go.Figure:
+def weeks_heatmap(view: View, day: date) -> go.Figure | dict:
     """Service level by half-hour (columns) and day (rows) over the four weeks to ``day``."""
     scope = view.scope().with_period(day - timedelta(days=7 * HEATMAP_WEEKS - 1), day)
     data = compute(view.db, scope, ("service_level", "offered"), by=("day", "half_hour"),
@@ -113,25 +113,26 @@ def weeks_heatmap(view: View, day: date) -> go.Figure:
                     f"Service level by half-hour over the {HEATMAP_WEEKS} weeks to {day:%d/%m/%Y}")
 
 
-def _heatmap(data: pd.DataFrame, x: str, y: str, view: View, scope: Scope, title: str) -> go.Figure:
-    table = data.pivot(index=y, columns=x, values="service_level")
-    offered = data.pivot(index=y, columns=x, values="offered")
+def _heatmap(data: pd.DataFrame, x: str, y: str, view: View, scope: Scope, title: str) -> dict:
+    """Service level as colours around its target, as a plain figure."""
+    table = data.pivot(index=y, columns=x, values="service_level").astype(float)
+    offered = data.pivot(index=y, columns=x, values="offered").reindex_like(table)
     target = scope_target("service_level", view.targets, scope)
     mid = target.value if target else 80.0
-    z = table.astype(float).to_numpy()
-    text = [[("" if pd.isna(v) else f"{v:.0f}") for v in row] for row in z]
-    fig = base_figure(height=max(260, 22 * len(table) + 110), hovermode="closest",
-                      margin=dict(l=10, r=10, t=60, b=40))
-    fig.add_heatmap(x=list(table.columns), y=list(table.index), z=z, text=text,
-                    texttemplate="%{text}", customdata=offered.reindex_like(table).to_numpy(),
-                    zmin=max(0.0, mid - 40), zmax=100, zmid=mid,
-                    colorscale=[[0, "#c0392b"], [0.5, "#f9e79f"], [1, "#18bc9c"]],
-                    colorbar=dict(title=dict(text="%"), thickness=10),
-                    hovertemplate="%{y} %{x}: %{z:.1f} % of %{customdata} offered<extra></extra>",
-                    hoverongaps=False)
-    fig.update_yaxes(autorange="reversed", automargin=True, type="category")
-    fig.update_xaxes(type="category")
-    return titled(fig, title)
+    z = [[None if v != v else v for v in row] for row in table.to_numpy().tolist()]
+    layout = base_layout(height=max(260, 22 * len(table) + 110), hovermode="closest",
+                         margin=dict(l=10, r=10, t=60, b=40))
+    layout["yaxis"] = dict(layout["yaxis"], autorange="reversed", automargin=True, type="category")
+    layout["xaxis"] = dict(layout["xaxis"], type="category")
+    heatmap = dict(type="heatmap", x=list(table.columns), y=list(table.index), z=z,
+                   text=[["" if v is None else f"{v:.0f}" for v in row] for row in z], texttemplate="%{text}",
+                   customdata=[[None if v != v else int(v) for v in row] for row in offered.to_numpy().tolist()],
+                   zmin=max(0.0, mid - 40), zmax=100, zmid=mid,
+                   colorscale=[[0, "#c0392b"], [0.5, "#f9e79f"], [1, "#18bc9c"]],
+                   colorbar=dict(title=dict(text="%"), thickness=10),
+                   hovertemplate="%{y} %{x}: %{z:.1f} % of %{customdata} offered<extra></extra>",
+                   hoverongaps=False)
+    return dict(data=[heatmap], layout=title_layout(layout, title))
 
 
 def agents_of_day(view: View, day: date) -> pd.DataFrame:

@@ -101,11 +101,8 @@ def _as_date(value: date | str) -> date:
 
 
 def _group_sql(base: str | Rollup, by: str) -> str:
-    time_col = _columns(base)["time"]
     if by in TIME_GROUPINGS:
-        return f"CAST(date_trunc('{by}', {time_col}) AS DATE)"
-    if by == "half_hour":
-        return f"strftime(time_bucket(INTERVAL 30 MINUTES, {time_col}), '%H:%M')"
+        return f"CAST(date_trunc('{by}', {_columns(base)['time']}) AS DATE)"
     return _columns(base)[by]
 
 

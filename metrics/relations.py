@@ -14,17 +14,26 @@ from settings import KpiSettings
 DIMENSIONS = ("channel", "queue", "campaign", "client", "site", "agent", "team", "reason")
 
 _LINKED = "lc.contact_id IS NOT NULL"
+
+
+def _half_hour(time: str) -> str:
+    """The time of day of a timestamp's half-hour, "09:30"."""
+    return f"strftime(time_bucket(INTERVAL 30 MINUTES, {time}), '%H:%M')"
+
+
+# the dimensions, the time (``time``) and the half-hour of the day of each base's rows
 DIM_SQL = {
     "contacts": {
         "channel": "c.channel", "queue": "c.queue", "campaign": "c.campaign",
         "client": "c.client", "site": "c.site", "agent": "c.agent_id", "team": "a.team",
-        "reason": "c.reason", "time": "c.arrived_at",
+        "reason": "c.reason", "time": "c.arrived_at", "half_hour": _half_hour("c.arrived_at"),
     },
     "surveys": {
         "channel": f"CASE WHEN {_LINKED} THEN lc.channel ELSE s.channel END",
         "client": f"CASE WHEN {_LINKED} THEN lc.client ELSE s.client END",
         "queue": "lc.queue", "campaign": "lc.campaign", "site": "lc.site",
         "agent": "lc.agent_id", "team": "la.team", "reason": "lc.reason", "time": "s.responded_at",
+        "half_hour": _half_hour("s.responded_at"),
     },
 }
 

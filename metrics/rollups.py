@@ -7,8 +7,9 @@ filters and groupings a roll-up covers reads it instead of the contacts: tens of
 of rows a year instead of millions.
 
 Two grains per base: without the agent (a few tens of thousands of rows a year), and with it
-(the team is read through the agent, so a new agents file needs no rebuild); and the counts
-behind the distributions (``relations.histogram_sql``) per day, bin and series. Some measures
+(the team is read through the agent, so a new agents file needs no rebuild); the contacts'
+measures per half-hour of the day too (the daily service page); and the counts behind the
+distributions (``relations.histogram_sql``) per day, bin and series. Some measures
 depend on the KPI settings (thresholds, short abandons, repeat window): a roll-up is stored
 with the settings it was computed for, and only a query with the same settings reads it;
 ``ensure`` rebuilds the roll-ups for the settings the dashboard runs with. Every load keeps
@@ -65,6 +66,7 @@ _SERVICE = ("channel", "queue", "campaign", "client", "site", "reason")
 ROLLUPS = (
     Rollup("rollup_contacts", "contacts", _SERVICE),
     Rollup("rollup_contacts_agent", "contacts", _SERVICE + ("agent",)),
+    Rollup("rollup_contacts_half_hour", "contacts", ("channel", "queue", "campaign", "client", "half_hour")),
     Rollup("rollup_surveys", "surveys", _SERVICE),
     Rollup("rollup_surveys_agent", "surveys", _SERVICE + ("agent",)),
     Rollup("rollup_histograms_contacts", "contacts", _SERVICE, histograms=True),
