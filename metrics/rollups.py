@@ -155,6 +155,7 @@ def ensure(eng: Engine, settings: KpiSettings) -> None:
             with writing(eng) as conn:
                 for r in stale:
                     build(conn, r, settings)
+        _ready.clear()      # only the latest data counts
         _ready.add((str(eng.url), generation(), settings))
 
 
