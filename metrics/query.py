@@ -3,7 +3,9 @@
 Every query applies a ``Scope``: the period and the dimension filters chosen by the user,
 and the restrictions of the viewer (an access-control layer narrows a scope, e.g. to one
 client, with ``Scope.restricted``). Values from outside are bound parameters; dimension
-names come from the allow-list ``DIMENSIONS`` / ``GROUPINGS``.
+names come from the allow-list ``DIMENSIONS`` / ``GROUPINGS``. A query reads the smallest
+daily roll-up (``metrics.rollups``) that covers its filters and groupings, computed for its
+KPI settings, and the contacts or answers themselves otherwise: the numbers are the same.
 """
 from __future__ import annotations
 
@@ -108,6 +110,10 @@ def _group_sql(base: str | Rollup, by: str) -> str:
 
 def _columns(base: str | Rollup) -> dict[str, str]:
     return DIM_SQL[base] if isinstance(base, str) else base.columns
+
+
+def _relation(base: str | Rollup) -> str:
+    return FROM_SQL[base] if isinstance(base, str) else base.relation
 
 
 def _groupings(by: By) -> tuple[tuple[str, ...], list[str]]:
@@ -296,10 +302,6 @@ def dimension_values(db: Engine | Connection, scope: Scope, dims: Sequence[str])
         else:
             out[dim] = sorted(table[dim].dropna().unique().tolist())
     return out
-
-
-def _relation(base: str | Rollup) -> str:
-    return FROM_SQL[base] if isinstance(base, str) else base.relation
 
 
 def measures_for(kpi_ids: Iterable[str]) -> list[str]:
