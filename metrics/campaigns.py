@@ -7,8 +7,7 @@ from typing import Sequence
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
-from metrics.query import Scope, _bound, _run, scope_where
-from metrics.relations import FROM_SQL
+from metrics.query import Scope, _bound, _run, rows_sql, scope_where
 
 
 def campaign_info(db: Engine | Connection, codes: Sequence[str]) -> pd.DataFrame:
@@ -30,7 +29,7 @@ def campaign_progress(db: Engine | Connection, scope: Scope, campaign: str) -> p
         WITH firsts AS (
             SELECT min(CAST(c.arrived_at AS DATE)) AS tried,
                    min(CASE WHEN c.outcome = 'reached' THEN CAST(c.arrived_at AS DATE) END) AS reached
-            FROM {FROM_SQL['contacts']} WHERE {where} AND c.direction = 'outbound'
+            FROM {rows_sql('contacts', scope)} WHERE {where} AND c.direction = 'outbound'
               AND c.campaign = :campaign AND c.customer_key IS NOT NULL
             GROUP BY c.customer_key)
         SELECT day, sum(tried_n) AS tried, sum(reached_n) AS reached FROM (

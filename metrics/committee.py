@@ -13,8 +13,8 @@ from typing import Mapping, Sequence
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
-from metrics.query import Scope, _bound, _run, compute, scope_where
-from metrics.relations import DIM_SQL, FROM_SQL
+from metrics.query import Scope, _bound, _run, compute, rows_sql, scope_where
+from metrics.relations import DIM_SQL
 from metrics.registry import KPIS
 from metrics.targets import Target, status, target_for
 from settings import KpiSettings
@@ -153,7 +153,7 @@ def worst_verbatims(db: Engine | Connection, scope: Scope, limit: int = 10) -> p
     sql = f"""
         SELECT s.responded_at, {DIM_SQL['surveys']['channel']} AS channel, lc.queue AS queue,
                s.survey, s.nps, s.csat, s.ces, s.verbatim, {_SCORE_01} AS score
-        FROM {FROM_SQL['surveys']}
+        FROM {rows_sql('surveys', scope)}
         WHERE {where} AND nullif(trim(s.verbatim), '') IS NOT NULL
           AND (s.nps IS NOT NULL OR s.csat IS NOT NULL OR s.ces IS NOT NULL)
         ORDER BY score, s.responded_at, s.response_id

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
-from metrics.query import Scope, _bound, _run, scope_where
-from metrics.relations import FROM_SQL, ROWS_SQL
+from metrics.query import Scope, _bound, _run, rows_sql, scope_where
 
 # sort keys (URL values) -> SQL; the allow-list of what a person may sort by
 # (output column names, valid both inside and outside the page's query)
@@ -45,7 +44,7 @@ def contact_list(db: Engine | Connection, scope: Scope, page: int = 0, page_size
     page_size = max(1, min(int(page_size), 500))
     params: dict = {}
     where = scope_where("contacts", scope, params)
-    total = int(_run(db, _bound(f"SELECT count(*) AS n FROM {FROM_SQL['contacts']} WHERE {where}",
+    total = int(_run(db, _bound(f"SELECT count(*) AS n FROM {rows_sql('contacts', scope)} WHERE {where}",
                                 params), params)["n"][0])
     page = max(0, min(int(page), max(0, -(-total // page_size) - 1)))
     return ContactPage(_rows(db, scope, page * page_size, page_size, sort), total, page, page_size)
@@ -62,12 +61,11 @@ def _rows(db, scope: Scope, offset: int, limit: int, sort: str) -> pd.DataFrame:
         raise ValueError(f"unknown sort {sort!r}; known: {', '.join(SORTS)}")
     params: dict = {"limit": int(limit), "offset": int(offset)}
     where = scope_where("contacts", scope, params)
-    # the agent's name and team are joined to the page, not to the scope, unless a team filter
-    # needs them: a sort over the contacts alone reads the other columns of the page's rows only
-    uses_team = any(d == "team" for d, _ in scope.filters + scope.restrictions)
+    # the agent's name and team are joined to the page, not to the scope: a sort over the
+    # contacts alone reads the other columns of the page's rows only
     sql = f"""
         WITH page AS (
-            SELECT {_COLUMNS} FROM {FROM_SQL['contacts'] if uses_team else ROWS_SQL['contacts']}
+            SELECT {_COLUMNS} FROM {rows_sql('contacts', scope)}
             WHERE {where} ORDER BY {SORTS[sort]} LIMIT :limit OFFSET :offset),
         answers AS (
             SELECT s.contact_source, s.contact_id, count(*) AS answers,
@@ -92,7 +90,7 @@ def contact_detail(db: Engine | Connection, scope: Scope, source: str, contact_i
     params: dict = {"source": source, "contact_id": contact_id}
     where = scope_where("contacts", scope, params)
     contact = _run(db, _bound(
-        f"SELECT {_COLUMNS}, {_AGENT} FROM {FROM_SQL['contacts']} WHERE {where}"
+        f"SELECT {_COLUMNS}, {_AGENT} FROM {rows_sql('contacts')} WHERE {where}"
         " AND c.source = :source AND c.contact_id = :contact_id", params), params)
     if contact.empty:
         return None

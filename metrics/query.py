@@ -23,9 +23,8 @@ from sqlalchemy.engine import Connection, Engine
 from data.db import frame, generation
 from metrics import rollups
 from metrics.registry import KPI_IDS, KPIS, MEASURES, kpi
-from metrics.relations import (DIM_SQL, DIMENSIONS, FROM_SQL, HISTOGRAM_BASES, aggregate, final,
+from metrics.relations import (DIM_SQL, DIMENSIONS, FROM_SQL, HISTOGRAM_BASES, ROWS_SQL, aggregate, final,
                                histogram_sql, row_flags)
-from metrics.rollups import Rollup
 from settings import KpiSettings
 
 TIME_GROUPINGS = ("day", "week", "month")
@@ -102,18 +101,23 @@ def _as_date(value: date | str) -> date:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _group_sql(base: str | Rollup, by: str) -> str:
+def _group_sql(base: str | rollups.Rollup, by: str) -> str:
     if by in TIME_GROUPINGS:
         return f"CAST(date_trunc('{by}', {_columns(base)['time']}) AS DATE)"
     return _columns(base)[by]
 
 
-def _columns(base: str | Rollup) -> dict[str, str]:
+def _columns(base: str | rollups.Rollup) -> dict[str, str]:
     return DIM_SQL[base] if isinstance(base, str) else base.columns
 
 
-def _relation(base: str | Rollup) -> str:
-    return FROM_SQL[base] if isinstance(base, str) else base.relation
+def rows_sql(base: str | rollups.Rollup, scope: Scope | None = None, groups: Iterable[str] = ()) -> str:
+    """The FROM clause of a base's rows for a scope and groupings: the agents' table is joined
+    only when they read the team (always without a scope), so a plain query reads the
+    contacts alone; a roll-up's own relation."""
+    if not isinstance(base, str):
+        return base.relation
+    return FROM_SQL[base] if scope is None or "team" in _dims_used(scope, groups) else ROWS_SQL[base]
 
 
 def _groupings(by: By) -> tuple[tuple[str, ...], list[str]]:
@@ -128,7 +132,7 @@ def _groupings(by: By) -> tuple[tuple[str, ...], list[str]]:
     return groups, (["group"] if isinstance(by, str) else list(groups))
 
 
-def scope_where(base: str | Rollup, scope: Scope, params: dict, period: bool = True) -> str:
+def scope_where(base: str | rollups.Rollup, scope: Scope, params: dict, period: bool = True) -> str:
     """The WHERE clause of a scope over a base relation or a roll-up, its values bound in
     ``params``."""
     columns = _columns(base)
@@ -177,7 +181,7 @@ def _measure_query(db: Engine | Connection, base: str, names: Sequence[str], sco
     flags = row_flags(base, settings, params)
     keys = "".join(f"g{i}, " for i in range(len(groups)))
     aggs = ", ".join(f"{final(MEASURES[n], aggregate(MEASURES[n]))} AS {n}" for n in names)
-    sql = (f"WITH b AS (SELECT {group} {flags} FROM {FROM_SQL[base]} WHERE {where}) "
+    sql = (f"WITH b AS (SELECT {group} {flags} FROM {rows_sql(base, scope, groups)} WHERE {where}) "
            f"SELECT {keys}{aggs} FROM b{group_by}")
     return _bound(sql, params), params
 
@@ -221,7 +225,7 @@ def histogram(db: Engine | Connection, scope: Scope, kind: str, settings: KpiSet
     else:
         bin_, series, counted = histogram_sql(kind, settings, params)
         sql = (f"SELECT {bin_} AS bin, CAST({series} AS VARCHAR) AS series, count(*) AS count"
-               f" FROM {FROM_SQL[base]} WHERE {scope_where(base, scope, params)} AND {counted}"
+               f" FROM {rows_sql(base, scope)} WHERE {scope_where(base, scope, params)} AND {counted}"
                f" GROUP BY ALL ORDER BY ALL")
     return _run(db, _bound(sql, params), params)
 
@@ -273,7 +277,7 @@ def data_extent(db: Engine | Connection, scope: Scope) -> tuple[date | None, dat
     where = scope_where(relation, scope, params, period=False)
     time_col = _columns(relation)["time"]
     sql = (f"SELECT CAST(min({time_col}) AS DATE) AS first, CAST(max({time_col}) AS DATE) AS last"
-           f" FROM {_relation(relation)} WHERE {where}")
+           f" FROM {rows_sql(relation, scope)} WHERE {where}")
     row = _run(db, _bound(sql, params), params).iloc[0]
     return (None if pd.isna(row["first"]) else row["first"],
             None if pd.isna(row["last"]) else row["last"])
@@ -292,7 +296,7 @@ def dimension_values(db: Engine | Connection, scope: Scope, dims: Sequence[str])
     where = scope_where(relation, scope, params)
     cols = ", ".join(f"{_columns(relation)[d]} AS {d}" for d in dims)
     extra = ", a.agent_name AS agent_name" if "agent" in dims else ""
-    table = _run(db, _bound(f"SELECT DISTINCT {cols}{extra} FROM {_relation(relation)} WHERE {where}",
+    table = _run(db, _bound(f"SELECT DISTINCT {cols}{extra} FROM {rows_sql(relation)} WHERE {where}",
                             params), params)
     out = {}
     for dim in dims:
