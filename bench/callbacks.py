@@ -127,7 +127,7 @@ def queries(db: Path) -> list[dict]:
     return out
 
 
-def callbacks(db: Path, agent: str) -> dict:
+def callbacks(agent: str) -> dict:
     """name -> function(query) returning what Dash would send (the contact list is one
     agent's contacts, through the explore page's drill-down)."""
     from components.view import update_filter_options
@@ -170,7 +170,7 @@ def measure(size: int, runs: int) -> dict:
     found = dimension_values(database.engine(db), Scope(date(2000, 1, 1), date(2100, 1, 1)), ["client", "agent"])
     first_client, agent = found["client"][0], found["agent"][len(found["agent"]) // 2][0]
     results = {}
-    for name, call in callbacks(db, agent).items():
+    for name, call in callbacks(agent).items():
         call(states[0])     # a warm-up, untimed
         times, sizes, floors = [], [], []
         for i in range(runs):

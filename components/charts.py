@@ -50,7 +50,7 @@ def dual_axis_figure(left_title: str, right_title: str, height: int = 320) -> go
     return fig
 
 
-def _plain(values) -> list:
+def plain(values) -> list:
     """JSON-ready values: NaN and None become null."""
     out = []
     for v in values:
@@ -64,7 +64,7 @@ def _plain(values) -> list:
 def sparkline(x, y, colour: str) -> dict:
     """A tiny line without axes, as a plain figure dict (cheap to build and to send)."""
     return {
-        "data": [{"type": "scatter", "mode": "lines", "x": _plain(x), "y": _plain(y),
+        "data": [{"type": "scatter", "mode": "lines", "x": plain(x), "y": plain(y),
                   "line": {"color": colour, "width": 1.5}, "hoverinfo": "skip"}],
         "layout": {"height": 40, "margin": {"l": 0, "r": 0, "t": 2, "b": 2}, "showlegend": False,
                    "xaxis": {"visible": False}, "yaxis": {"visible": False},

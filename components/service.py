@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts import base_layout, empty_figure, title_layout
+from components.charts import base_layout, empty_figure, plain, title_layout
 from components.view import View
 from metrics.query import Scope, compute, compute_measures, dimension_values, kpis_from_measures, measures_for
 from metrics.registry import KPIS, format_value
@@ -119,14 +119,14 @@ def _heatmap(data: pd.DataFrame, x: str, y: str, view: View, scope: Scope, title
     offered = data.pivot(index=y, columns=x, values="offered").reindex_like(table)
     target = scope_target("service_level", view.targets, scope)
     mid = target.value if target else 80.0
-    z = [[None if v != v else v for v in row] for row in table.to_numpy().tolist()]
+    z = [plain(row) for row in table.to_numpy()]
     layout = base_layout(height=max(260, 22 * len(table) + 110), hovermode="closest",
                          margin=dict(l=10, r=10, t=60, b=40))
     layout["yaxis"] = dict(layout["yaxis"], autorange="reversed", automargin=True, type="category")
     layout["xaxis"] = dict(layout["xaxis"], type="category")
     heatmap = dict(type="heatmap", x=list(table.columns), y=list(table.index), z=z,
                    text=[["" if v is None else f"{v:.0f}" for v in row] for row in z], texttemplate="%{text}",
-                   customdata=[[None if v != v else int(v) for v in row] for row in offered.to_numpy().tolist()],
+                   customdata=[plain(row) for row in offered.to_numpy()],
                    zmin=max(0.0, mid - 40), zmax=100, zmid=mid,
                    colorscale=[[0, "#c0392b"], [0.5, "#f9e79f"], [1, "#18bc9c"]],
                    colorbar=dict(title=dict(text="%"), thickness=10),

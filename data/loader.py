@@ -28,7 +28,6 @@ from data.profile import Mapped, Profile, ProfileError, apply_profile, canonical
 from data.reading import LINE, ReadError
 from data.schema import SQL_TYPES, TABLES, Table
 from data.validate import validate
-from metrics.rollups import days_table
 from metrics.rollups import refresh as refresh_rollups
 
 MAX_LISTED = 10  # ids or problems named in one message
@@ -206,12 +205,14 @@ def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, loa
                 f"  SELECT contact_source, contact_id FROM surveys t WHERE {where}"
                 f"  UNION ALL SELECT :source, contact_id FROM {view}) WHERE contact_id IS NOT NULL"),
                 {"source": source})
-        if table.name == "contacts":  # the replaced rows, and the answers linked to what this load holds
-            _note_days(conn, CONTACT_DAYS, f"SELECT arrived_at FROM contacts t WHERE {where}", source)
+        if table.name == "contacts":  # the rows replaced and loaded, and the answers linked to them
+            _note_days(conn, CONTACT_DAYS, f"SELECT arrived_at FROM contacts t WHERE {where}"
+                                           f" UNION ALL SELECT arrived_at FROM {view}", source)
             _note_days(conn, SURVEY_DAYS, f"SELECT responded_at FROM surveys WHERE contact_source = :source"
                                           f" AND contact_id IN (SELECT contact_id FROM {view})", source)
         if table.name == "surveys":
-            _note_days(conn, SURVEY_DAYS, f"SELECT responded_at FROM surveys t WHERE {where}", source)
+            _note_days(conn, SURVEY_DAYS, f"SELECT responded_at FROM surveys t WHERE {where}"
+                                          f" UNION ALL SELECT responded_at FROM {view}", source)
         conn.execute(sa.text(f"DELETE FROM {table.name} t WHERE {where}"), {"source": source})
 
         targets, values = [], []
@@ -231,13 +232,11 @@ def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, loa
             f"SELECT {', '.join(values + extra_v)} FROM {view}"),
             {"source": source, "load_id": load_id})
         if table.name == "contacts":
-            _note_days(conn, CONTACT_DAYS, f"SELECT arrived_at FROM contacts WHERE load_id = {int(load_id)}")
             refresh_gaps(conn, f"SELECT customer_key FROM touched_{load_id}", CONTACT_DAYS)
             conn.exec_driver_sql(f"DROP TABLE touched_{load_id}")
             refresh_surveyed(conn, f"SELECT source, contact_id FROM contacts WHERE load_id = {int(load_id)}",
                              CONTACT_DAYS)
         if table.name == "surveys":
-            _note_days(conn, SURVEY_DAYS, f"SELECT responded_at FROM surveys WHERE load_id = {int(load_id)}")
             refresh_surveyed(conn, f"SELECT source, contact_id FROM linked_{load_id}", CONTACT_DAYS)
             conn.exec_driver_sql(f"DROP TABLE linked_{load_id}")
     finally:
@@ -267,7 +266,8 @@ def store(engine: Engine, reports: list[LoadReport], source: str, key: bytes,
     """Store validated files in one transaction and log them; nothing is kept on failure."""
     started = started or datetime.now()
     with writing(engine) as conn:
-        days_table(conn, CONTACT_DAYS), days_table(conn, SURVEY_DAYS)
+        for days in (CONTACT_DAYS, SURVEY_DAYS):
+            conn.exec_driver_sql(f"CREATE OR REPLACE TEMP TABLE {days} (day DATE)")
         for report in reports:
             if _already_loaded(conn, report, source):
                 report.status = "unchanged"

@@ -140,6 +140,21 @@ def refresh(conn: Connection, contact_days: str, survey_days: str) -> None:
 
 _LOCK = threading.Lock()
 _ready: set = set()
+_read: dict = {}
+
+
+def _stored(db: Engine | Connection) -> dict[str, tuple[str, str]]:
+    """``_state``, read once per database and data generation through an engine."""
+    if not isinstance(db, Engine):
+        return _state(db)
+    key = (str(db.url), generation())
+    state = _read.get(key)
+    if state is None:
+        with db.connect() as conn:
+            state = _state(conn)
+        _read.clear()       # only the latest data counts
+        _read[key] = state
+    return state
 
 
 def ensure(eng: Engine, settings: KpiSettings) -> None:
@@ -148,8 +163,7 @@ def ensure(eng: Engine, settings: KpiSettings) -> None:
     with _LOCK:
         if (str(eng.url), generation(), settings) in _ready:
             return
-        with eng.connect() as conn:
-            state = _state(conn)
+        state = _stored(eng)
         stale = [r for r in ROLLUPS if state.get(r.table, ("", ""))[1] != fingerprint(r, settings)]
         if stale:
             with writing(eng) as conn:
@@ -157,9 +171,6 @@ def ensure(eng: Engine, settings: KpiSettings) -> None:
                     build(conn, r, settings)
         _ready.clear()      # only the latest data counts
         _ready.add((str(eng.url), generation(), settings))
-
-
-_current: dict = {}
 
 
 def covering(db: Engine | Connection, base: str, dims: Iterable[str], settings: KpiSettings | None,
@@ -171,22 +182,6 @@ def covering(db: Engine | Connection, base: str, dims: Iterable[str], settings: 
     candidates = [r for r in ROLLUPS if r.base == base and r.histograms == histograms and r.covers(dims)]
     if not candidates:
         return None
-    if isinstance(db, Engine):
-        key = (str(db.url), generation())
-        state = _current.get(key)
-        if state is None:
-            with db.connect() as conn:
-                state = _state(conn)
-            _current.clear()
-            _current[key] = state
-    else:
-        state = _state(db)
+    state = _stored(db)
     return next((r for r in candidates if r.table in state
                  and (settings is None or state[r.table][1] == fingerprint(r, settings))), None)
-
-
-def days_table(conn: Connection, name: str) -> str:
-    """A new temporary table of days for a load to note the days it changes in."""
-    conn.exec_driver_sql(f"CREATE OR REPLACE TEMP TABLE {name} (day DATE)")
-    return name
-
