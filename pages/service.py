@@ -105,7 +105,9 @@ def update_service(query):
 @callback(Output(NAV_ID, "href", allow_duplicate=True), Input("service-day", "date"),
           State("service-state", "data"), prevent_initial_call=True)
 def update_day(day, query):
-    if not day or (query or {}).get("day") == str(day)[:10]:
-        return no_update
+    """A day picked writes the URL; the day the page shows (the latest by default) does not,
+    or opening the page would lay it out and compute it twice."""
     view = open_view(query)
+    if not day or str(day)[:10] == sv.chosen_day(view.state.extra, view.last).isoformat():
+        return no_update
     return href("/service", view.state.query(day=date.fromisoformat(str(day)[:10])))
