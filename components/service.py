@@ -110,11 +110,14 @@ def weeks_heatmap(view: View, day: date) -> go.Figure | dict:
         return empty_figure("No data in the last four weeks", height=300)
     data["day"] = [f"{pd.Timestamp(d):%a %d/%m}" for d in data["day"]]
     return _heatmap(data, "half_hour", "day", view, scope,
-                    f"Service level by half-hour over the {HEATMAP_WEEKS} weeks to {day:%d/%m/%Y}")
+                    f"Service level by half-hour over the {HEATMAP_WEEKS} weeks to {day:%d/%m/%Y}",
+                    labels=False)   # 28 × 24 cells: colours show the pattern, the value is on hover
 
 
-def _heatmap(data: pd.DataFrame, x: str, y: str, view: View, scope: Scope, title: str) -> dict:
-    """Service level as colours around its target, as a plain figure."""
+def _heatmap(data: pd.DataFrame, x: str, y: str, view: View, scope: Scope, title: str,
+             labels: bool = True) -> dict:
+    """Service level as colours around its target, as a plain figure, with each cell's value
+    written in it (``labels``: a browser takes about half a second to draw 700 of them)."""
     table = data.pivot(index=y, columns=x, values="service_level").astype(float)
     offered = data.pivot(index=y, columns=x, values="offered").reindex_like(table)
     target = scope_target("service_level", view.targets, scope)
@@ -125,13 +128,14 @@ def _heatmap(data: pd.DataFrame, x: str, y: str, view: View, scope: Scope, title
     layout["yaxis"] = dict(layout["yaxis"], autorange="reversed", automargin=True, type="category")
     layout["xaxis"] = dict(layout["xaxis"], type="category")
     heatmap = dict(type="heatmap", x=list(table.columns), y=list(table.index), z=z,
-                   text=[["" if v is None else f"{v:.0f}" for v in row] for row in z], texttemplate="%{text}",
                    customdata=[plain(row) for row in offered.to_numpy()],
                    zmin=max(0.0, mid - 40), zmax=100, zmid=mid,
                    colorscale=[[0, "#c0392b"], [0.5, "#f9e79f"], [1, "#18bc9c"]],
                    colorbar=dict(title=dict(text="%"), thickness=10),
                    hovertemplate="%{y} %{x}: %{z:.1f} % of %{customdata} offered<extra></extra>",
                    hoverongaps=False)
+    if labels:
+        heatmap.update(text=[["" if v is None else f"{v:.0f}" for v in row] for row in z], texttemplate="%{text}")
     return dict(data=[heatmap], layout=title_layout(layout, title))
 
 
