@@ -31,6 +31,9 @@ PAGES = {
     "explore (contacts)": ("/explore?path=channel:phone|queue:{queue}|agent:{agent}",
                            "#explore-contact-grid .ag-row"),
     "focus": ("/focus?kpi=service_level", "#focus-value"),
+    "daily service": ("/service", "#service-intervals .ag-row"),
+    "campaigns": ("/campaigns", "#campaigns-grid .ag-row"),
+    "committee": ("/committee", "#committee-history .main-svg"),
     "definitions": ("/definitions", "#def-service_level"),
 }
 
@@ -78,7 +81,11 @@ def serve(db: Path, port: int) -> None:
 
     from app import create_app
     from settings import load_settings
-    app = create_app(replace(load_settings(), db=db.resolve()))
+    from data import db as database
+    from metrics import rollups
+    settings = replace(load_settings(), db=db.resolve())
+    app = create_app(settings)
+    rollups.ensure(database.engine(settings.db), settings.kpi)   # as the dashboard does when it starts
     threading.Thread(target=waitress_serve, args=(app.server,),
                      kwargs=dict(host="127.0.0.1", port=port, threads=8, _quiet=True),
                      daemon=True).start()
