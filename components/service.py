@@ -108,16 +108,17 @@ def weeks_heatmap(view: View, day: date) -> go.Figure | dict:
                    settings=view.settings.kpi)
     if data.empty:
         return empty_figure("No data in the last four weeks", height=300)
-    data["day"] = [f"{pd.Timestamp(d):%a %d/%m}" for d in data["day"]]
     return _heatmap(data, "half_hour", "day", view, scope,
                     f"Service level by half-hour over the {HEATMAP_WEEKS} weeks to {day:%d/%m/%Y}",
-                    labels=False)   # 28 × 24 cells: colours show the pattern, the value is on hover
+                    labels=False,   # 28 × 24 cells: colours show the pattern, the value is on hover
+                    row_label=lambda d: f"{pd.Timestamp(d):%a %d/%m}")
 
 
 def _heatmap(data: pd.DataFrame, x: str, y: str, view: View, scope: Scope, title: str,
-             labels: bool = True) -> dict:
+             labels: bool = True, row_label=str) -> dict:
     """Service level as colours around its target, as a plain figure, with each cell's value
-    written in it (``labels``: a browser takes about half a second to draw 700 of them)."""
+    written in it (``labels``: a browser takes about half a second to draw 700 of them). Rows
+    come in the order of their values (ISO days: by date), shown through ``row_label``."""
     table = data.pivot(index=y, columns=x, values="service_level").astype(float)
     offered = data.pivot(index=y, columns=x, values="offered").reindex_like(table)
     target = scope_target("service_level", view.targets, scope)
@@ -127,7 +128,7 @@ def _heatmap(data: pd.DataFrame, x: str, y: str, view: View, scope: Scope, title
                          margin=dict(l=10, r=10, t=60, b=40))
     layout["yaxis"] = dict(layout["yaxis"], autorange="reversed", automargin=True, type="category")
     layout["xaxis"] = dict(layout["xaxis"], type="category")
-    heatmap = dict(type="heatmap", x=list(table.columns), y=list(table.index), z=z,
+    heatmap = dict(type="heatmap", x=list(table.columns), y=[row_label(v) for v in table.index], z=z,
                    customdata=[plain(row) for row in offered.to_numpy()],
                    zmin=max(0.0, mid - 40), zmax=100, zmid=mid,
                    colorscale=[[0, "#c0392b"], [0.5, "#f9e79f"], [1, "#18bc9c"]],

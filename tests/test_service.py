@@ -53,6 +53,13 @@ def test_svc001_intervals_against_target_and_last_week(make_db):
     assert not rows["09:00"]["missed"] and rows["09:00"]["lw_service_level__text"] == "0.0 %"
 
 
+def test_svc005_the_four_week_heat_map_lists_its_days_in_date_order(make_db):
+    view = make_view(make_db(contacts=CONTACTS + [call("x", "2025-03-07 10:00:00", 5, "A1")]))
+    fig = sv.weeks_heatmap(view, date(2025, 3, 10))
+    # phone traffic on Monday 3, Friday 7 and Monday 10 March: by date, not by label ("Fri" < "Mon")
+    assert fig["data"][0]["y"] == ["Mon 03/03", "Fri 07/03", "Mon 10/03"]
+
+
 def pd_isna(v):
     return v is None or v != v
 
