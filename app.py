@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Dash, dcc, html
+from dash import Dash, html
 
 import settings as settings_module
 from data.db import engine
@@ -49,7 +49,6 @@ def _build() -> Dash:
     # the server refuses a request past the upload limit (an upload travels base64: 4/3 larger)
     app.server.config["MAX_CONTENT_LENGTH"] = int(settings_module.active().max_upload_mb * 1024 * 1024 * 4 / 3) + 2**20
     app.layout = html.Div([
-        dcc.Location(id="nav", refresh="callback-nav"),  # callbacks write the URL here
         navbar(),
         dbc.Container(dash.page_container, fluid=True, className="pb-4"),
     ])

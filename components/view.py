@@ -25,7 +25,11 @@ from metrics.query import Scope, data_extent, dimension_values
 from metrics.targets import merge_targets
 from settings import Settings, active
 
-NAV_ID = "nav"             # the Location that callbacks write the URL to
+# The Location that callbacks write the URL to. Each page lays out its own (``nav_location``):
+# Dash honours ``prevent_initial_call`` only when a callback's outputs arrive with its
+# inputs, so a button's callback must not write to a Location of the app's shell, or laying
+# out the page would call it as if the button had been clicked.
+NAV_ID = "nav"
 PAGES_LOCATION = "_pages_location"
 # page keys that a change of a control makes meaningless (a new `by` starts a new drill path)
 RESETS = {"by": ("path",)}
@@ -70,6 +74,11 @@ def open_view(query: dict | None) -> View:
     first, last = data_extent(db, Scope(date.min, date.max))
     return View(settings, db, first, last, ViewState.from_query(query or {}, (first, last)),
                 merge_targets(settings.targets, stored_targets(db)))
+
+
+def nav_location() -> dcc.Location:
+    """The page's own Location, for its callbacks to write the URL to (see ``NAV_ID``)."""
+    return dcc.Location(id=NAV_ID, refresh="callback-nav")
 
 
 def state_store(page: str, view: View) -> dcc.Store:

@@ -7,7 +7,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import campaigns as cp
 from metrics.query import dimension_values
-from components.view import NAV_ID, control_id, empty_state, filter_bar, href, open_view, state_store
+from components.view import NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view, state_store
 
 dash.register_page(__name__, path="/campaigns", name="Campaigns", title="Pilotage – Campaigns", order=4)
 
@@ -20,6 +20,7 @@ def layout(**query):
     if not view.has_data:
         return empty_state()
     return html.Div([
+        nav_location(),
         filter_bar(view),
         state_store("campaigns", view),
         html.H4("Campaigns", className="side-title"),

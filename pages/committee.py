@@ -7,7 +7,7 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, 
 from components import committee as cm
 from components.committee_pdf import review_pdf
 from components.committee_xlsx import review_workbook
-from components.view import NAV_ID, empty_state, href, open_view
+from components.view import NAV_ID, empty_state, href, nav_location, open_view
 from data.decisions import MAX_LENGTH, decisions_for, save_decisions
 from metrics.committee import Indicator
 from settings import contract_for
@@ -31,6 +31,7 @@ def layout(**query):
     decisions = decisions_for(view.db, choice.client, choice.month)
     contract = ", ".join(Indicator(k, c).label for k, c in contract_for(view.settings, choice.client))
     return html.Div([
+        nav_location(),
         dcc.Store(id="committee-state", data=committee_query(choice)),
         dbc.Card(dbc.CardBody(dbc.Row([
             dbc.Col([dbc.Label("Client", className="small text-muted mb-0"),

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from components import explore as ex
-from components.view import NAV_ID, control_id, empty_state, filter_bar, href, open_view, state_store
+from components.view import NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view, state_store
 from metrics.contacts import SORTS, contact_detail
 from metrics.registry import KPIS
 
@@ -24,6 +24,7 @@ def layout(**query):
     extra = view.state.extra
     options = lambda pairs: [{"label": l, "value": v} for v, l in pairs]  # noqa: E731
     return html.Div([
+        nav_location(),
         filter_bar(view),
         state_store("explore", view),
         dbc.Row([

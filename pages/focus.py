@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import focus as fc
-from components.view import NAV_ID, control_id, empty_state, filter_bar, href, open_view, state_store
+from components.view import NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view, state_store
 from data.focus import current_focus, set_focus
 from metrics.registry import KPIS
 
@@ -24,6 +24,7 @@ def layout(**query):
     kpi_options = [{"label": KPIS[k].label_en, "value": k} for k in fc.FOCUS_KPIS]
     target = fc.focus_target(kpi_id, view, stored)
     return html.Div([
+        nav_location(),
         filter_bar(view),
         state_store("focus", view),
         dbc.Row([

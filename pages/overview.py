@@ -8,7 +8,7 @@ from components.overview import (COMPARABLE_DELIVERED, COMPARABLE_PERCEIVED, DEL
                                  GRAPH_CONFIG, PERCEIVED, kpi_options, compared_pair, comparison_figure,
                                  correlation_text, kpi_card, overview_data, trend_figure)
 from components.state import GRAIN_WORD
-from components.view import control_id, empty_state, filter_bar, open_view, state_store
+from components.view import control_id, empty_state, filter_bar, nav_location, open_view, state_store
 
 dash.register_page(__name__, path="/", name="Overview", title="Pilotage – Overview", order=0)
 
@@ -23,6 +23,7 @@ def layout(**query):
         dcc.Loading(html.Div(id=container), type="dot", delay_show=300),
     ], lg=width)
     return html.Div([
+        nav_location(),
         filter_bar(view),
         state_store("overview", view),
         dbc.Row([side("Delivered quality", "overview-delivered", 8),

@@ -9,7 +9,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import service as sv
 from components.kpi import change_text, status_badge, value_text
-from components.view import NAV_ID, empty_state, filter_bar, href, open_view, state_store
+from components.view import NAV_ID, empty_state, filter_bar, href, nav_location, open_view, state_store
 from metrics.query import compute, values
 from metrics.registry import KPIS
 from metrics.targets import scope_target
@@ -33,6 +33,7 @@ def layout(**query):
         return empty_state()
     day = sv.chosen_day(view.state.extra, view.last)
     return html.Div([
+        nav_location(),
         filter_bar(view, period=False),
         state_store("service", view),
         dbc.Row([

@@ -128,3 +128,18 @@ def test_foc007_focus_page_shows_value_target_and_saves_the_team_focus(dash_duo,
     dash_duo.wait_for_text_to_equal("#focus-value", "33.3 %")
     dash_duo.wait_for_text_to_equal("#focus-target", "Target 20.0 %")
     assert dash_duo.get_logs() == []
+
+
+def test_foc008_opening_the_focus_page_writes_nothing_and_shows_the_full_month(dash_duo, make_db, app_for):
+    # the data end on 31 March, the month's last day: March is the last full month
+    eng = make_db(contacts=CONTACTS + [call("z", "2025-03-31 18:00:00", "Q1", "answered", 5)])
+    dash_duo.start_server(app_for(eng))
+    for url in ("/focus", "/focus?kpi=abandon_rate", "/focus"):
+        dash_duo.wait_for_page(dash_duo.server_url + url)
+        dash_duo.wait_for_element("#focus-value")
+        dash_duo.wait_for_text_to_equal("#period-preset .Select-value-label, #period-preset", "Last full month")
+    # the default period is March: a..g and z; net offered 6 + z = 7, met a b c z = 4 -> 57.1 %
+    dash_duo.wait_for_text_to_equal("#focus-value", "57.1 %")
+    with eng.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM focus").fetchone()[0] == 0
+    assert dash_duo.get_logs() == []
