@@ -11,9 +11,9 @@ from dash import html
 
 from components.charts import AXIS, COLOURS, FONT
 from components.kpi import help_text, value_text
-from components.state import preset_period
 from components.view import View
-from metrics.committee import RESULT, WORST_ORDER_TEXT, Review, add_months, committee_review, month_start
+from metrics.committee import RESULT, WORST_ORDER_TEXT, Review, committee_review, month_start
+from metrics.periods import add_months, last_full_month
 from metrics.query import Scope, dimension_values
 from metrics.registry import KPIS
 from settings import contract_for
@@ -44,7 +44,7 @@ def choose(view: View) -> Choice:
     while m >= view.first.replace(day=1):
         months.append(m)
         m = add_months(m, -1)
-    default = preset_period("last_month", view.last)[0]
+    default = last_full_month(view.last)[0]
     month = month_start(view.state.extra.get("month"), default if default in months else months[0])
     return Choice(clients, client, months, month if month in months else months[0])
 

@@ -6,11 +6,11 @@ Shared keys: ``from``, ``to`` (YYYY-MM-DD) and the filters ``channel``, ``client
 """
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from metrics import periods
 from metrics.query import Scope
 
 FILTER_KEYS = ("channel", "client", "queue", "campaign", "team", "agent")
@@ -35,18 +35,10 @@ def preset_period(preset: str, last: date) -> tuple[date, date]:
     if preset == "mtd":
         return last.replace(day=1), last
     if preset == "last_month":
-        end = last.replace(day=1) - timedelta(days=1)
-        return end.replace(day=1), end
+        return periods.last_full_month(last)
     if preset == "13m":
-        start = _add_months(last.replace(day=1), -12)
-        return start, last
+        return periods.add_months(last, -12), last
     raise ValueError(f"unknown period preset {preset!r}")
-
-
-def _add_months(d: date, months: int) -> date:
-    month0 = d.month - 1 + months
-    year, month = d.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
 def which_preset(start: date, end: date, last: date) -> str:
@@ -118,9 +110,8 @@ class ViewState:
         return f"{page}?{urlencode(self.query(**changes), safe=',')}"
 
     def previous_period(self) -> tuple[date, date]:
-        """The period of the same length just before this one."""
-        days = (self.end - self.start).days + 1
-        return self.start - timedelta(days=days), self.start - timedelta(days=1)
+        """The period this one is compared with (``metrics.periods.previous_period``)."""
+        return periods.previous_period(self.start, self.end)
 
 
 GRAIN_WORD = {"day": "daily", "week": "weekly", "month": "monthly"}

@@ -5,7 +5,6 @@ Everything is computed for the client's own scope (and the viewer's restrictions
 """
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from typing import Mapping, Sequence
@@ -13,6 +12,7 @@ from typing import Mapping, Sequence
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
+from metrics.periods import add_months, month_end
 from metrics.query import Scope, _bound, _run, compute, rows_sql, scope_where
 from metrics.relations import DIM_SQL
 from metrics.registry import KPIS
@@ -59,15 +59,6 @@ def month_start(text: str | None, default: date) -> date:
         return date(year, month, 1)
     except (TypeError, ValueError):
         return default.replace(day=1)
-
-
-def month_end(month: date) -> date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def client_scope(base: Scope, client: str, start: date, end: date) -> Scope:
