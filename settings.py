@@ -13,6 +13,7 @@ Nothing needs to be set: every value has a default that makes the app run.
       abandon_mode = "negative"      # negative | ignored | positive
       repeat_window_h = 168
       reject_budget = 0.05           # share of rejected rows that refuses a file
+      min_answers = 10               # fewer survey answers behind a score: shown, not judged
 
       [service_level_thresholds]     # seconds, per channel
       phone = 20
@@ -46,7 +47,10 @@ ABANDON_MODES = ("negative", "ignored", "positive")
 DEFAULT_TARGETS = MappingProxyType({
     "answer_rate": {"target": 95, "amber": 90},
     "service_level": {"target": 80, "amber": 75},
-    "asa": {"target": 30, "amber": 45},
+    # waits of different channels are different things: each channel against its own
+    "asa": {"target": 30, "amber": 45, "channel": {
+        "chat": {"target": 60, "amber": 90}, "social": {"target": 3600, "amber": 7200},
+        "email": {"target": 86400, "amber": 172800}, "mail": {"target": 432000, "amber": 604800}}},
     "abandon_rate": {"target": 5, "amber": 8},
     "transfer_rate": {"target": 10, "amber": 15},
     "fcr": {"target": 75, "amber": 70},
@@ -107,9 +111,21 @@ class Settings:
     max_upload_mb: float = 200.0     # largest file the import page takes
     kpi: KpiSettings = field(default_factory=KpiSettings)
     reject_budget: float = 0.05
+    min_answers: int = 10            # a score from fewer survey answers is shown with its count, not judged
     targets: Mapping[str, Mapping] = field(default_factory=lambda: DEFAULT_TARGETS)
     # client -> its contractual indicators; "default" for the clients not named
     contracts: Mapping[str, tuple] = field(default_factory=lambda: MappingProxyType({"default": DEFAULT_CONTRACT}))
+    from_file: Mapping = field(default_factory=lambda: MappingProxyType({}))   # what the settings file set
+
+    def source(self, *keys: str) -> str:
+        """Where a setting comes from: "settings file" when the file sets it (a path of keys,
+        e.g. ``"targets", "asa", "channel", "email"``), else "default"."""
+        node = self.from_file
+        for key in keys:
+            if not isinstance(node, Mapping) or key not in node:
+                return "default"
+            node = node[key]
+        return "settings file"
 
     @property
     def key_path(self) -> Path:
@@ -152,7 +168,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 def apply_config(settings: Settings, cfg: Mapping) -> Settings:
     """Settings with the values of a parsed settings file applied."""
     known = {"service_level_thresholds", "short_abandon_s", "abandon_mode", "repeat_window_h",
-             "reject_budget", "targets", "contracts"}
+             "reject_budget", "min_answers", "targets", "contracts"}
     unknown = set(cfg) - known
     if unknown:
         raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
@@ -169,12 +185,39 @@ def apply_config(settings: Settings, cfg: Mapping) -> Settings:
     budget = float(cfg.get("reject_budget", settings.reject_budget))
     if not 0 <= budget <= 1:
         raise SettingsError("reject_budget is a share between 0 and 1")
-    targets = dict(DEFAULT_TARGETS)
-    targets.update(cfg.get("targets", {}))
+    min_answers = cfg.get("min_answers", settings.min_answers)
+    if not isinstance(min_answers, int) or min_answers < 1:
+        raise SettingsError("min_answers is a whole number of answers, 1 or more")
     contracts = {"default": DEFAULT_CONTRACT}
     contracts.update({client: _contract(client, entries) for client, entries in cfg.get("contracts", {}).items()})
-    return replace(settings, kpi=kpi, reject_budget=budget, targets=MappingProxyType(targets),
-                   contracts=MappingProxyType(contracts))
+    return replace(settings, kpi=kpi, reject_budget=budget, min_answers=min_answers,
+                   targets=MappingProxyType(_targets(cfg.get("targets", {}))),
+                   contracts=MappingProxyType(contracts), from_file=MappingProxyType(dict(cfg)))
+
+
+def _targets(given: Mapping) -> dict:
+    """The default targets with the settings file's laid over them, level by level (a file
+    that sets the phone's target keeps the other channels' defaults), each one checked."""
+    from metrics.targets import target_error  # the KPI layer reads no settings at import
+
+    out = {k: dict(v) for k, v in DEFAULT_TARGETS.items()}
+    for kpi_id, spec in given.items():
+        if not isinstance(spec, Mapping):
+            raise SettingsError(f"targets.{kpi_id} must be a table with target (and amber)")
+        default = out.get(kpi_id, {})
+        merged = {**default, **spec}
+        for level in ("channel", "client"):
+            if level in merged:
+                merged[level] = {**default.get(level, {}), **spec.get(level, {})}
+        levels = [(f"targets.{kpi_id}", merged)] + [
+            (f"targets.{kpi_id}.{level}.{name}", t) for level in ("channel", "client")
+            for name, t in merged.get(level, {}).items()]
+        for where, t in levels:
+            problem = t.get("target") is not None and target_error(kpi_id, t["target"], t.get("amber"))
+            if problem:
+                raise SettingsError(f"{where}: {problem}")
+        out[kpi_id] = merged
+    return out
 
 
 def _contract(client: str, entries) -> tuple:

@@ -13,6 +13,7 @@ COLOURS = {"delivered": "#2c3e50", "perceived": "#18bc9c", "accent": "#3498db",
            "muted": "#95a5a6", "target": "#e74c3c", "bar": "#dfe6ec"}
 FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=12, color="#2c3e50")
 AXIS = dict(gridcolor="#edf0f3", linecolor="#cfd8df", zerolinecolor="#cfd8df", automargin=True)
+LEGEND = dict(orientation="h", x=0, y=1.02, yanchor="bottom")   # above the plot, never over it
 
 
 def base_layout(height: int = 320, **layout) -> dict:
@@ -20,7 +21,7 @@ def base_layout(height: int = 320, **layout) -> dict:
     which cost tens of milliseconds a figure)."""
     style = dict(template="none", height=height, font=FONT, paper_bgcolor="white",
                  plot_bgcolor="white", margin=dict(l=50, r=50, t=40, b=40), hovermode="x unified",
-                 legend=dict(orientation="h", y=1.12, x=0), xaxis=AXIS, yaxis=AXIS)
+                 legend=LEGEND, xaxis=AXIS, yaxis=AXIS)
     return {**style, **layout}
 
 
@@ -41,13 +42,12 @@ def titled(fig: go.Figure, text: str) -> go.Figure:
     return fig
 
 
-def dual_axis_figure(left_title: str, right_title: str, height: int = 320) -> go.Figure:
-    """A figure with a second y axis on the right (traces opt in with ``yaxis="y2"``)."""
-    fig = base_figure(height)
-    fig.update_layout(yaxis=dict(title=dict(text=left_title)),
-                      yaxis2=dict(AXIS, title=dict(text=right_title), overlaying="y", side="right",
-                                  showgrid=False))
-    return fig
+def second_axis(title: str, side: str, **extra) -> dict:
+    """A y axis laid over the first (traces opt in with ``yaxis="y2"``; they are drawn over
+    the first axis' traces) with round ticks of its own: Plotly aligns an overlaying axis'
+    ticks on the first one's unless told otherwise, which gives ticks such as 157, 403, 649."""
+    return {**AXIS, "title": dict(text=title), "overlaying": "y", "side": side, "tickmode": "auto",
+            "showgrid": False, **extra}
 
 
 def plain(values) -> list:

@@ -2,66 +2,111 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
-from components.charts import COLOURS, dual_axis_figure, empty_figure, sparkline
-from components.kpi import change_text, help_text, status_badge, value_text
+from components.charts import COLOURS, base_layout, empty_figure, plain, second_axis, sparkline
+from components.kpi import caveat, change_text, help_mark, period_label, reading, status_badge, value_text
 from components.state import grain_for
 from components.view import View
+from metrics.periods import covers, last_year
 from metrics.query import compute, values
-from metrics.registry import KPIS
+from metrics.registry import KPI_IDS, KPIS
 from metrics.stats import pearson
 from metrics.targets import scope_target
 
 DELIVERED = [k for k, v in KPIS.items() if v.group in ("delivered", "outbound")]
 PERCEIVED = [k for k, v in KPIS.items() if v.group == "perceived"]
+PER_CHANNEL = [k for k, v in KPIS.items() if v.per_channel]
 COMPARABLE_DELIVERED = [k for k in DELIVERED if KPIS[k].kind == "ratio"]
 COMPARABLE_PERCEIVED = [k for k in PERCEIVED if KPIS[k].kind == "ratio"]
 GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": False}
 
 
 @dataclass(frozen=True)
+class Compared:
+    """Every KPI of one period, with the counts behind each, and per channel."""
+
+    start: date
+    end: date
+    total: dict
+    channels: dict[str, dict]   # channel -> its row, for the KPIs shown per channel
+
+
+@dataclass(frozen=True)
 class OverviewData:
-    current: dict
-    previous: dict
-    series: pd.DataFrame    # one row per time bucket, column `group` (ISO date) + every KPI
+    current: Compared
+    previous: Compared
+    last_year: Compared | None  # None when the data do not cover the same dates a year earlier
+    series: pd.DataFrame        # one row per time bucket, column `group` (ISO date) + every KPI
     grain: str
 
 
-def overview_data(view: View) -> OverviewData:
-    """Every KPI for the period, the previous period of the same length, and over time."""
-    scope = view.scope()
+def compared(view: View, start: date, end: date) -> Compared:
+    scope = view.scope().with_period(start, end)
     settings = view.settings.kpi
-    start, end = view.state.previous_period()
-    grain = grain_for(view.state.start, view.state.end)
+    total = values(compute(view.db, scope, KPI_IDS, settings=settings, counts=True).iloc[0])
+    by_channel = compute(view.db, scope, PER_CHANNEL, by="channel", settings=settings, counts=True)
+    channels = {r["group"]: r for r in (values(row) for _, row in by_channel.iterrows()) if r["group"] is not None}
+    return Compared(start, end, total, channels)
+
+
+def overview_data(view: View) -> OverviewData:
+    """Every KPI for the period, the previous period and the same dates a year earlier (when
+    the data cover them), and over time."""
+    state = view.state
+    ly = last_year(state.start, state.end)
+    grain = grain_for(state.start, state.end)
     return OverviewData(
-        current=values(compute(view.db, scope, settings=settings).iloc[0]),
-        previous=values(compute(view.db, scope.with_period(start, end), settings=settings).iloc[0]),
-        series=compute(view.db, scope, by=grain, settings=settings),
+        current=compared(view, state.start, state.end),
+        previous=compared(view, *state.previous_period()),
+        last_year=compared(view, *ly) if covers(view.first, view.last, *ly) else None,
+        series=compute(view.db, view.scope(), by=grain, settings=view.settings.kpi),
         grain=grain,
     )
 
 
+def channels_shown(kpi_id: str, data: Compared) -> list[str]:
+    """The channels a KPI is shown for one by one: those with a value, busiest first, when
+    the KPI is not comparable across channels and the period holds more than one."""
+    if not KPIS[kpi_id].per_channel:
+        return []
+    found = [(r[f"{kpi_id}__n"], ch) for ch, r in data.channels.items() if r[kpi_id] is not None]
+    return [ch for _n, ch in sorted(found, key=lambda t: (-t[0], t[1]))] if len(found) > 1 else []
+
+
+def _changes(kpi_id: str, value, data: OverviewData, rows) -> list[html.Div]:
+    """The change against the previous period and against last year, each naming its period."""
+    out = []
+    for other, row in ((data.previous, rows[0]), (data.last_year, rows[1])):
+        if other is None:
+            out.append(html.Div("– vs last year (not in the data)", className="kpi-change small"))
+            continue
+        r = reading(kpi_id, row or {})
+        text, direction = change_text(kpi_id, value, r.judged, period_label(other.start, other.end))
+        out.append(html.Div(text, className=f"kpi-change small {direction}"))
+    return out
+
+
 def kpi_card(kpi_id: str, data: OverviewData, view: View) -> dbc.Col:
     k = KPIS[kpi_id]
-    value = data.current[kpi_id]
+    now = reading(kpi_id, data.current.total, view.settings.min_answers)
     target = scope_target(kpi_id, view.targets, view.scope())
-    change, direction = change_text(kpi_id, value, data.previous[kpi_id])
     colour = COLOURS["perceived"] if k.group == "perceived" else COLOURS["delivered"]
-    target_line = [html.Span(f"Target {value_text(kpi_id, target.value)}", className="me-2")
-                   if target else html.Span("No target", className="me-2 text-muted"),
-                   status_badge(kpi_id, value, target, id=f"status-{kpi_id}")]
+    note = caveat(now, view.maturity, view.state.start)
     body = dbc.Card(dbc.CardBody([
-        html.Div([html.Span(k.label_en, className="kpi-label"),
-                  html.Span("i", className="kpi-help", title=help_text(kpi_id, view.settings.kpi))],
-                 title=help_text(kpi_id, view.settings.kpi)),
-        html.Div(value_text(kpi_id, value), id=f"value-{kpi_id}", className="kpi-value"),
-        html.Div(target_line, className="kpi-target small"),
-        html.Div(change, className=f"kpi-change small {direction}"),
+        html.Div([html.Span(k.label_en, className="kpi-label"), help_mark(kpi_id, view.settings.kpi)]),
+        html.Div(now.text, id=f"value-{kpi_id}", className="kpi-value"),
+        html.Div([html.Span(f"Target {value_text(kpi_id, target.value)}", className="me-2")
+                  if target else html.Span("No target", className="me-2 text-muted"),
+                  status_badge(kpi_id, now.judged, target, id=f"status-{kpi_id}")],
+                 className="kpi-target small"),
+        *[html.Div(text, className=f"kpi-change small {direction}")
+          for text, direction in changes(kpi_id, now.judged, data.previous, data.last_year, None)],
+        html.Div(note, className="kpi-note small", id=f"note-{kpi_id}") if note else None,
         dcc.Graph(figure=sparkline(data.series["group"], data.series[kpi_id], colour),
                   config={"staticPlot": True}, className="kpi-spark"),
     ]), className="kpi-card h-100")
@@ -71,30 +116,97 @@ def kpi_card(kpi_id: str, data: OverviewData, view: View) -> dbc.Col:
     return dbc.Col(dcc.Link(body, href=link, className="kpi-link", id=f"card-{kpi_id}"))
 
 
-def trend_figure(series: pd.DataFrame, volume: str, lines: list[str]) -> go.Figure:
-    """Volume as bars (right axis) and rates as lines (left axis) over time."""
+def changes(kpi_id: str, value, previous: Compared, year: Compared | None, channel: str | None) -> list[tuple[str, str]]:
+    """The change against the previous period and against the same dates last year, each
+    naming its period: (text, 'better' / 'worse' / '')."""
+    out = []
+    for other in (previous, year):
+        if other is None:
+            out.append(("– vs last year (not in the data)", ""))
+            continue
+        row = other.total if channel is None else other.channels.get(channel, {})
+        out.append(change_text(kpi_id, value, reading(kpi_id, row).judged, period_label(other.start, other.end)))
+    return out
+
+
+def per_channel_card(kpi_ids: list[str], data: OverviewData, view: View) -> dbc.Card:
+    """The KPIs not comparable across channels, one row per channel: each channel's value
+    against its own target, and its changes; the mixed value last, for reference only."""
+    busy = lambda ch: max(data.current.channels[ch][f"{k}__n"] for k in kpi_ids)  # noqa: E731
+    channels = sorted({ch for k in kpi_ids for ch in channels_shown(k, data.current)}, key=lambda ch: (-busy(ch), ch))
+    head = [html.Th("Channel")] + [html.Th([KPIS[k].label_en, help_mark(k, view.settings.kpi)], colSpan=2)
+                                   for k in kpi_ids]
+    rows = []
+    for ch in channels:
+        cells = [html.Td(ch)]
+        for k in kpi_ids:
+            now = reading(k, data.current.channels[ch])
+            target = scope_target(k, view.targets, view.scope(channel=[ch]))
+            cells.append(html.Td([html.Span(now.text, className="fw-semibold me-1", id=f"value-{k}-{ch}"),
+                                  status_badge(k, now.value, target),
+                                  html.Div(f"target {value_text(k, target.value)}" if target else "no target",
+                                           className="small text-muted")]))
+            cells.append(html.Td([html.Div(text, className=f"kpi-change small {direction}")
+                                  for text, direction in changes(k, now.value, data.previous, data.last_year, ch)]))
+        rows.append(html.Tr(cells))
+    mixed = [html.Td("All channels, mixed", className="text-muted")] + [
+        html.Td(reading(k, data.current.total).text, colSpan=2, className="text-muted") for k in kpi_ids]
+    return dbc.Card(dbc.CardBody([
+        html.Div("Waits and handle times, per channel: the phone's seconds and the e-mail's hours "
+                 "are not comparable, so each channel is judged against its own target.",
+                 className="small text-muted mb-1"),
+        dbc.Table([html.Thead(html.Tr(head)), html.Tbody(rows + [html.Tr(mixed, title=(
+            "a mean over channels that are not comparable: for reference only"))])],
+            size="sm", className="mb-0 kpi-channels", id="overview-per-channel"),
+    ]), className="kpi-card mt-2")
+
+
+def trend_figure(series: pd.DataFrame, volume: str, lines: list[str]) -> dict:
+    """Volume as light bars behind (right axis) and rates as lines in front (left axis)."""
     if series.empty:
         return empty_figure("No data in this period")
-    fig = dual_axis_figure("%, score", "volume")
-    fig.add_bar(x=series["group"], y=series[volume], name=KPIS[volume].label_en,
-                marker_color=COLOURS["bar"], yaxis="y2")
+    layout = base_layout(margin=dict(l=50, r=60, t=30, b=40))
+    # the bars' axis is drawn first, the lines' overlays it: lines are never hidden
+    layout["yaxis"] = dict(layout["yaxis"], side="right", title=dict(text="volume"), showgrid=False,
+                           rangemode="tozero")
+    layout["yaxis2"] = second_axis("%, score", "left", showgrid=True, gridcolor=layout["yaxis"]["gridcolor"])
+    x = plain(series["group"])
+    data = [dict(type="bar", x=x, y=plain(series[volume]), name=KPIS[volume].label_en, yaxis="y",
+                 marker=dict(color=COLOURS["bar"]), opacity=0.7)]
     palette = [COLOURS["delivered"], COLOURS["accent"], COLOURS["perceived"], "#f39c12"]
     for kpi_id, colour in zip(lines, palette):
-        fig.add_scatter(x=series["group"], y=series[kpi_id], name=KPIS[kpi_id].label_en,
-                        mode="lines+markers", line=dict(color=colour), marker=dict(size=4))
-    return fig
+        data.append(dict(type="scatter", mode="lines+markers", x=x, y=plain(series[kpi_id]),
+                         name=KPIS[kpi_id].label_en, yaxis="y2", line=dict(color=colour),
+                         marker=dict(size=4), connectgaps=False))
+    return dict(data=data, layout=layout)
 
 
-def comparison_figure(series: pd.DataFrame, delivered: str, perceived: str) -> go.Figure:
+def comparison_figure(series: pd.DataFrame, delivered: str, perceived: str, note: str = "") -> dict:
     """A delivered KPI against a perceived one over time, each on its own axis."""
     if series.empty:
         return empty_figure("No data in this period")
-    fig = dual_axis_figure(KPIS[delivered].label_en, KPIS[perceived].label_en)
-    fig.add_scatter(x=series["group"], y=series[delivered], name=KPIS[delivered].label_en,
-                    line=dict(color=COLOURS["delivered"]))
-    fig.add_scatter(x=series["group"], y=series[perceived], name=KPIS[perceived].label_en,
-                    line=dict(color=COLOURS["perceived"], dash="dot"), yaxis="y2")
-    return fig
+    layout = base_layout(margin=dict(l=60, r=60, t=30, b=40))
+    layout["yaxis"] = dict(layout["yaxis"], title=dict(text=KPIS[delivered].label_en + note))
+    layout["yaxis2"] = second_axis(KPIS[perceived].label_en, "right")
+    x = plain(series["group"])
+    return dict(data=[
+        dict(type="scatter", mode="lines", x=x, y=plain(series[delivered]), name=KPIS[delivered].label_en + note,
+             line=dict(color=COLOURS["delivered"])),
+        dict(type="scatter", mode="lines", x=x, y=plain(series[perceived]), name=KPIS[perceived].label_en,
+             line=dict(color=COLOURS["perceived"], dash="dot"), yaxis="y2"),
+    ], layout=layout)
+
+
+def comparison_series(view: View, data: OverviewData, delivered: str) -> tuple[pd.DataFrame, str]:
+    """The series of the comparison chart: a KPI not comparable across channels is read on
+    the period's busiest channel alone (and says so)."""
+    channels = channels_shown(delivered, data.current)
+    if not channels:
+        return data.series, ""
+    one = compute(view.db, view.scope(channel=[channels[0]]), [delivered], by=data.grain,
+                  settings=view.settings.kpi)
+    series = data.series.drop(columns=[delivered]).merge(one, on="group", how="left")
+    return series, f" ({channels[0]})"
 
 
 def compared_pair(extra: dict) -> tuple[str, str]:

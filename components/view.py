@@ -21,6 +21,7 @@ from components.state import FILTER_KEYS, PRESETS, ViewState, preset_period, whi
 from data.db import engine
 from data.targets import stored_targets
 from metrics import rollups
+from metrics.maturity import Maturity
 from metrics.query import Scope, data_extent, dimension_values
 from metrics.targets import merge_targets
 from settings import Settings, active
@@ -60,6 +61,11 @@ class View:
     @property
     def has_data(self) -> bool:
         return self.last is not None
+
+    @property
+    def maturity(self) -> Maturity:
+        """Which contacts count for FCR and repeats: the data's first and latest day."""
+        return Maturity(self.first, self.last, self.settings.kpi.repeat_window_h)
 
     def scope(self, **changes) -> Scope:
         """The state's scope (``changes`` override filters), with the viewer's restrictions."""

@@ -363,16 +363,19 @@ def generate(n_contacts: int = 200_000, seed: int = 1, end: date | None = None) 
     inbound = _inbound(rng, int(n_in * 0.86), days, agents, skill, customers)
     again = _repeats(rng, inbound)
     extra = _inbound(rng, n_in - len(inbound), days, agents, skill, customers)
+    # as many follow-ups as there are extra contacts, drawn at random among the unresolved
+    # ones (the first ones would leave the latest weeks without follow-ups); the follow-up's
+    # day comes from the first contact, its time of day from its own channel; one that would
+    # fall after the last day stays a contact of its own, so the demo has the contacts asked for
     k = min(len(extra), len(again))
-    extra = extra.iloc[:k].copy()
-    # the follow-up's day comes from the first contact; its time of day from its own channel
-    own = extra["arrived_at"]
-    extra["arrived_at"] = (again["arrived_at"].dt.normalize().to_numpy()[:k]
-                           + (own - own.dt.normalize()).to_numpy())
-    extra["customer_n"] = again["customer_n"].to_numpy()[:k]
+    chosen = again.iloc[np.sort(rng.choice(len(again), size=k, replace=False))]
+    own = extra["arrived_at"].iloc[:k]
+    when = chosen["arrived_at"].dt.normalize().to_numpy() + (own - own.dt.normalize()).to_numpy()
+    inside = np.flatnonzero(when < (days[-1] + pd.Timedelta(days=1)).to_datetime64())
+    extra.iloc[inside, extra.columns.get_loc("arrived_at")] = when[inside]
+    extra.iloc[inside, extra.columns.get_loc("customer_n")] = chosen["customer_n"].to_numpy()[inside]
     contacts = pd.concat([inbound, extra, _outbound(rng, n_out, days, agents, skill, customers)],
                          ignore_index=True)
-    contacts = contacts[contacts["arrived_at"] < days[-1] + pd.Timedelta(days=1)]
     contacts = contacts.sort_values("arrived_at", kind="stable").reset_index(drop=True)
     contacts.insert(0, "contact_id", [f"D{i:08d}" for i in range(1, len(contacts) + 1)])
     contacts["customer_id"] = np.where(contacts["customer_n"] >= 0,

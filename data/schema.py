@@ -142,9 +142,12 @@ def ddl() -> list[str]:
             status VARCHAR, message VARCHAR)""",
         # the daily roll-ups built (metrics.rollups): the KPI settings each was computed for
         # and the fingerprint of its definition
+        # and the data's first and latest day its FCR and repeats were computed for
         """CREATE TABLE IF NOT EXISTS rollup_state (
             rollup VARCHAR NOT NULL, settings VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL,
-            built_at TIMESTAMP NOT NULL)""",
+            built_at TIMESTAMP NOT NULL, first_day DATE, latest_day DATE)""",
+        "ALTER TABLE rollup_state ADD COLUMN IF NOT EXISTS first_day DATE",
+        "ALTER TABLE rollup_state ADD COLUMN IF NOT EXISTS latest_day DATE",
         # the team's focus indicator: the latest row is the current one
         """CREATE TABLE IF NOT EXISTS focus (
             set_at TIMESTAMP NOT NULL, kpi VARCHAR NOT NULL, target DOUBLE,

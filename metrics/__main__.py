@@ -5,7 +5,9 @@
         [--team X] [--reason X] [--by DIMENSION] [--format json|table]
 
 Every KPI of the dictionary; rates in percent (0-100), durations in seconds, unrounded in
-JSON; null where the denominator is zero. A filter may be repeated or comma-separated.
+JSON; null where the denominator is zero (and where FCR or repeats have only pending
+contacts). A filter may be repeated or comma-separated. The table format ends with the notes
+a reader needs: contacts pending, means over channels that are not comparable.
 """
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ from pathlib import Path
 
 from data import cli
 from data import db as database
-from metrics.query import DIMENSIONS, GROUPINGS, Scope, compute, values
+from metrics.query import DIMENSIONS, GROUPINGS, Scope
 from metrics.registry import KPIS, format_value
+from metrics.summary import summary
 from settings import load_settings
 
 
@@ -34,12 +37,13 @@ def cmd_summary(args) -> int:
         raise ValueError(f"database {settings.db} does not exist")
     filters = {d: _split(getattr(args, d)) for d in DIMENSIONS}
     scope = Scope.of(args.start, args.end, **filters)
-    table = compute(database.engine(settings.db), scope, by=args.by, settings=settings.kpi)
-    rows = [values(row) for _, row in table.iterrows()]
+    result, notes = summary(database.engine(settings.db), scope, args.by, settings.kpi)
     if args.format == "json":
-        print(json.dumps(rows if args.by else rows[0], ensure_ascii=False, indent=1))
+        print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
-        _print_table(rows, args.by)
+        _print_table(result if args.by else [result], args.by)
+        for note in notes:
+            print(f"note: {note}")
     return 0
 
 

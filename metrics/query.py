@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from data.db import frame, generation
-from metrics import rollups
+from metrics import maturity, rollups
 from metrics.registry import KPI_IDS, KPIS, MEASURES, kpi
 from metrics.relations import (DIM_SQL, DIMENSIONS, FROM_SQL, HISTOGRAM_BASES, ROWS_SQL, aggregate, final,
                                histogram_sql, row_flags)
@@ -178,7 +178,7 @@ def _measure_query(db: Engine | Connection, base: str, names: Sequence[str], sco
     if rollup:
         aggs = ", ".join(f"{final(MEASURES[n], f'coalesce(sum(r.{n}), 0)')} AS {n}" for n in names)
         return _bound(f"SELECT {group}{aggs} FROM {rollup.relation} WHERE {where}{group_by}", params), params
-    flags = row_flags(base, settings, params)
+    flags = row_flags(base, settings, params, maturity.span(db) if base == "contacts" else (None, None))
     keys = "".join(f"g{i}, " for i in range(len(groups)))
     aggs = ", ".join(f"{final(MEASURES[n], aggregate(MEASURES[n]))} AS {n}" for n in names)
     sql = (f"WITH b AS (SELECT {group} {flags} FROM {rows_sql(base, scope, groups)} WHERE {where}) "
@@ -308,41 +308,52 @@ def dimension_values(db: Engine | Connection, scope: Scope, dims: Sequence[str])
     return out
 
 
-def measures_for(kpi_ids: Iterable[str]) -> list[str]:
+def measures_for(kpi_ids: Iterable[str], counts: bool = False) -> list[str]:
+    """The measures the KPIs are made of (with ``counts``, also those counting their pending
+    contacts)."""
     names = []
     for kpi_id in kpi_ids:
         k = kpi(kpi_id)
         names += [k.numerator] + ([k.denominator] if k.denominator else [])
+        names += [k.pending] if counts and k.pending else []
     return list(dict.fromkeys(names))
 
 
-def kpis_from_measures(measures: pd.DataFrame, kpi_ids: Iterable[str]) -> pd.DataFrame:
-    """KPI values from measures: counts as integers, ratios null where the denominator is 0."""
+def kpis_from_measures(measures: pd.DataFrame, kpi_ids: Iterable[str], counts: bool = False) -> pd.DataFrame:
+    """KPI values from measures: counts as integers, ratios null where the denominator is 0.
+    With ``counts``, beside each KPI what stands behind it: ``<kpi>__n``, the contacts or
+    answers its value is over (its denominator; a count's own value), and ``<kpi>__pending``
+    for FCR and repeats, the contacts not mature yet."""
     columns = {c: measures[c] for c in measures.columns if c == "group" or c in GROUPINGS}
     for kpi_id in kpi_ids:
         k = KPIS[kpi_id]
         num = measures[k.numerator].to_numpy(dtype=float)
         if k.kind == "count":
             columns[kpi_id] = num.astype("int64")
-            continue
-        den = measures[k.denominator].to_numpy(dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = (num * k.scale / den).astype(object)
-        ratio[den == 0] = None
-        columns[kpi_id] = ratio
+        else:
+            den = measures[k.denominator].to_numpy(dtype=float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = (num * k.scale / den).astype(object)
+            ratio[den == 0] = None
+            columns[kpi_id] = ratio
+        if counts:
+            columns[f"{kpi_id}__n"] = measures[k.denominator or k.numerator].to_numpy().astype("int64")
+            if k.pending:
+                columns[f"{kpi_id}__pending"] = measures[k.pending].to_numpy().astype("int64")
     return pd.DataFrame(columns, index=measures.index)
 
 
 def compute(db: Engine | Connection, scope: Scope, kpis: Iterable[str] = KPI_IDS,
             by: By = None, settings: KpiSettings = KpiSettings(),
-            from_rollups: bool = True) -> pd.DataFrame:
+            from_rollups: bool = True, counts: bool = False) -> pd.DataFrame:
     """KPI values for a scope: one row, or one row per group of ``by`` (see
-    ``compute_measures`` for the group columns and ``from_rollups``)."""
+    ``compute_measures`` for the group columns and ``from_rollups``; ``kpis_from_measures``
+    for ``counts``)."""
     kpi_ids = list(dict.fromkeys(kpis))
     for kpi_id in kpi_ids:
         kpi(kpi_id)
-    measures = compute_measures(db, scope, measures_for(kpi_ids), by, settings, from_rollups)
-    return kpis_from_measures(measures, kpi_ids)
+    measures = compute_measures(db, scope, measures_for(kpi_ids, counts), by, settings, from_rollups)
+    return kpis_from_measures(measures, kpi_ids, counts)
 
 
 def values(row: pd.Series) -> dict:

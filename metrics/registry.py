@@ -37,6 +37,10 @@ class Kpi:
     denominator: str | None = None
     scale: float = 1.0
     settings: tuple[str, ...] = ()   # settings the value depends on
+    pending: str | None = None       # the measure counting the contacts not mature yet (KPIS.md, Maturity)
+    low: float | None = None         # the values a score can take (rates: 0-100 by their unit)
+    high: float | None = None
+    per_channel: bool = False        # a value over several channels says nothing (KPIS.md)
 
     def label(self, lang: str = "en") -> str:
         return self.label_fr if lang == "fr" else self.label_en
@@ -62,8 +66,10 @@ _MEASURES = (
     Measure("escalated", "contacts", "count_if", "is_escalated_handled"),
     Measure("fcr_eligible", "contacts", "count_if", "is_fcr_eligible"),
     Measure("fcr_resolved", "contacts", "count_if", "is_first_contact_resolved"),
+    Measure("fcr_pending", "contacts", "count_if", "is_fcr_pending"),
     Measure("repeat_eligible", "contacts", "count_if", "is_repeat_eligible"),
     Measure("repeats", "contacts", "count_if", "is_repeat"),
+    Measure("repeat_pending", "contacts", "count_if", "is_repeat_pending"),
     Measure("inbound", "contacts", "count_if", "is_inbound"),
     Measure("self_served", "contacts", "count_if", "is_self_service"),
     Measure("attempts", "contacts", "count_if", "is_outbound"),
@@ -101,11 +107,11 @@ _KPIS = (
         100, _SL),
     Kpi("asa", "Average speed of answer", "Durée moyenne d'attente (DMA)", "delivered",
         "seconds", ".0f", "lower", "mean wait of answered inbound contacts", "ratio",
-        "answered_wait_sum", "answered_wait_n"),
+        "answered_wait_sum", "answered_wait_n", per_channel=True),
     Kpi("aht", "Average handle time", "Durée moyenne de traitement (DMT)", "delivered",
         "seconds", ".0f", "lower",
         "mean of talk + hold + after-contact work over handled contacts (a missing part counts as 0)",
-        "ratio", "handle_time_sum", "handled"),
+        "ratio", "handle_time_sum", "handled", per_channel=True),
     Kpi("abandon_rate", "Abandon rate", "Taux d'abandon", "delivered", "percent", ".1f", "lower",
         "abandoned that are not short ÷ net offered", "ratio", "long_abandons", "net_offered",
         100, _SHORT),
@@ -115,16 +121,18 @@ _KPIS = (
         "lower", "escalated handled ÷ handled", "ratio", "escalated", "handled", 100),
     Kpi("fcr", "First-contact resolution", "Résolution au premier contact", "delivered",
         "percent", ".1f", "higher",
-        "handled inbound contacts of a known customer with no other inbound contact of that "
-        "customer (any channel, any outcome, in all the data) within the repeat window after "
-        "it ÷ handled inbound contacts of a known customer",
-        "ratio", "fcr_resolved", "fcr_eligible", 100, _REPEAT),
+        "mature handled inbound contacts of a known customer with no other inbound contact of "
+        "that customer (any channel, any outcome, in all the data) within the repeat window "
+        "after it ÷ mature handled inbound contacts of a known customer; a contact is mature "
+        "once its whole window lies within the data (before then it is pending)",
+        "ratio", "fcr_resolved", "fcr_eligible", 100, _REPEAT, pending="fcr_pending"),
     Kpi("repeat_rate", "Repeat-contact rate", "Taux de réitération", "delivered", "percent",
         ".1f", "lower",
-        "inbound contacts of a known customer preceded by another inbound contact of that "
-        "customer (any channel, any outcome, in all the data) within the repeat window ÷ "
-        "inbound contacts of a known customer",
-        "ratio", "repeats", "repeat_eligible", 100, _REPEAT),
+        "mature inbound contacts of a known customer preceded by another inbound contact of "
+        "that customer (any channel, any outcome, in all the data) within the repeat window ÷ "
+        "mature inbound contacts of a known customer; a contact is mature once the whole "
+        "window before it lies within the data",
+        "ratio", "repeats", "repeat_eligible", 100, _REPEAT, pending="repeat_pending"),
     Kpi("self_service_rate", "Automation rate", "Taux d'automatisation", "delivered", "percent",
         ".1f", "higher", "inbound self-service ÷ all inbound", "ratio", "self_served", "inbound",
         100),
@@ -144,12 +152,12 @@ _KPIS = (
         "none", "count of survey answers", "count", "responses"),
     Kpi("nps", "Net Promoter Score", "Net Promoter Score", "perceived", "score", "+.0f",
         "higher", "100 × (answers 9-10 − answers 0-6) ÷ answers with an NPS; −100 to 100",
-        "ratio", "nps_net", "nps_answers", 100),
+        "ratio", "nps_net", "nps_answers", 100, low=-100, high=100),
     Kpi("csat", "Satisfaction (top-2-box)", "Taux de satisfaction", "perceived", "percent",
         ".1f", "higher", "answers with satisfaction 4-5 ÷ answers with a satisfaction", "ratio",
         "csat_top2", "csat_answers", 100),
     Kpi("ces", "Customer effort score", "Effort client", "perceived", "score", ".2f", "higher",
-        "mean effort score (1-7, 7 = easiest)", "ratio", "ces_sum", "ces_answers"),
+        "mean effort score (1-7, 7 = easiest)", "ratio", "ces_sum", "ces_answers", low=1, high=7),
     Kpi("perceived_resolution", "Resolution as the customer sees it", "Résolution déclarée",
         "perceived", "percent", ".1f", "higher",
         "answers saying resolved ÷ answers where resolution is known", "ratio", "resolved_yes",
@@ -177,7 +185,7 @@ def _validate(measures, kpis) -> None:
             raise ValueError(f"KPI {k.id}: unknown kind, unit or group")
         if k.better not in ("higher", "lower", "none"):
             raise ValueError(f"KPI {k.id}: better must be higher, lower or none")
-        refs = [k.numerator] + ([k.denominator] if k.kind == "ratio" else [])
+        refs = [k.numerator] + ([k.denominator] if k.kind == "ratio" else []) + ([k.pending] if k.pending else [])
         if k.kind == "ratio" and k.denominator is None:
             raise ValueError(f"KPI {k.id}: a ratio needs a denominator")
         for ref in refs:
@@ -193,6 +201,16 @@ _validate(_MEASURES, _KPIS)
 MEASURES = MappingProxyType({m.name: m for m in _MEASURES})
 KPIS = MappingProxyType({k.id: k for k in _KPIS})
 KPI_IDS = tuple(KPIS)
+
+
+def bounds(k: Kpi) -> tuple[float | None, float | None]:
+    """The values a KPI can take: 0-100 for a rate, its scale for a score, above 0 for a
+    duration or an amount (None: no bound on that side)."""
+    if k.unit == "percent":
+        return 0.0, 100.0
+    if k.unit in ("seconds", "currency", "count"):
+        return 0.0, None
+    return k.low, k.high
 
 
 def kpi(kpi_id: str) -> Kpi:
@@ -220,5 +238,7 @@ def duration_text(seconds: float) -> str:
     if abs(s) < 3600:
         return f"{s // 60} min {s % 60:02d} s"
     if abs(s) < 86400:
-        return f"{s // 3600} h {(s % 3600) // 60:02d} min"
-    return f"{s // 86400} d {(s % 86400) // 3600} h"
+        minutes = (s % 3600) // 60
+        return f"{s // 3600} h {minutes:02d} min" if minutes else f"{s // 3600} h"
+    hours = (s % 86400) // 3600
+    return f"{s // 86400} d {hours} h" if hours else f"{s // 86400} d"

@@ -8,6 +8,9 @@ Nothing here touches the database.
 """
 from __future__ import annotations
 
+from datetime import date
+
+from metrics.maturity import Maturity
 from metrics.registry import Measure
 from settings import KpiSettings
 
@@ -65,9 +68,14 @@ SECONDS = "DECIMAL(18, 3)"
 MONEY = "DECIMAL(18, 4)"
 
 
-def contact_flags(settings: KpiSettings, params: dict) -> str:
-    """Row flags of the contacts base; later flags use earlier ones by name."""
+Span = tuple[date | None, date | None]   # the data's first and latest day (``maturity.span``)
+
+
+def contact_flags(settings: KpiSettings, params: dict, span: Span) -> str:
+    """Row flags of the contacts base; later flags use earlier ones by name. FCR and repeats
+    count mature contacts only, as the data's first and latest day (``span``) make them."""
     params.update(short=settings.short_abandon_s, window=settings.repeat_window_h * 3600)
+    Maturity(*span, settings.repeat_window_h).bind(params)
     met = {"negative": "is_answered AND is_within", "ignored": "is_answered AND is_within",
            "positive": "(is_answered OR is_long_abandon) AND is_within"}[settings.abandon_mode]
     counted = ("is_net_offered AND NOT (is_long_abandon AND is_within)"
@@ -92,9 +100,13 @@ def contact_flags(settings: KpiSettings, params: dict) -> str:
              END AS handled_time_s,
         is_handled AND coalesce(c.transferred, FALSE) AS is_transferred_handled,
         is_handled AND coalesce(c.escalated, FALSE) AS is_escalated_handled,
-        is_answered AND c.customer_key IS NOT NULL AS is_fcr_eligible,
+        is_answered AND c.customer_key IS NOT NULL AS is_fcr_known,
+        is_fcr_known AND c.arrived_at < :fcr_until AS is_fcr_eligible,
+        is_fcr_known AND NOT is_fcr_eligible AS is_fcr_pending,
         is_fcr_eligible AND coalesce(c.next_gap_s > :window, TRUE) AS is_first_contact_resolved,
-        is_inbound AND c.customer_key IS NOT NULL AS is_repeat_eligible,
+        is_inbound AND c.customer_key IS NOT NULL AS is_repeat_known,
+        is_repeat_known AND c.arrived_at >= :repeat_from AS is_repeat_eligible,
+        is_repeat_known AND NOT is_repeat_eligible AS is_repeat_pending,
         is_repeat_eligible AND coalesce(c.prev_gap_s <= :window, FALSE) AS is_repeat,
         is_inbound AND c.outcome = 'self_service' AS is_self_service,
         is_handled AND coalesce(c.sale, FALSE) AS is_sale,
@@ -109,8 +121,8 @@ SURVEY_FLAGS = """
         s.nps, s.csat, s.ces, s.resolved"""
 
 
-def row_flags(base: str, settings: KpiSettings, params: dict) -> str:
-    return contact_flags(settings, params) if base == "contacts" else SURVEY_FLAGS
+def row_flags(base: str, settings: KpiSettings, params: dict, span: Span) -> str:
+    return contact_flags(settings, params, span) if base == "contacts" else SURVEY_FLAGS
 
 
 def aggregate(m: Measure) -> str:

@@ -13,7 +13,8 @@ distributions (``relations.histogram_sql``) per day, bin and series. Some measur
 depend on the KPI settings (thresholds, short abandons, repeat window): a roll-up is stored
 with the settings it was computed for, and only a query with the same settings reads it;
 ``ensure`` rebuilds the roll-ups for the settings the dashboard runs with. Every load keeps
-them exact by computing again the days it changed (``refresh``).
+them exact by computing again the days it changed (``refresh``), and, when it moves the
+data's first or latest day, the days whose contacts changed maturity (``metrics.maturity``).
 """
 from __future__ import annotations
 
@@ -29,8 +30,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from data.db import frame, generation, writing
+from metrics import maturity
 from metrics.registry import MEASURES
-from metrics.relations import DIM_SQL, HISTOGRAM_BASES, ROWS_SQL, aggregate, histogram_sql, row_flags
+from metrics.relations import DIM_SQL, HISTOGRAM_BASES, ROWS_SQL, Span, aggregate, histogram_sql, row_flags
 from settings import KpiSettings
 
 
@@ -60,6 +62,11 @@ class Rollup:
     def measures(self) -> list[str]:
         return [m.name for m in MEASURES.values() if m.base == self.base]
 
+    @property
+    def matures(self) -> bool:
+        """Whether its rows depend on the data's first and latest day (FCR and repeats)."""
+        return self.base == "contacts" and not self.histograms
+
 
 _SERVICE = ("channel", "queue", "campaign", "client", "site", "reason")
 # the smallest first: a query reads the first one that covers it
@@ -74,8 +81,9 @@ ROLLUPS = (
 )
 
 
-def _select(r: Rollup, settings: KpiSettings, days: str | None = None) -> tuple[str, dict]:
-    """The roll-up's rows, for every day or only for the days listed in table ``days``."""
+def _select(r: Rollup, settings: KpiSettings, span: Span, days: str | None = None) -> tuple[str, dict]:
+    """The roll-up's rows for the data's span, for every day or only for the days listed in
+    table ``days``."""
     params: dict = {}
     time = DIM_SQL[r.base]["time"]
     dims = "".join(f"{DIM_SQL[r.base][d]} AS {d}, " for d in r.dims)
@@ -90,7 +98,7 @@ def _select(r: Rollup, settings: KpiSettings, days: str | None = None) -> tuple[
         return (f"SELECT {keys}, kind, bin, series, count(*) AS n FROM ({' UNION ALL '.join(rows)})"
                 f" GROUP BY ALL ORDER BY day"), params
     aggs = ", ".join(f"{aggregate(MEASURES[m])} AS {m}" for m in r.measures)
-    sql = (f"WITH b AS (SELECT CAST({time} AS DATE) AS day, {dims}{row_flags(r.base, settings, params)}"
+    sql = (f"WITH b AS (SELECT CAST({time} AS DATE) AS day, {dims}{row_flags(r.base, settings, params, span)}"
            f" FROM {ROWS_SQL[r.base]} WHERE {where})"
            f" SELECT {keys}, {aggs} FROM b GROUP BY ALL ORDER BY day")
     return sql, params
@@ -98,44 +106,73 @@ def _select(r: Rollup, settings: KpiSettings, days: str | None = None) -> tuple[
 
 @lru_cache(maxsize=64)
 def fingerprint(r: Rollup, settings: KpiSettings) -> str:
-    """What the roll-up's rows depend on: its SQL (measures, flags, dimensions) and the
-    settings bound into it. A roll-up is read only when its stored fingerprint is this."""
-    sql, params = _select(r, settings)
-    return hashlib.sha256(json.dumps([sql, sorted(params.items())]).encode()).hexdigest()[:20]
+    """What the roll-up's rows depend on besides the data: its SQL (measures, flags,
+    dimensions) and the settings bound into it. A roll-up is read only when its stored
+    fingerprint is this (the data's span is stored beside it, ``Stored.span``)."""
+    sql, params = _select(r, settings, (None, None))
+    bound = sorted((k, v) for k, v in params.items() if k not in maturity.PARAMS)
+    return hashlib.sha256(json.dumps([sql, bound]).encode()).hexdigest()[:20]
 
 
-def _state(conn: Connection) -> dict[str, tuple[str, str]]:
-    """table -> (settings as JSON, fingerprint) of the roll-ups built."""
-    rows = frame(conn, "SELECT rollup, settings, fingerprint FROM rollup_state")
-    return {t: (s, f) for t, s, f in rows.itertuples(index=False)}
+@dataclass(frozen=True)
+class Stored:
+    """What a roll-up was built for: the KPI settings, its fingerprint, the data's span."""
+
+    settings: KpiSettings
+    fingerprint: str
+    span: Span
+
+
+def _state(conn: Connection) -> dict[str, Stored]:
+    """table -> what each roll-up built was built for."""
+    rows = frame(conn, "SELECT rollup, settings, fingerprint, first_day, latest_day FROM rollup_state")
+    day = lambda v: None if v is None or v != v else v  # noqa: E731
+    return {t: Stored(KpiSettings(**json.loads(s)), f, (day(a), day(b)))
+            for t, s, f, a, b in rows.itertuples(index=False)}
 
 
 def build(conn: Connection, r: Rollup, settings: KpiSettings) -> None:
     """Compute a roll-up anew over all the data, for these settings (inside the caller's
     transaction)."""
-    sql, params = _select(r, settings)
+    span = maturity.span(conn)
+    sql, params = _select(r, settings, span)
     conn.execute(sa.text(f"CREATE OR REPLACE TABLE {r.table} AS {sql}"), params)
     conn.execute(sa.text("DELETE FROM rollup_state WHERE rollup = :t"), {"t": r.table})
-    conn.execute(sa.text("INSERT INTO rollup_state VALUES (:t, :s, :f, :at)"),
+    conn.execute(sa.text("INSERT INTO rollup_state VALUES (:t, :s, :f, :at, :first, :latest)"),
                  {"t": r.table, "s": json.dumps(asdict(settings)), "f": fingerprint(r, settings),
-                  "at": datetime.now()})
+                  "at": datetime.now(), "first": span[0], "latest": span[1]})
+
+
+def _recompute(conn: Connection, r: Rollup, stored: Stored, days: str, span: Span) -> None:
+    """Compute again the days listed in table ``days``, and those whose contacts changed
+    maturity since the roll-up was computed, for the data's span now."""
+    extra = (maturity.changed_days(maturity.Maturity(*stored.span, stored.settings.repeat_window_h),
+                                   maturity.Maturity(*span, stored.settings.repeat_window_h))
+             if r.matures and stored.span != span else [])
+    conn.exec_driver_sql(f"CREATE OR REPLACE TEMP TABLE rollup_days AS SELECT DISTINCT day FROM {days}")
+    if extra:
+        conn.execute(sa.text("INSERT INTO rollup_days SELECT unnest(:days)"), {"days": extra})
+    conn.exec_driver_sql(f"DELETE FROM {r.table} WHERE day IN (SELECT day FROM rollup_days)")
+    sql, params = _select(r, stored.settings, span, "rollup_days")
+    conn.execute(sa.text(f"INSERT INTO {r.table} {sql}"), params)
+    conn.execute(sa.text("UPDATE rollup_state SET first_day = :first, latest_day = :latest WHERE rollup = :t"),
+                 {"t": r.table, "first": span[0], "latest": span[1]})
+    conn.exec_driver_sql("DROP TABLE rollup_days")
 
 
 def refresh(conn: Connection, contact_days: str, survey_days: str) -> None:
     """After a load, inside its transaction: compute again the days it changed (tables of
-    ``day`` values, one per base). A roll-up keeps the settings it was built for (the default
-    ones for a new database); one built by another version of the code is built anew."""
-    state = _state(conn)
+    ``day`` values, one per base) and those whose contacts it made mature or pending. A
+    roll-up keeps the settings it was built for (the default ones for a new database); one
+    built by another version of the code is built anew."""
+    state, span = _state(conn), maturity.span(conn)
     for r in ROLLUPS:
         stored = state.get(r.table)
-        settings = KpiSettings(**json.loads(stored[0])) if stored else KpiSettings()
-        if not stored or stored[1] != fingerprint(r, settings):
+        settings = stored.settings if stored else KpiSettings()
+        if not stored or stored.fingerprint != fingerprint(r, settings):
             build(conn, r, settings)
             continue
-        days = contact_days if r.base == "contacts" else survey_days
-        conn.exec_driver_sql(f"DELETE FROM {r.table} WHERE day IN (SELECT day FROM {days})")
-        sql, params = _select(r, settings, days)
-        conn.execute(sa.text(f"INSERT INTO {r.table} {sql}"), params)
+        _recompute(conn, r, stored, contact_days if r.base == "contacts" else survey_days, span)
 
 
 _LOCK = threading.Lock()
@@ -143,7 +180,7 @@ _ready: set = set()
 _read: dict = {}
 
 
-def _stored(db: Engine | Connection) -> dict[str, tuple[str, str]]:
+def _stored(db: Engine | Connection) -> dict[str, Stored]:
     """``_state``, read once per database and data generation through an engine."""
     if not isinstance(db, Engine):
         return _state(db)
@@ -158,17 +195,23 @@ def _stored(db: Engine | Connection) -> dict[str, tuple[str, str]]:
 
 
 def ensure(eng: Engine, settings: KpiSettings) -> None:
-    """Build the roll-ups that are missing or were computed for other settings (the
-    dashboard calls it with its settings; quick when nothing is to be done)."""
+    """Build the roll-ups that are missing or were computed for other settings, and bring
+    those computed for another span of the data up to date (the dashboard calls it with its
+    settings; quick when nothing is to be done)."""
     with _LOCK:
         if (str(eng.url), generation(), settings) in _ready:
             return
-        state = _stored(eng)
-        stale = [r for r in ROLLUPS if state.get(r.table, ("", ""))[1] != fingerprint(r, settings)]
-        if stale:
+        state, span = _stored(eng), maturity.span(eng)
+        stale = [r for r in ROLLUPS if r.table not in state or state[r.table].fingerprint != fingerprint(r, settings)]
+        moved = [r for r in ROLLUPS if r not in stale and r.matures and state[r.table].span != span]
+        if stale or moved:
             with writing(eng) as conn:
+                conn.exec_driver_sql("CREATE OR REPLACE TEMP TABLE no_days (day DATE)")
                 for r in stale:
                     build(conn, r, settings)
+                for r in moved:
+                    _recompute(conn, r, state[r.table], "no_days", span)
+                conn.exec_driver_sql("DROP TABLE no_days")
         _ready.clear()      # only the latest data counts
         _ready.add((str(eng.url), generation(), settings))
 
@@ -184,4 +227,4 @@ def covering(db: Engine | Connection, base: str, dims: Iterable[str], settings: 
         return None
     state = _stored(db)
     return next((r for r in candidates if r.table in state
-                 and (settings is None or state[r.table][1] == fingerprint(r, settings))), None)
+                 and (settings is None or state[r.table].fingerprint == fingerprint(r, settings))), None)

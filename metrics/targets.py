@@ -4,8 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+import math
+
 from metrics.query import Scope
-from metrics.registry import KPIS
+from metrics.registry import KPIS, bounds, format_value
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,35 @@ STATUS = {
     "close": ("Close", "!", "warning"),
     "missed": ("Off target", "✗", "danger"),
 }
+
+
+def target_error(kpi_id: str, target, amber=None) -> str | None:
+    """Why a target (and its "close from" value) cannot be set, or None when it can: rates
+    0-100, NPS -100 to 100, effort 1-7, durations and amounts above 0, the tolerance on the
+    worse side of the target."""
+    k = KPIS.get(kpi_id)
+    if k is None:
+        return f"unknown indicator {kpi_id!r}"
+    if k.better == "none":
+        return f"{k.label_en} has no better direction: it takes no target"
+    low, high = bounds(k)
+    for name, value in (("the target", target), ("“close from”", amber)):
+        if value is None and name == "the target":
+            return "give a target value"
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return f"{name} must be a number"
+        if k.unit in ("seconds", "currency") and value <= 0:
+            return f"{name} of {k.label_en} must be above 0 ({format_value(k, value)} given)"
+        if (low is not None and value < low) or (high is not None and value > high):
+            return (f"{name} of {k.label_en} must be between {format_value(k, low)} and "
+                    f"{format_value(k, high)} ({format_value(k, value)} given)")
+    if amber is not None and (amber - target) * (1 if k.better == "higher" else -1) > 0:
+        side = "below" if k.better == "higher" else "above"
+        return (f"“close from” must be {side} the target for {k.label_en} ({'higher' if k.better == 'higher' else 'lower'}"
+                f" is better): {format_value(k, amber)} is not {side} {format_value(k, target)}")
+    return None
 
 
 def target_for(kpi_id: str, targets: Mapping[str, Mapping], channel: str | None = None,

@@ -5,8 +5,9 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
 from components.overview import (COMPARABLE_DELIVERED, COMPARABLE_PERCEIVED, DELIVERED,
-                                 GRAPH_CONFIG, PERCEIVED, kpi_options, compared_pair, comparison_figure,
-                                 correlation_text, kpi_card, overview_data, trend_figure)
+                                 GRAPH_CONFIG, PER_CHANNEL, PERCEIVED, channels_shown, compared_pair,
+                                 comparison_figure, comparison_series, correlation_text, kpi_card, kpi_options,
+                                 overview_data, per_channel_card, trend_figure)
 from components.state import GRAIN_WORD
 from components.view import control_id, empty_state, filter_bar, nav_location, open_view, state_store
 
@@ -62,12 +63,14 @@ def update_overview(query):
     delivered, perceived = compared_pair(view.state.extra)
     cards = lambda ids, cols: dbc.Row([kpi_card(k, data, view) for k in ids],  # noqa: E731
                                       className=f"row-cols-2 row-cols-md-{cols} g-2")
+    series, note = comparison_series(view, data, delivered)
+    split = [k for k in PER_CHANNEL if channels_shown(k, data.current)]
     return (
-        cards(DELIVERED, 4),
+        [cards([k for k in DELIVERED if k not in split], 4)] + ([per_channel_card(split, data, view)] if split else []),
         cards(PERCEIVED, 2),
         f"{GRAIN_WORD[data.grain].capitalize()} trend",
         trend_figure(data.series, "offered", ["service_level", "answer_rate", "fcr"]),
         trend_figure(data.series, "responses", ["nps", "csat"]),
-        comparison_figure(data.series, delivered, perceived),
-        correlation_text(data.series, delivered, perceived, data.grain),
+        comparison_figure(series, delivered, perceived, note),
+        correlation_text(series, delivered, perceived, data.grain),
     )

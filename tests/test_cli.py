@@ -84,3 +84,21 @@ def test_cli003_bad_input_is_one_clear_line(tmp_path):
     out = run("metrics", "summary", "--db", str(db), "--from", "March", "--to", "2025-03-01",
               tmp_path=tmp_path)
     assert out.returncode != 0 and "'March' is not a date" in out.stderr
+
+
+def test_cli004_summary_follows_maturity_and_says_what_is_pending(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    rows = [dict(contact_id=str(i), arrived_at=f"2025-03-{d:02d} 10:00:00", channel="phone",
+                 outcome="answered", customer_id=f"K{i}", wait_s=5, talk_s=60) for i, d in enumerate([1, 20, 28, 31])]
+    run("data", "load", "--db", str(db), "--contacts", str(write_csv(tmp_path / "c.csv", rows)),
+        tmp_path=tmp_path)
+    # data 1-31 March: FCR counts contacts before 25 March (1 and 20 March), repeats those from
+    # 8 March (20, 28, 31 March); 25-31 March holds only contacts pending for FCR
+    out = run("metrics", "summary", "--db", str(db), "--from", "2025-03-25", "--to", "2025-03-31",
+              "--format", "json", tmp_path=tmp_path)
+    summary = json.loads(out.stdout)
+    assert summary["fcr"] is None and summary["repeat_rate"] == 0.0
+    out = run("metrics", "summary", "--db", str(db), "--from", "2025-03-01", "--to", "2025-03-31",
+              tmp_path=tmp_path)
+    assert "note: First-contact resolution: 2 contacts from 25/03/2025 pending" in out.stdout
+    assert "note: Repeat-contact rate: 1 contact before 08/03/2025 not counted" in out.stdout

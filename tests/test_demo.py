@@ -112,3 +112,15 @@ def test_dem006_flags_kept_at_load_equal_their_direct_computation(demo_db):
             WHERE g.next_gap IS DISTINCT FROM c.next_gap_s""").one()[0]
     assert flag == direct > 0
     assert wrong_gaps == 0
+
+
+@pytest.mark.parametrize("n", [3_001, 30_000])
+def test_dem007_the_demo_has_the_contacts_asked_for(n):
+    assert len(generate(n, seed=2, end=END)["contacts"]) == n
+
+
+def test_dem008_follow_ups_are_spread_over_the_year(demo_db):
+    """First-contact resolution of the last mature weeks is like the rest of the year's (the
+    follow-ups used to be drawn from the first contacts only, so the latest weeks had few)."""
+    weeks = compute(demo_db, Scope.of("2025-03-17", "2026-03-08"), ["fcr"], by="week")["fcr"].astype(float)
+    assert abs(weeks.tail(4).mean() - weeks.head(-4).mean()) < 4

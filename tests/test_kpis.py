@@ -100,8 +100,13 @@ COMMERCIAL = [
     contact("i3", "2025-03-05 10:20:00", "abandoned", wait_s=30, sale="1", revenue=500),  # not handled
 ]
 
-# FCR / repeat. Window 7 days = 168 h. Customers A..F; n1 n2 have no customer.
+# FCR / repeat. Window 7 days = 168 h. Customers A..F; n1 n2 have no customer. Two
+# self-service contacts without a customer set the data's span (10 February to 12 April), so
+# every March contact is mature: FCR counts contacts before 13 April - 7 days = 6 April,
+# repeats those from 10 February + 7 days = 17 February (the maturity rule is tested below).
 FCR = [
+    contact("m0", "2025-02-10 08:00:00", "self_service"),
+    contact("m9", "2025-04-12 08:00:00", "self_service"),
     # A: chat abandon exactly 7 days after a1 -> a1 not resolved; a2 is a repeat
     contact("a1", "2025-03-10 10:00:00", customer_id="A"),
     contact("a2", "2025-03-17 10:00:00", "abandoned", channel="chat", wait_s=30, customer_id="A"),
@@ -661,8 +666,11 @@ def test_kpi037_follow_ups_in_another_source_and_in_a_later_load(make_db, tmp_pa
     from data.loader import load
     from tests.conftest import KEY, write_csv
 
+    # the two self-service contacts without a customer make every March contact mature
     eng = build(make_db, [contact("v1", "2025-03-10 10:00:00", customer_id="V"),
-                          contact("w1", "2025-03-10 11:00:00", customer_id="W")])
+                          contact("w1", "2025-03-10 11:00:00", customer_id="W"),
+                          contact("m0", "2025-02-10 08:00:00", "self_service"),
+                          contact("m9", "2025-04-12 08:00:00", "self_service")])
     assert kpis(eng, ["fcr", "repeat_rate"]) == {"fcr": approx(100.0), "repeat_rate": approx(0.0)}
 
     def load_chat(name, rows):
@@ -726,3 +734,77 @@ def test_kpi039_response_rate_counts_outbound_reached_and_not_unhandled(make_db)
     assert got["handled"] == 3                          # u1 u2 (reached) + u5 (answered)
     assert got["response_rate"] == approx(100 * 1 / 3)  # u1 / 3
     assert got["responses"] == 3                        # every answer is a response
+
+
+# ---------------------------------------------------------------- maturity (KPIS.md, Maturity)
+
+# Data from 1 March (first day) to 31 March (latest day), window 7 days:
+# - mature for FCR: arrived before 1 April 00:00 - 7 days = 25 March 00:00 (up to 24 March);
+# - mature for repeats: arrived at or after 1 March 00:00 + 7 days = 8 March 00:00.
+MATURITY = [
+    contact("x1", "2025-03-01 09:00:00", customer_id="X"),   # first day; followed by x2 4 days later
+    contact("x2", "2025-03-05 10:00:00", customer_id="X"),   # preceded by x1, but before 8 March
+    contact("y1", "2025-03-08 00:00:00", customer_id="Y"),   # exactly 8 March 00:00: mature for repeats
+    contact("y2", "2025-03-24 23:59:59", customer_id="Y"),   # the last second mature for FCR; followed by y3
+    contact("y3", "2025-03-28 10:00:00", customer_id="Y"),   # pending for FCR; a repeat of y2
+    contact("z1", "2025-03-25 00:00:00", customer_id="Z"),   # + 7 days = 1 April 00:00: pending
+    contact("w1", "2025-03-31 18:00:00"),                    # the latest day; no customer
+]
+
+
+def test_kpi040_fcr_and_repeats_count_mature_contacts_only(make_db):
+    eng = build(make_db, MATURITY)
+    got = kpis(eng, ["fcr", "repeat_rate"])
+    # FCR: known x1 x2 y1 y2 y3 z1; mature x1 x2 y1 y2 (y3, z1 pending); resolved: x2 (no
+    # follow-up), y1 (y2 is 16 days later); x1 (x2 after 4 days) and y2 (y3 after 3.4 days) not
+    assert got["fcr"] == approx(100 * 2 / 4)          # 50, not 4 / 6 with the pending ones
+    # repeats: mature y1 y2 y3 z1 (x1, x2 before 8 March); y3 preceded by y2 -> 1 / 4
+    assert got["repeat_rate"] == approx(100 * 1 / 4)  # 25
+    counted = values(compute(eng, Scope.of(*MARCH), ["fcr", "repeat_rate", "handled"], counts=True).iloc[0])
+    assert (counted["fcr__n"], counted["fcr__pending"]) == (4, 2)
+    assert (counted["repeat_rate__n"], counted["repeat_rate__pending"]) == (4, 2)
+    assert counted["handled__n"] == 7
+
+
+def test_kpi041_a_period_with_only_pending_contacts_has_no_value(make_db):
+    eng = build(make_db, MATURITY)
+    # 25-31 March: y3 and z1 are pending for FCR -> no value (and 2 pending); both are mature
+    # for repeats: y3 a repeat -> 1 / 2
+    got = values(compute(eng, Scope.of("2025-03-25", "2025-03-31"), ["fcr", "repeat_rate"], counts=True).iloc[0])
+    assert got["fcr"] is None and got["fcr__pending"] == 2
+    assert got["repeat_rate"] == approx(50.0) and got["repeat_rate__pending"] == 0
+    # 1-7 March: x1, x2 mature for FCR (x2 resolved) -> 1 / 2; pending for repeats -> none
+    got = values(compute(eng, Scope.of("2025-03-01", "2025-03-07"), ["fcr", "repeat_rate"], counts=True).iloc[0])
+    assert got["fcr"] == approx(50.0) and got["fcr__pending"] == 0
+    assert got["repeat_rate"] is None and got["repeat_rate__pending"] == 2
+
+
+def test_kpi042_maturity_follows_the_window_setting(make_db):
+    eng = build(make_db, MATURITY)
+    # window 24 h: FCR mature before 1 April - 1 day = 31 March 00:00 (all but w1, which has
+    # no customer); repeats from 2 March 00:00 (x1 is not mature)
+    got = values(compute(eng, Scope.of(*MARCH), ["fcr", "repeat_rate"], counts=True,
+                         settings=KpiSettings(repeat_window_h=24)).iloc[0])
+    # FCR over x1 x2 y1 y2 y3 z1: no follow-up within 24 h for any -> 6 / 6
+    assert got["fcr"] == approx(100.0) and got["fcr__pending"] == 0
+    # repeats over x2 y1 y2 y3 z1: none preceded within 24 h -> 0 / 5
+    assert got["repeat_rate"] == approx(0.0) and got["repeat_rate__pending"] == 1
+
+
+def test_kpi043_a_later_load_that_moves_the_first_or_latest_day_makes_contacts_mature(make_db, tmp_path):
+    from data.loader import load
+    from tests.conftest import KEY, write_csv
+
+    eng = build(make_db, MATURITY)
+    # a contact on 10 April moves the latest day: FCR counts up to 3 April, so all of March
+    load(eng, {"contacts": write_csv(tmp_path / "late.csv", [contact("l1", "2025-04-10 12:00:00")])},
+         source="test", key=KEY)
+    got = values(compute(eng, Scope.of(*MARCH), ["fcr"], counts=True).iloc[0])
+    # x1 no, x2 yes, y1 yes, y2 no (y3), y3 yes, z1 yes -> 4 / 6
+    assert got["fcr"] == approx(100 * 4 / 6) and got["fcr__pending"] == 0
+    # a contact on 20 February moves the first day: repeats count from 27 February, so all of
+    # March: x2 (4 days after x1) and y3 are repeats -> 2 / 6
+    load(eng, {"contacts": write_csv(tmp_path / "early.csv", [contact("e1", "2025-02-20 12:00:00")])},
+         source="test", key=KEY)
+    got = values(compute(eng, Scope.of(*MARCH), ["repeat_rate"], counts=True).iloc[0])
+    assert got["repeat_rate"] == approx(100 * 2 / 6) and got["repeat_rate__pending"] == 0

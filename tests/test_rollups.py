@@ -17,8 +17,8 @@ from metrics.registry import KPI_IDS
 from metrics.relations import HISTOGRAM_BASES
 from settings import KpiSettings
 from tests.conftest import KEY, write_csv
-from tests.test_kpis import (AGENTS, COMMERCIAL, DELIVERY, FCR, MARCH, SURVEYED_CONTACTS, SURVEYS, contact,
-                             kpis, survey)
+from tests.test_kpis import (AGENTS, COMMERCIAL, DELIVERY, FCR, MARCH, MATURITY, SURVEYED_CONTACTS, SURVEYS,
+                             contact, kpis, survey)
 
 ALL_CONTACTS = DELIVERY + COMMERCIAL + FCR + SURVEYED_CONTACTS
 
@@ -212,3 +212,40 @@ def test_rup009_a_later_extract_over_a_demo_database_keeps_the_rollups_exact(tmp
             same_numbers(eng, scope, by)
     finally:
         database.dispose(tmp_path / "demo.duckdb")
+
+
+def fresh_build_is_the_same(eng) -> None:
+    kept = rollup_rows(eng)
+    with database.writing(eng) as conn:
+        for r in rollups.ROLLUPS:
+            rollups.build(conn, r, KpiSettings())
+    for table, rows in rollup_rows(eng).items():
+        pd.testing.assert_frame_equal(kept[table], rows, check_exact=True, obj=table)
+
+
+def test_rup010_loads_that_move_the_first_or_latest_day_keep_the_rollups_exact(make_db, tmp_path):
+    eng = make_db(contacts=MATURITY)
+    march = [(Scope.of(*MARCH), None), (Scope.of(*MARCH), "day"), (Scope.of("2025-03-25", "2025-03-31"), None)]
+    for scope, by in march:
+        same_numbers(eng, scope, by)
+    # one day later, then three weeks earlier, then a replaced contact that moves the latest
+    # day back (l1 moves from 10 April to 1 April)
+    for name, rows in (("late", [contact("l1", "2025-04-10 12:00:00")]),
+                       ("early", [contact("e1", "2025-02-10 12:00:00", customer_id="X")]),
+                       ("back", [contact("l1", "2025-04-01 12:00:00")])):
+        load(eng, {"contacts": write_csv(tmp_path / f"{name}.csv", rows)}, source="test", key=KEY)
+        fresh_build_is_the_same(eng)
+        for scope, by in march + [(Scope.of("2025-02-01", "2025-04-30"), "week")]:
+            same_numbers(eng, scope, by)
+
+
+def test_rup011_the_dashboard_brings_rollups_of_another_span_up_to_date(make_db):
+    eng = make_db(contacts=MATURITY)
+    with database.writing(eng) as conn:   # FCR as computed when the data ended on 20 March: pending from 14 March
+        conn.exec_driver_sql("UPDATE rollup_state SET latest_day = DATE '2025-03-20'")
+        conn.exec_driver_sql("UPDATE rollup_contacts SET fcr_pending = fcr_pending + fcr_eligible, fcr_eligible = 0,"
+                             " fcr_resolved = 0 WHERE day >= DATE '2025-03-14'")
+    assert kpis(eng, ["fcr"])["fcr"] == pytest.approx(100 * 2 / 3)   # x1 x2 y1: x2 and y1 resolved
+    rollups.ensure(eng, KpiSettings())
+    fresh_build_is_the_same(eng)
+    same_numbers(eng, Scope.of(*MARCH), "day")
