@@ -2,22 +2,27 @@
 the contact list, all as plain functions."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
-import plotly.graph_objects as go
+from dash import html
 
-from components.charts import COLOURS, base_figure, empty_figure, titled
-from components.kpi import help_text
+from components.charts import AXIS, COLOURS, base_layout, empty_figure, title_layout
+from components.kpi import Reading, caveat, help_text, reading
 from components.view import View
 from metrics.contacts import ContactPage, contact_export, contact_list
-from metrics.query import Scope, compute, dimension_values
+from metrics.query import Scope, compute, dimension_values, values
 from metrics.registry import KPIS, format_value
 from metrics.targets import STATUS, Target, scope_target, status
 
 TABLE_KPIS = ("offered", "handled", "answer_rate", "service_level", "asa", "aht", "abandon_rate",
               "transfer_rate", "fcr", "repeat_rate", "attempts", "reach_rate", "conversion_rate",
               "responses", "nps", "csat", "ces", "perceived_resolution", "response_rate")
+# the columns shown until the user chooses others (URL key ``cols``): the ones a director
+# reads first, which fit a 1280-pixel screen
+DEFAULT_COLUMNS = ("offered", "answer_rate", "service_level", "asa", "aht", "abandon_rate", "fcr",
+                   "repeat_rate", "nps", "csat")
+PER_CHANNEL = tuple(k for k in TABLE_KPIS if KPIS[k].per_channel)
 CHART_KPIS = tuple(k for k in TABLE_KPIS if KPIS[k].kind == "ratio")
 # where a click on a member leads; None: the member's contacts
 NEXT = {"channel": "queue", "queue": "agent", "campaign": "agent", "client": "channel",
@@ -28,6 +33,8 @@ DIMENSION_LABELS = {"channel": "Channel", "queue": "Queue", "campaign": "Campaig
 UNKNOWN = "(unknown)"
 TOTAL_ROW = "__total__"   # the row id of the total row, which does not drill
 PAGE_SIZE = 50
+STATUS_COLOURS = {"met": "#18bc9c", "close": "#f39c12", "missed": "#e74c3c", None: COLOURS["accent"]}
+FEW_COLOUR = "#c8d0d6"
 
 
 def parse_path(text: str | None) -> list[tuple[str, str]]:
@@ -61,6 +68,12 @@ def chosen_kpi(extra: dict) -> str:
     return extra.get("kpi") if extra.get("kpi") in CHART_KPIS else "service_level"
 
 
+def chosen_columns(extra: dict) -> list[str]:
+    """The KPI columns of the table (URL key ``cols``), in the table's order."""
+    asked = set((extra.get("cols") or "").split(",")) & set(TABLE_KPIS)
+    return [k for k in TABLE_KPIS if k in (asked or DEFAULT_COLUMNS)]
+
+
 def drill_scope(scope: Scope, steps: list[tuple[str, str]]) -> Scope:
     """The scope narrowed to the members the path went through."""
     return scope.with_filters(**{dim: [value] for dim, value in steps}) if steps else scope
@@ -73,21 +86,45 @@ def first_path(by: str, steps: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class ExploreTable:
-    rows: pd.DataFrame       # one row per member: member, label, every TABLE_KPI
+    rows: pd.DataFrame       # one row per member: member, label, every TABLE_KPI with its counts
     total: dict
+    # the scope's channels, busiest first, when it holds several: the KPIs not comparable
+    # across channels are then shown per channel (``per_channel``: member -> channel -> row)
+    channels: tuple[str, ...] = ()
+    per_channel: dict = field(default_factory=dict)
+    total_per_channel: dict = field(default_factory=dict)
 
 
 def explore_table(view: View, scope: Scope, level: str) -> ExploreTable:
-    """Every table KPI per member of ``level`` in the scope, with the scope's total."""
+    """Every table KPI per member of ``level`` in the scope, with the scope's total; per
+    channel too for the KPIs not comparable across channels, when the scope holds several."""
     settings = view.settings.kpi
-    rows = compute(view.db, scope, TABLE_KPIS, by=level, settings=settings)
+    rows = compute(view.db, scope, TABLE_KPIS, by=level, settings=settings, counts=True)
     rows = rows.rename(columns={"group": "member"})
     names = dict(dimension_values(view.db, scope, ["agent"])["agent"]) if level == "agent" else {}
     rows["member"] = rows["member"].astype(object).where(rows["member"].notna(), None)
     rows.insert(1, "label", [UNKNOWN if m is None else
                              (f"{names[m]} ({m})" if m in names else str(m)) for m in rows["member"]])
-    total = compute(view.db, scope, TABLE_KPIS, settings=settings).iloc[0].to_dict()
-    return ExploreTable(rows, total)
+    total = values(compute(view.db, scope, TABLE_KPIS, settings=settings, counts=True).iloc[0])
+    if level == "channel":
+        return ExploreTable(rows, total)
+    by_channel = [values(r) for _, r in compute(view.db, scope, PER_CHANNEL, by="channel", settings=settings,
+                                                counts=True).iterrows()]
+    busy = sorted((r for r in by_channel if r["group"] is not None and any(r[f"{k}__n"] for k in PER_CHANNEL)),
+                  key=lambda r: (-max(r[f"{k}__n"] for k in PER_CHANNEL), r["group"]))
+    if len(busy) < 2:
+        return ExploreTable(rows, total)
+    cells = compute(view.db, scope, PER_CHANNEL, by=[level, "channel"], settings=settings, counts=True)
+    per_channel: dict = {}
+    for r in (values(r) for _, r in cells.iterrows()):
+        per_channel.setdefault(r[level], {})[r["channel"]] = r
+    return ExploreTable(rows, total, tuple(r["group"] for r in busy), per_channel,
+                        {r["group"]: r for r in busy})
+
+
+def split(table: ExploreTable, kpi_id: str) -> bool:
+    """Whether a KPI is shown per channel in this table."""
+    return bool(table.channels) and KPIS[kpi_id].per_channel
 
 
 def agent_names(view: View, steps: list[tuple[str, str]]) -> dict[str, str]:
@@ -97,99 +134,182 @@ def agent_names(view: View, steps: list[tuple[str, str]]) -> dict[str, str]:
     return dict(dimension_values(view.db, view.scope(), ["agent"])["agent"])
 
 
-def _cell(kpi_id: str, value) -> tuple:
-    none = value is None or (isinstance(value, float) and value != value)
-    return (None if none else float(value)), format_value(KPIS[kpi_id], None if none else value)
-
-
-def member_target(kpi_id: str, view: View, scope: Scope, level: str, member) -> Target | None:
-    """A member's target: a channel's or client's own when the rows are channels or clients."""
+def member_target(kpi_id: str, view: View, scope: Scope, level: str, member, channel: str | None = None
+                  ) -> Target | None:
+    """A member's target: a channel's or client's own when the rows are channels or clients,
+    or when the cell is one channel's."""
+    own = {}
     if level in ("channel", "client") and member not in (None, TOTAL_ROW):
-        own = scope.with_filters(**{level: [member]})
-        return scope_target(kpi_id, view.targets, own)
-    return scope_target(kpi_id, view.targets, scope)
+        own[level] = [member]
+    if channel:
+        own["channel"] = [channel]
+    return scope_target(kpi_id, view.targets, scope.with_filters(**own) if own else scope)
+
+
+def _cell(out: dict, key: str, r: Reading, target: Target | None, mixed: bool = False) -> None:
+    """A grid cell: the raw number (for sorting), its text with the status icon against its
+    target (colour never stands alone), its status, and whether it is too few to judge."""
+    state = None if mixed else status(r.kpi, r.judged, target)
+    out[key] = r.value
+    out[f"{key}__text"] = r.cell + (f" {STATUS[state][1]}" if state else "") + (" (mixed)" if mixed else "")
+    out[f"{key}__status"] = "few" if r.too_few else state
 
 
 def grid_rows(table: ExploreTable, view: View, scope: Scope, level: str) -> tuple[list[dict], list[dict]]:
-    """Rows for the grid: raw numbers (for sorting) and display text per KPI, with the
-    status icon against the member's target (colour never stands alone); the total row."""
-    def row(label, member, values) -> dict:
-        member = None if member is None or (isinstance(member, float) and member != member) else member
+    """Rows for the grid and the total row."""
+    few = view.settings.min_answers
+
+    def row(label, member, values, channels) -> dict:
         out = {"label": label, "member": member, "rid": member or ""}
         for k in TABLE_KPIS:
-            out[k], out[f"{k}__text"] = _cell(k, values[k])
-            state = status(k, out[k], member_target(k, view, scope, level, member))
-            out[f"{k}__status"] = state
-            if state:
-                out[f"{k}__text"] += f" {STATUS[state][1]}"
+            r = reading(k, values, few)
+            mixed = KPIS[k].per_channel and member == TOTAL_ROW and (level == "channel" or bool(table.channels))
+            _cell(out, k, r, member_target(k, view, scope, level, member), mixed)
+            if split(table, k):
+                for ch in table.channels:
+                    _cell(out, f"{k}@{ch}", reading(k, channels.get(ch, {}), few),
+                          member_target(k, view, scope, level, member, ch))
         return out
-    rows = [row(r["label"], r["member"], r) for r in table.rows.to_dict("records")]
-    return rows, [row("Total", TOTAL_ROW, table.total)]
+    rows = [row(r["label"], r["member"], r, table.per_channel.get(r["member"], {}))
+            for r in table.rows.to_dict("records")]
+    return rows, [row("Total", TOTAL_ROW, table.total, table.total_per_channel)]
 
 
-def grid_columns(level: str, view: View) -> list[dict]:
+def grid_columns(level: str, view: View, table: ExploreTable, columns: list[str]) -> list[dict]:
+    # flex columns share the grid's width (a table of ten columns fits a 1280-pixel screen)
     cols = [{"field": "label", "headerName": DIMENSION_LABELS[level], "pinned": "left",
-             "minWidth": 180, "sort": None}]
-    for k in TABLE_KPIS:
-        kpi = KPIS[k]
-        cols.append({"field": k, "headerName": kpi.label_en, "headerTooltip": help_text(k, view.settings.kpi),
-                     "type": "rightAligned", "minWidth": 110,
-                     "valueFormatter": {"function": f"params.data['{k}__text']"},
-                     "cellClassRules": _status_rules(k)})
+             "minWidth": 170, "flex": 1.6, "sort": None}]
+    for k in columns:
+        tip = help_text(k, view.settings.kpi)
+        if split(table, k):
+            cols.append({"headerName": KPIS[k].label_en, "headerTooltip": tip, "marryChildren": True,
+                         "children": [_column(f"{k}@{ch}", ch, tip) for ch in table.channels]})
+        else:
+            cols.append(_column(k, KPIS[k].label_en, tip))
     return cols
 
 
-def _status_rules(kpi_id: str) -> dict:
-    """Cell classes from the status computed with the row (the icon says it too)."""
-    field = f"params.data['{kpi_id}__status']"
-    return {f"cell-{state}": f"{field} == '{state}'" for state in STATUS}
+def _column(field: str, title: str, tip: str) -> dict:
+    return {"field": field, "headerName": title, "headerTooltip": tip, "type": "rightAligned",
+            "minWidth": 84 if KPIS[field.split("@")[0]].unit != "seconds" else 104, "flex": 1,
+            "wrapHeaderText": True, "autoHeaderHeight": True,
+            "valueFormatter": {"function": f"params.data['{field}__text']"},
+            "cellClassRules": {f"cell-{state}": f"params.data['{field}__status'] == '{state}'"
+                               for state in (*STATUS, "few")}}
 
 
-def bar_figure(table: ExploreTable, kpi_id: str, level: str, view: View, scope: Scope) -> go.Figure:
-    """The chosen KPI per member, worst first, coloured and labelled by status."""
+def column_options() -> list[dict]:
+    return [{"label": KPIS[k].label_en, "value": k} for k in TABLE_KPIS]
+
+
+def bar_figure(table: ExploreTable, kpi_id: str, level: str, view: View, scope: Scope) -> dict:
+    """The chosen KPI per member, worst first, coloured and labelled by status; one panel per
+    channel for a KPI not comparable across channels."""
     k = KPIS[kpi_id]
-    data = table.rows[["member", "label", kpi_id]].dropna(subset=[kpi_id])
-    if data.empty:
+    panels = ([(ch, {m: chans.get(ch, {}) for m, chans in table.per_channel.items()}) for ch in table.channels]
+              if split(table, kpi_id) else [(None, {r["member"]: r for r in table.rows.to_dict("records")})])
+    labels = dict(zip(table.rows["member"], table.rows["label"]))
+    few = view.settings.min_answers
+    order = None
+    data, layout = [], base_layout(hovermode="closest", margin=dict(l=10, r=20, t=60, b=30))
+    layout["showlegend"] = False
+    n = len(panels)
+    for i, (channel, rows) in enumerate(panels):
+        readings = {m: reading(kpi_id, r, few) for m, r in rows.items() if reading(kpi_id, r, few).value is not None}
+        if order is None:   # worst first, on the first (busiest) panel; the others follow it
+            order = sorted(readings, key=lambda m: (readings[m].value * (1 if k.better == "higher" else -1),
+                                                    str(m)))[:40]
+        members = [m for m in order if m in readings] if n > 1 else order
+        states = [None if readings[m].too_few else status(kpi_id, readings[m].value,
+                                                          member_target(kpi_id, view, scope, level, m, channel))
+                  for m in members]
+        axis = "" if i == 0 else str(i + 1)
+        width = 1 / n
+        layout[f"xaxis{axis}"] = dict(AXIS, domain=[i * width + (0.02 if i else 0), (i + 1) * width - 0.02],
+                                      anchor=f"y{axis}", rangemode="tozero",
+                                      showticklabels=k.unit != "seconds")   # the bars say the durations
+        if channel:
+            layout.setdefault("annotations", []).append(dict(
+                text=f"<b>{channel}</b>", xref=f"x{axis} domain", x=0.5, yref="paper", y=1,
+                yanchor="bottom", showarrow=False))
+        if i:
+            layout[f"yaxis{axis}"] = dict(AXIS, anchor=f"x{axis}", matches="y", showticklabels=False)
+        data.append(dict(
+            type="bar", orientation="h", xaxis=f"x{axis}", yaxis=f"y{axis}",
+            y=[labels.get(m, UNKNOWN) for m in members], x=[readings[m].value for m in members],
+            customdata=[m or "" for m in members],
+            marker=dict(color=[FEW_COLOUR if readings[m].too_few else STATUS_COLOURS[s] for m, s in zip(members, states)]),
+            text=[readings[m].cell + ("" if s is None else f" {STATUS[s][1]}") for m, s in zip(members, states)],
+            textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>"))
+    if not order:
         return empty_figure(f"No {k.label_en.lower()} in this scope", height=300)
-    data = data.sort_values(kpi_id, ascending=k.better == "higher").head(40)
-    states = [status(kpi_id, v, member_target(kpi_id, view, scope, level, m))
-              for m, v in zip(data["member"], data[kpi_id])]
+    layout["yaxis"] = dict(AXIS, autorange="reversed", automargin=True, type="category")
+    layout["height"] = max(260, 24 * len(order) + 110)
     target = scope_target(kpi_id, view.targets, scope)
-    colours = {"met": "#18bc9c", "close": "#f39c12", "missed": "#e74c3c", None: COLOURS["accent"]}
-    words = ["" if s is None else f" {STATUS[s][1]}" for s in states]
-    fig = base_figure(height=max(260, 24 * len(data) + 90), hovermode="closest",
-                      margin=dict(l=10, r=30, t=30, b=30))
-    fig.add_bar(y=data["label"], x=data[kpi_id], orientation="h",
-                customdata=data["member"].fillna(""),
-                marker_color=[colours[s] for s in states],
-                text=[format_value(k, v) + w for v, w in zip(data[kpi_id], words)],
-                textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>")
-    if target is not None and level not in ("channel", "client"):  # else each has its own
-        fig.add_vline(x=target.value, line=dict(color=COLOURS["target"], dash="dash"),
-                      annotation_text=f"target {format_value(k, target.value)}",
-                      annotation_position="top")
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    titled(fig, f"{k.label_en} by {DIMENSION_LABELS[level].lower()}")
-    return fig
+    if target is not None and n == 1 and level not in ("channel", "client"):  # else each has its own
+        layout["shapes"] = [dict(type="line", xref="x", x0=target.value, x1=target.value, yref="paper", y0=0, y1=1,
+                                 line=dict(color=COLOURS["target"], dash="dash"))]
+        layout["annotations"] = [dict(text=f"target {format_value(k, target.value)}", x=target.value, xref="x",
+                                      y=1, yref="paper", yanchor="bottom", showarrow=False,
+                                      font=dict(color=COLOURS["target"], size=11))]
+    for i in range(n):   # room for the labels beyond the longest bars, on both sides
+        axis = "" if i == 0 else str(i + 1)
+        known = [v for v in data[i]["x"] if v is not None] or [0]
+        low, high = min(0, min(known)), max(0, max(known))
+        span = (high - low) or 1
+        layout[f"xaxis{axis}"]["range"] = [low - 0.35 * span if low < 0 else 0, high + 0.35 * span if high > 0 else 0]
+        if k.unit == "percent":   # no tick past 100 % in the labels' room
+            layout[f"xaxis{axis}"]["tickvals"] = [0, 20, 40, 60, 80, 100]
+    title = f"{k.label_en} by {DIMENSION_LABELS[level].lower()}" + (", per channel" if n > 1 else "")
+    return dict(data=data, layout=title_layout(layout, title))
+
+
+def notes(table: ExploreTable, view: View, scope: Scope) -> list:
+    """What a reader of the table must know: contacts pending for FCR and repeats, the KPIs
+    shown per channel, scores from too few answers."""
+    out = []
+    for k in TABLE_KPIS:
+        note = caveat(reading(k, table.total), view.maturity, scope.start)
+        if note and KPIS[k].pending:
+            out.append(html.Div(f"{KPIS[k].label_en}: {note}."))
+    if table.channels:
+        out.append(html.Div("Waits and handle times are shown per channel, each against its own target: "
+                            "the total over channels is mixed and not judged."))
+    few = view.settings.min_answers
+    if any(reading(k, r, few).too_few for r in table.rows.to_dict("records") for k in TABLE_KPIS):
+        out.append(html.Div(f"Scores from fewer than {view.settings.min_answers} answers are shown greyed with "
+                            "their count, and not judged against the target."))
+    return out
 
 
 def download_frame(table: ExploreTable, level: str) -> pd.DataFrame:
-    """The table as a person downloads it: labels as headers, real numbers."""
-    out = table.rows[["label"] + list(TABLE_KPIS)].copy()
-    total = pd.DataFrame([{"label": "Total", **{k: table.total[k] for k in TABLE_KPIS}}])
-    out = pd.concat([out, total], ignore_index=True)
+    """The table as a person downloads it: labels as headers, real numbers, the KPIs not
+    comparable across channels per channel when the table splits them."""
+    records = table.rows.to_dict("records") + [{"label": "Total", "member": TOTAL_ROW, **table.total}]
+    out = {DIMENSION_LABELS[level]: [r["label"] for r in records]}
     for k in TABLE_KPIS:
-        out[k] = pd.to_numeric(out[k], errors="coerce")
-    return out.rename(columns={"label": DIMENSION_LABELS[level],
-                               **{k: f"{KPIS[k].label_en} ({KPIS[k].unit})" for k in TABLE_KPIS}})
+        title = f"{KPIS[k].label_en} ({KPIS[k].unit})"
+        if split(table, k):
+            for ch in table.channels:
+                cells = [(table.total_per_channel if r["member"] == TOTAL_ROW else
+                          table.per_channel.get(r["member"], {})).get(ch, {}) for r in records]
+                out[f"{KPIS[k].label_en}, {ch} ({KPIS[k].unit})"] = [reading(k, c).value for c in cells]
+            title = f"{KPIS[k].label_en}, all channels mixed ({KPIS[k].unit})"
+        out[title] = [reading(k, r).value for r in records]
+    return pd.DataFrame(out)
 
 
+# every column of a contact in the downloaded file; the grid shows the ones a person reads
+# first (the rest is in the contact's detail), so that they fit the screen
 CONTACT_COLUMNS = (
     ("arrived_at", "Arrived"), ("channel", "Channel"), ("direction", "Direction"),
     ("queue", "Queue"), ("campaign", "Campaign"), ("agent_name", "Agent"), ("outcome", "Outcome"),
     ("wait_s", "Wait"), ("handle_s", "Handle time"), ("transferred", "Transferred"),
     ("sale", "Sale"), ("nps", "NPS"), ("csat", "CSAT"), ("ces", "Effort"),
     ("resolved", "Resolved (said)"), ("verbatim", "Comment"))
+GRID_CONTACT_COLUMNS = tuple((f, t) for f, t in CONTACT_COLUMNS if f in (
+    "arrived_at", "channel", "queue", "agent_name", "outcome", "wait_s", "handle_s", "nps", "csat", "ces",
+    "verbatim"))
 
 
 def contacts_file(view: View, scope: Scope) -> pd.DataFrame:
@@ -208,30 +328,35 @@ def contact_rows(page: ContactPage) -> list[dict]:
     out = []
     for r in page.rows.to_dict("records"):
         row = {"key": f"{r['source']}|{r['contact_id']}"}
-        for field, _title in CONTACT_COLUMNS:
-            row[field] = _text(field, r.get(field))
+        for name, _title in GRID_CONTACT_COLUMNS:
+            row[name] = _text(name, r.get(name))
         out.append(row)
     return out
 
 
-def _text(field: str, value):
+def _text(name: str, value):
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
         return "–"
-    if field == "arrived_at":
+    if name == "arrived_at":
         return pd.Timestamp(value).strftime("%d/%m/%Y %H:%M:%S")
-    if field in ("wait_s", "handle_s"):
+    if name in ("wait_s", "handle_s"):
         return format_value(KPIS["asa"], float(value))
     if isinstance(value, bool) or hasattr(value, "dtype") and str(value) in ("True", "False"):
         return "yes" if bool(value) else "no"
-    if field in ("nps", "csat", "ces"):
+    if name in ("nps", "csat", "ces"):
         return int(value)
     return str(value)
 
 
+CONTACT_WIDTHS = {"arrived_at": 160, "channel": 80, "queue": 150, "agent_name": 150, "outcome": 110,
+                  "wait_s": 90, "handle_s": 110, "nps": 65, "csat": 65, "ces": 70}
+
+
 def contact_columns() -> list[dict]:
-    cols = [{"field": f, "headerName": t, "minWidth": 90} for f, t in CONTACT_COLUMNS]
-    cols[0].update(minWidth=160, pinned="left")
-    cols[-1].update(minWidth=320, flex=1, wrapText=True, autoHeight=True)
+    """The contact list's columns at their width; the comment takes the rest of the line."""
+    cols = [{"field": f, "headerName": t, "width": CONTACT_WIDTHS.get(f)} for f, t in GRID_CONTACT_COLUMNS]
+    cols[0].update(pinned="left")
+    cols[-1].update(minWidth=260, flex=1, wrapText=True, autoHeight=True)
     return cols
 
 

@@ -36,7 +36,15 @@ def layout(**query):
             dbc.Col(html.Div(id="explore-breadcrumb"), className="align-self-center"),
         ], className="g-2 mb-2"),
         html.Div(id="explore-kpis", children=[
-            dag.AgGrid(id="explore-grid", columnSize="autoSize", style=GRID_STYLE,
+            dbc.Row([
+                dbc.Col(dbc.InputGroup([
+                    dbc.InputGroupText("Columns"),
+                    dcc.Dropdown(id=control_id("cols"), options=ex.column_options(), multi=True,
+                                 value=ex.chosen_columns(extra), clearable=False, style={"minWidth": "30rem"}),
+                ], size="sm", className="flex-nowrap"), width="auto"),
+            ], className="g-2 mb-2"),
+            html.Div(id="explore-notes", className="small kpi-note mb-1"),
+            dag.AgGrid(id="explore-grid", style=GRID_STYLE,
                        getRowId="params.data.rid", className="ag-theme-alpine explore-grid",
                        dashGridOptions=_grid_options([])),
             html.Div([
@@ -60,7 +68,6 @@ def layout(**query):
                                      clearable=False), md=3),
             ], className="g-2 mb-2"),
             dag.AgGrid(id="explore-contact-grid", style=GRID_STYLE, getRowId="params.data.key",
-                       columnSize="autoSize",
                        className="ag-theme-alpine explore-grid", dashGridOptions={"animateRows": False, "domLayout": "autoHeight"}),
             html.Div([
                 dcc.Link("‹ Previous", id="explore-prev", href="", className="btn btn-sm btn-outline-secondary me-2"),
@@ -110,9 +117,9 @@ def explore_view(query):
     if level is not None:
         table = ex.explore_table(view, scope, level)
         rows, total = ex.grid_rows(table, view, scope, level)
-        return (_breadcrumb(view, by, steps), shown, hidden, rows, ex.grid_columns(level, view),
-                _grid_options(total),
-                ex.bar_figure(table, ex.chosen_kpi(extra), level, view, scope),
+        return (_breadcrumb(view, by, steps), shown, hidden, rows,
+                ex.grid_columns(level, view, table, ex.chosen_columns(extra)), _grid_options(total),
+                ex.bar_figure(table, ex.chosen_kpi(extra), level, view, scope), ex.notes(table, view, scope),
                 [], [], "", "", "", "", False, None)
     sort = extra.get("sort") if extra.get("sort") in SORTS else "recent"
     page = ex.contacts_page(view, scope, int(extra["page"]) if extra.get("page", "").isdigit() else 0, sort)
@@ -121,7 +128,7 @@ def explore_view(query):
     prev_href = view.state.href("/explore", page=page.page - 1 or None) if page.page > 0 else view.state.href("/explore")
     next_href = view.state.href("/explore", page=min(page.page + 1, page.pages - 1) or None)
     is_open, body = _detail(view, scope, extra.get("contact"))
-    return (_breadcrumb(view, by, steps), hidden, shown, [], [], _grid_options([]), no_update,
+    return (_breadcrumb(view, by, steps), hidden, shown, [], [], _grid_options([]), no_update, None,
             ex.contact_rows(page), ex.contact_columns(), count,
             f"page {page.page + 1} of {page.pages}", prev_href, next_href, is_open, body)
 
@@ -156,6 +163,7 @@ def _detail(view, scope, key):
     Output("explore-grid", "columnDefs"),
     Output("explore-grid", "dashGridOptions"),
     Output("explore-bars", "figure"),
+    Output("explore-notes", "children"),
     Output("explore-contact-grid", "rowData"),
     Output("explore-contact-grid", "columnDefs"),
     Output("explore-contacts-count", "children"),

@@ -17,6 +17,9 @@ def test_cmp001_change_against_previous_period_in_words_and_direction():
     assert change_text("offered", 120, 100) == ("+20 (+20.0 %) vs previous", "")
     assert change_text("abandon_rate", 10.31, 10.33) == ("no change vs previous", "")
     assert change_text("nps", None, 10) == ("– vs previous", "")
+    # scores change in points, and the period compared with is named
+    assert change_text("nps", 25.0, 20.0, "Oct 2026") == ("▲ +5 pts vs Oct 2026", "better")
+    assert change_text("revenue_per_sale", 90.0, 100.0, "Nov 2025") == ("▼ -10.00 € vs Nov 2025", "worse")
 
 
 def test_cmp002_help_names_formula_and_settings_in_force():
@@ -62,8 +65,10 @@ def test_cmp005_overview_data_current_previous_and_series(make_db):
     settings = replace(Settings(), db=Path(eng.url.database))
     data = overview_data(View(settings, eng, date(2025, 3, 1), date(2025, 3, 10), state, settings.targets))
     # 8-10 March: 2 of 3 within 20 s; the 3 days before (5-7 March) hold no contact;
-    assert data.current["service_level"] == pytest.approx(200 / 3)
-    assert data.previous["service_level"] is None and data.previous["offered"] == 0
+    assert data.current.total["service_level"] == pytest.approx(200 / 3)
+    assert (data.previous.start, data.previous.end) == (date(2025, 3, 5), date(2025, 3, 7))
+    assert data.previous.total["service_level"] is None and data.previous.total["offered"] == 0
+    assert data.last_year is None                    # the data start on 1 March 2025
     assert data.grain == "day"
     assert data.series["group"].tolist() == ["2025-03-08", "2025-03-09", "2025-03-10"]
     assert data.series["service_level"].tolist() == [100.0, 100.0, 0.0]

@@ -159,3 +159,31 @@ def test_exp006_drill_from_channel_to_contacts_in_the_browser(dash_duo, make_db,
     assert "contact=test%7Cp1" in dash_duo.driver.current_url
     assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, "#explore-detail-body b")
     assert dash_duo.get_logs() == []
+
+
+def test_exp007_waits_per_channel_and_scores_from_too_few_answers(view):
+    table = ex.explore_table(view, view.scope(), "queue")
+    assert table.channels == ("phone", "chat")                     # 5 answered phone calls, 1 chat
+    rows, [total] = ex.grid_rows(table, view, view.scope(), "queue")
+    q1, q3 = rows[0], rows[2]
+    # Q1 phone ASA (10 + 30 + 15) / 3 = 18.3 s, against the phone's 30 s target
+    assert q1["asa@phone__text"] == "18 s ✓" and q1["asa@chat__text"] == "–"
+    # Q3 chat ASA 100 s, against the chat's own target (60 s, close up to 90 s): missed
+    assert q3["asa@chat__text"] == "1 min 40 s ✗"
+    # the total over channels is labelled as mixed and not judged: (10+30+15+5+100) / 5 = 32 s
+    assert total["asa__text"] == "32 s (mixed)" and total["asa__status"] is None
+    assert total["asa@chat__text"] == "1 min 40 s ✗"
+    # NPS of Q1: s1 10 (promoter), s2 4 (detractor) -> +0 from 2 answers, under 10: not judged
+    assert q1["nps__text"] == "+0 (2 answers)" and q1["nps__status"] == "few"
+    columns = ex.grid_columns("queue", view, table, ["offered", "asa"])
+    assert [c["headerName"] for c in columns[2]["children"]] == ["phone", "chat"]
+    frame = ex.download_frame(table, "queue")
+    assert frame["Average speed of answer, chat (seconds)"].tolist()[-1] == 100.0
+    assert "Average speed of answer, all channels mixed (seconds)" in frame
+    fig = ex.bar_figure(table, "asa", "queue", view, view.scope())
+    assert [a["text"] for a in fig["layout"]["annotations"]] == ["<b>phone</b>", "<b>chat</b>"]
+
+
+def test_exp008_the_user_chooses_the_columns():
+    assert ex.chosen_columns({}) == list(ex.DEFAULT_COLUMNS)
+    assert ex.chosen_columns({"cols": "nps,offered,bogus"}) == ["offered", "nps"]
