@@ -10,12 +10,13 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.charts import COLOURS, base_figure, empty_figure, titled
-from components.kpi import change_text, help_text, status_badge, value_text
+from components.kpi import Reading, answers_text, caveat, change_text, help_text, period_label, reading, status_badge, value_text
 from components.state import GRAIN_WORD, grain_for
 from components.view import View
 from data.focus import Focus
 from metrics.focus import WAIT_KPIS, distribution, gap_contributions, related_indicators, trend_with_last_year
-from metrics.query import compute, dimension_values, values
+from metrics.periods import covers, last_year
+from metrics.query import Scope, compute, dimension_values, values
 from metrics.registry import KPIS
 from metrics.targets import Target, scope_target
 
@@ -39,94 +40,139 @@ def chosen_dim(extra: dict) -> str:
     return extra.get("dim") if extra.get("dim") in BREAKDOWN_DIMS else "queue"
 
 
-def focus_target(kpi_id: str, view: View, stored: Focus | None) -> Target | None:
+def focus_channel(kpi_id: str, view: View) -> str | None:
+    """The one channel a KPI not comparable across channels is followed on when the view
+    holds several: the busiest (the user picks another with the channel filter)."""
+    if not KPIS[kpi_id].per_channel:
+        return None
+    by_channel = compute(view.db, view.scope(), [kpi_id], by="channel", settings=view.settings.kpi, counts=True)
+    found = by_channel[by_channel[f"{kpi_id}__n"] > 0].sort_values([f"{kpi_id}__n", "group"], ascending=[False, True])
+    return found["group"].iloc[0] if len(found) > 1 else None
+
+
+def focus_scope(view: View, channel: str | None) -> Scope:
+    return view.scope(channel=[channel]) if channel else view.scope()
+
+
+def focus_target(kpi_id: str, view: View, stored: Focus | None, channel: str | None = None) -> Target | None:
     """The team's own target while the KPI is its focus, else the settings' target."""
     if stored and stored.kpi == kpi_id and stored.target is not None:
         return Target(stored.target)
-    return scope_target(kpi_id, view.targets, view.scope())
+    return scope_target(kpi_id, view.targets, focus_scope(view, channel))
 
 
 @dataclass(frozen=True)
 class Headline:
-    value: float | None
-    previous: float | None
+    now: Reading
+    previous: Reading
+    last_year: Reading | None           # None when the data do not cover the dates a year earlier
+    periods: tuple                       # (previous start, end), (last year start, end)
     target: Target | None
+    channel: str | None                  # the one channel it is read on, when the view holds several
 
 
-def headline(view: View, kpi_id: str, target: Target | None) -> Headline:
-    scope = view.scope()
-    settings = view.settings.kpi
-    start, end = view.state.previous_period()
-    now = values(compute(view.db, scope, (kpi_id,), settings=settings).iloc[0])[kpi_id]
-    before = values(compute(view.db, scope.with_period(start, end), (kpi_id,),
-                            settings=settings).iloc[0])[kpi_id]
-    return Headline(now, before, target)
+def headline(view: View, kpi_id: str, target: Target | None, channel: str | None = None) -> Headline:
+    scope = focus_scope(view, channel)
+    few = view.settings.min_answers
+
+    def read(start, end) -> Reading:
+        row = compute(view.db, scope.with_period(start, end), (kpi_id,), settings=view.settings.kpi, counts=True)
+        return reading(kpi_id, values(row.iloc[0]), few)
+    previous, year = view.state.previous_period(), last_year(view.state.start, view.state.end)
+    return Headline(read(view.state.start, view.state.end), read(*previous),
+                    read(*year) if covers(view.first, view.last, *year) else None, (previous, year), target, channel)
 
 
 def headline_card(kpi_id: str, h: Headline, view: View) -> dbc.Card:
     k = KPIS[kpi_id]
-    change, direction = change_text(kpi_id, h.value, h.previous)
     target = ("No target" if h.target is None else f"Target {value_text(kpi_id, h.target.value)}")
+    changes = [change_text(kpi_id, h.now.judged, h.previous.judged, period_label(*h.periods[0])),
+               change_text(kpi_id, h.now.judged, h.last_year.judged, period_label(*h.periods[1]))
+               if h.last_year else ("– vs last year (not in the data)", "")]
+    note = caveat(h.now, view.maturity, view.state.start)
     return dbc.Card(dbc.CardBody([
-        html.Div(k.label_en, className="kpi-label"),
+        html.Div(k.label_en + (f" – {h.channel}" if h.channel else ""), className="kpi-label"),
         html.Div(k.label_fr if k.label_fr != k.label_en else "", className="small text-muted"),
-        html.Div(value_text(kpi_id, h.value), id="focus-value", className="focus-value"),
+        html.Div(h.now.text, id="focus-value", className="focus-value"),
         html.Div([html.Span(target, id="focus-target", className="me-2"),
-                  status_badge(kpi_id, h.value, h.target, id="focus-status")], className="mb-1"),
-        html.Div(change, className=f"kpi-change {direction}"),
+                  status_badge(kpi_id, h.now.judged, h.target, id="focus-status")], className="mb-1"),
+        *[html.Div(text, className=f"kpi-change {direction}") for text, direction in changes],
+        html.Div(note, className="kpi-note small mt-1", id="focus-note") if note else None,
+        html.Div(answers_text(h.now.n), className="small text-muted") if k.group == "perceived" and k.kind == "ratio"
+        else None,
+        html.Div(f"Read on {h.channel} alone: waits and handle times of different channels are not "
+                 "comparable (choose another channel in the filter).", className="small text-muted mt-1",
+                 id="focus-channel") if h.channel else None,
         html.Hr(),
         html.Div(help_text(kpi_id, view.settings.kpi), className="small text-muted focus-formula"),
     ]), className="h-100")
 
 
-def trend_figure(view: View, kpi_id: str, target: Target | None) -> go.Figure:
+def trend_figure(view: View, kpi_id: str, target: Target | None, channel: str | None = None) -> go.Figure:
     grain = grain_for(view.state.start, view.state.end)
-    data = trend_with_last_year(view.db, view.scope(), kpi_id, grain, view.settings.kpi)
+    data = trend_with_last_year(view.db, focus_scope(view, channel), kpi_id, grain, view.settings.kpi, view.first)
     if data.empty:
         return empty_figure("No data in this period")
     k = KPIS[kpi_id]
     fig = base_figure(height=340)
-    fig.add_scatter(x=data["group"], y=data["last_year"], name="Same dates last year",
-                    line=dict(color=COLOURS["muted"], dash="dot"), connectgaps=False)
+    if data["last_year"].notna().any():   # no legend entry for a line that is not there
+        fig.add_scatter(x=data["group"], y=data["last_year"], name="Same dates last year",
+                        line=dict(color=COLOURS["muted"], dash="dot"), connectgaps=False)
     fig.add_scatter(x=data["group"], y=data[kpi_id], name=k.label_en, mode="lines+markers",
                     line=dict(color=COLOURS["delivered"], width=2.5), marker=dict(size=5))
     if target is not None:
         fig.add_hline(y=target.value, line=dict(color=COLOURS["target"], dash="dash"),
                       annotation_text=f"target {value_text(kpi_id, target.value)}",
                       annotation_position="top left")
-    titled(fig, f"{k.label_en}, {GRAIN_WORD[grain]}, against target and last year")
+    pending_from = view.maturity.fcr_pending_from if kpi_id == "fcr" else None
+    if pending_from and pending_from <= view.state.end:
+        fig.add_vrect(x0=max(pending_from, view.state.start).isoformat(), x1=view.state.end.isoformat(),
+                      fillcolor=COLOURS["bar"], opacity=0.5, line_width=0, layer="below",
+                      annotation_text="pending", annotation_position="top left")
+    titled(fig, f"{k.label_en}{f' – {channel}' if channel else ''}, {GRAIN_WORD[grain]}, against target"
+                + (" and last year" if data["last_year"].notna().any() else ""))
     return fig
 
 
-def breakdown(view: View, kpi_id: str, dim: str, target: Target | None) -> pd.DataFrame:
+def breakdown(view: View, kpi_id: str, dim: str, target: Target | None, channel: str | None = None) -> pd.DataFrame:
     if target is None:
         return pd.DataFrame(columns=["member", "volume", "value", "contribution"])
-    return gap_contributions(view.db, view.scope(), kpi_id, dim, target.value, view.settings.kpi)
+    return gap_contributions(view.db, focus_scope(view, channel), kpi_id, dim, target.value, view.settings.kpi)
 
 
 def breakdown_figure(data: pd.DataFrame, kpi_id: str, dim: str, view: View) -> go.Figure:
+    """Each member's contribution to the gap, worst first; a score from too few answers is
+    greyed, its count said, and it is not coloured as pulling up or down."""
     if data.empty:
         return empty_figure("No target, or no data, to compare with", height=300)
     k = KPIS[kpi_id]
     names = dict(dimension_values(view.db, view.scope(), ["agent"])["agent"]) if dim == "agent" else {}
     top = data.head(15).iloc[::-1]
-    labels = [("(unknown)" if m is None or m != m else f"{names.get(m, m)}") for m in top["member"]]
+    readings = [Reading(kpi_id, v, int(n), min_answers=view.settings.min_answers)
+                for v, n in zip(top["value"], top["volume"])]
+    # the member, its value and volume on the axis; the bar's own label stays short, so that
+    # it always has room beside the bar
+    labels = [f"{'(unknown)' if m is None or m != m else names.get(m, m)} · {r.text} on {vol:,.0f}"
+              + (" (too few to judge)" if r.too_few else "")
+              for m, r, vol in zip(top["member"], readings, top["volume"])]
     unit = {"percent": " pts", "score": " pts"}.get(k.unit, "")
     fig = base_figure(height=max(260, 26 * len(top) + 80), hovermode="closest",
                       margin=dict(l=10, r=20, t=40, b=30))
-    fig.add_bar(y=labels, x=top["contribution"], orientation="h",
-                marker_color=["#e74c3c" if c < 0 else "#18bc9c" for c in top["contribution"]],
-                text=[f"{c:+.2f}{unit} · {value_text(kpi_id, v)} on {vol:,.0f}"
-                      for c, v, vol in zip(top["contribution"], top["value"], top["volume"])],
-                textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>")
+    fig.add_bar(y=labels, x=top["contribution"], orientation="h", cliponaxis=False,
+                marker_color=["#c8d0d6" if r.too_few else "#e74c3c" if c < 0 else "#18bc9c"
+                              for r, c in zip(readings, top["contribution"])],
+                text=[f"{c:+.2f}{unit}" for c in top["contribution"]],
+                textposition="outside", hovertemplate="%{y}: %{text}<extra></extra>")
+    low, high = min(0.0, top["contribution"].min()), max(0.0, top["contribution"].max())
+    span = (high - low) or 1.0
+    fig.update_xaxes(range=[low - 0.3 * span if low < 0 else 0, high + 0.3 * span if high > 0 else 0.05 * span])
     fig.update_yaxes(automargin=True)
-    titled(fig, f"Contribution to the gap to target, by {DIM_LABELS[dim].lower()}"
-                                      " (worst first)")
+    titled(fig, f"Contribution to the gap to target, by {DIM_LABELS[dim].lower()} (worst first)")
     return fig
 
 
-def distribution_figure(view: View, kpi_id: str) -> go.Figure:
-    data = distribution(view.db, view.scope(), kpi_id, view.settings.kpi)
+def distribution_figure(view: View, kpi_id: str, channel: str | None = None) -> go.Figure:
+    data = distribution(view.db, focus_scope(view, channel), kpi_id, view.settings.kpi)
     if data is None:
         return empty_figure("No distribution behind this indicator", height=300)
     if data.empty:
@@ -145,13 +191,13 @@ def distribution_figure(view: View, kpi_id: str) -> go.Figure:
     fig.update_xaxes(categoryorder="array", categoryarray=labels)
     if kpi_id in WAIT_KPIS:
         fig.add_vline(x=3.5, line=dict(color=COLOURS["target"], dash="dash"),
-                      annotation_text="threshold", annotation_position="top")
+                      annotation_text="threshold", annotation_position="top right", annotation_yanchor="top")
     titled(fig, title)
     return fig
 
 
-def related_table(view: View, kpi_id: str) -> dbc.Table:
-    data = related_indicators(view.db, view.scope(), kpi_id, view.settings.kpi)
+def related_table(view: View, kpi_id: str, channel: str | None = None) -> dbc.Table:
+    data = related_indicators(view.db, focus_scope(view, channel), kpi_id, view.settings.kpi)
     rows = []
     for r in data.to_dict("records"):
         corr = r["correlation"]
@@ -177,9 +223,8 @@ def team_focus_banner(view: View, kpi_id: str, stored: Focus | None):
     progress = ""
     if len(weeks) >= 2:
         first, last = weeks.iloc[0][kpi_id], weeks.iloc[-1][kpi_id]
-        change, _ = change_text(kpi_id, last, first)
-        progress = (f" · first week {value_text(kpi_id, first)}, latest week {value_text(kpi_id, last)}"
-                    f" ({change.replace('vs previous', 'since the start')})")
+        change, _ = change_text(kpi_id, last, first, "the first week")
+        progress = f" · first week {value_text(kpi_id, first)}, latest week {value_text(kpi_id, last)} ({change})"
     note = f" · {stored.note}" if stored.note else ""
     return dbc.Alert(since + target + progress + note, color="primary", id="focus-banner",
                      className="py-2")

@@ -2,11 +2,12 @@
 distribution behind the value, and the related indicators of the other side."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
+from metrics.periods import add_months, year_before
 from metrics.query import Scope, compute, compute_measures, histogram
 from metrics.registry import KPIS
 from metrics.stats import pearson
@@ -85,12 +86,16 @@ def related_indicators(db: Engine | Connection, scope: Scope, kpi_id: str,
 
 
 def trend_with_last_year(db: Engine | Connection, scope: Scope, kpi_id: str, grain: str,
-                         settings: KpiSettings = KpiSettings()) -> pd.DataFrame:
+                         settings: KpiSettings = KpiSettings(), first: date | None = None) -> pd.DataFrame:
     """The KPI per time bucket of the period, beside the same dates one year earlier
-    (``last_year``, placed on this year's buckets)."""
+    (``last_year``, placed on this year's buckets), for the buckets the data (from ``first``)
+    cover entirely."""
     now = compute(db, scope, (kpi_id,), by=grain, settings=settings)
-    start, end = _year_back(scope.start), _year_back(scope.end)
-    before = compute(db, scope.with_period(start, end), (kpi_id,), by=grain, settings=settings)
+    start, end = year_before(scope.start), year_before(scope.end)
+    if first is not None:
+        start = max(start, _bucket_from(first, grain))
+    before = (compute(db, scope.with_period(start, end), (kpi_id,), by=grain, settings=settings)
+              if start <= end else now.iloc[0:0])
     if not before.empty:
         moved = pd.to_datetime(before["group"]) + pd.DateOffset(years=1)
         if grain == "week":  # back onto this year's Mondays
@@ -100,8 +105,10 @@ def trend_with_last_year(db: Engine | Connection, scope: Scope, kpi_id: str, gra
     return out.sort_values("group").reset_index(drop=True)
 
 
-def _year_back(d: date) -> date:
-    try:
-        return d.replace(year=d.year - 1)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year - 1, day=28)
+def _bucket_from(first: date, grain: str) -> date:
+    """The first whole bucket of a grain on or after the data's first day."""
+    if grain == "week":
+        return first + timedelta(days=-first.weekday() % 7)
+    if grain == "month":
+        return first if first.day == 1 else add_months(first, 1)
+    return first

@@ -9,6 +9,7 @@ from components import focus as fc
 from components.view import NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view, state_store
 from data.focus import current_focus, set_focus
 from metrics.registry import KPIS
+from metrics.targets import target_error
 
 dash.register_page(__name__, path="/focus", name="Focus", title="Pilotage – Focus", order=2)
 
@@ -46,6 +47,7 @@ def layout(**query):
                      dbc.Input(id="focus-form-note", maxLength=200, placeholder="why, what we do")], md=3),
             dbc.Col(dbc.Button("Save", id="focus-save", color="primary"), md=2,
                     className="align-self-end"),
+            html.Div(id="focus-form-message", className="small text-danger"),
         ], className="g-2"))), id="focus-form", is_open=False, className="mb-2"),
         html.Div(id="focus-banner-slot"),
         dcc.Loading(dbc.Row([
@@ -54,9 +56,13 @@ def layout(**query):
         ], className="g-3"), type="dot", delay_show=300),
         dbc.Row([
             dbc.Col([
-                dcc.Tabs(id=control_id("dim"), value=fc.chosen_dim(view.state.extra),
-                         children=[dcc.Tab(label=fc.DIM_LABELS[d], value=d) for d in fc.BREAKDOWN_DIMS],
-                         className="mt-3"),
+                html.H5("Where the gap comes from", className="side-title mt-3"),
+                dbc.InputGroup([
+                    dbc.InputGroupText("By"),
+                    dcc.Dropdown(id=control_id("dim"), value=fc.chosen_dim(view.state.extra), clearable=False,
+                                 options=[{"label": fc.DIM_LABELS[d], "value": d} for d in fc.BREAKDOWN_DIMS],
+                                 style={"minWidth": "10rem"}),
+                ], size="sm", className="flex-nowrap w-auto"),
                 dcc.Graph(id="focus-breakdown", config=GRAPH_CONFIG),
             ], lg=7),
             dbc.Col([
@@ -74,17 +80,18 @@ def focus_view(query):
     view = open_view(query)
     stored = current_focus(view.db)
     kpi_id = fc.chosen_kpi(view.state.extra, stored)
-    target = fc.focus_target(kpi_id, view, stored)
+    channel = fc.focus_channel(kpi_id, view)
+    target = fc.focus_target(kpi_id, view, stored, channel)
     dim = fc.chosen_dim(view.state.extra)
     other = "delivered" if KPIS[kpi_id].group == "perceived" else "perceived"
     return (
         fc.team_focus_banner(view, kpi_id, stored),
-        fc.headline_card(kpi_id, fc.headline(view, kpi_id, target), view),
-        fc.trend_figure(view, kpi_id, target),
-        fc.breakdown_figure(fc.breakdown(view, kpi_id, dim, target), kpi_id, dim, view),
-        fc.distribution_figure(view, kpi_id),
+        fc.headline_card(kpi_id, fc.headline(view, kpi_id, target, channel), view),
+        fc.trend_figure(view, kpi_id, target, channel),
+        fc.breakdown_figure(fc.breakdown(view, kpi_id, dim, target, channel), kpi_id, dim, view),
+        fc.distribution_figure(view, kpi_id, channel),
         f"Related {other} indicators (correlation over the days)",
-        fc.related_table(view, kpi_id),
+        fc.related_table(view, kpi_id, channel),
     )
 
 
@@ -108,13 +115,17 @@ def update_form_open(_n, is_open):
     return not is_open
 
 
-@callback(Output(NAV_ID, "href", allow_duplicate=True), Input("focus-save", "n_clicks"),
+@callback(Output(NAV_ID, "href", allow_duplicate=True), Output("focus-form-message", "children"),
+          Input("focus-save", "n_clicks"),
           State("focus-form-kpi", "value"), State("focus-form-target", "value"),
           State("focus-form-start", "date"), State("focus-form-note", "value"),
           State("focus-state", "data"), prevent_initial_call=True)
 def update_save_focus(_n, kpi_id, target, start, note, query):
     if kpi_id not in fc.FOCUS_KPIS or not start:
-        return no_update
+        return no_update, "Choose an indicator and a start date."
+    problem = target is not None and target_error(kpi_id, target)
+    if problem:
+        return no_update, f"Not saved: {problem}."
     view = open_view(query)
     set_focus(view.db, kpi_id, target, date.fromisoformat(str(start)[:10]), note)
-    return href("/focus", view.state.query(kpi=kpi_id))
+    return href("/focus", view.state.query(kpi=kpi_id)), ""

@@ -143,3 +143,46 @@ def test_foc008_opening_the_focus_page_writes_nothing_and_shows_the_full_month(d
     with eng.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM focus").fetchone()[0] == 0
     assert dash_duo.get_logs() == []
+
+
+def test_foc009_waits_are_followed_on_one_channel_and_last_year_only_when_there(make_db):
+    from dataclasses import replace
+    from pathlib import Path
+
+    from components import focus as fc
+    from components.state import ViewState
+    from components.view import View
+    from settings import Settings
+
+    chats = [call("h1", "2025-03-05 10:00:00", "Q1", "answered", 50, channel="chat"),
+             call("h2", "2025-03-05 10:01:00", "Q1", "answered", 80, channel="chat")]
+    eng = make_db(contacts=CONTACTS[:-1] + chats)                     # without last year's x
+    state = ViewState.from_query({"from": "2025-03-01", "to": "2025-03-31"}, (date(2025, 3, 3), date(2025, 3, 5)))
+    settings = replace(Settings(), db=Path(eng.url.database))
+    view = View(settings, eng, date(2025, 3, 3), date(2025, 3, 5), state, dict(settings.targets))
+    # phone: 4 answered calls (a b c e), chat 2: the ASA is followed on the phone
+    assert fc.focus_channel("asa", view) == "phone"
+    assert fc.focus_channel("service_level", view) is None           # a rate compares across channels
+    target = fc.focus_target("asa", view, None, "phone")
+    h = fc.headline(view, "asa", target, "phone")
+    assert h.now.value == pytest.approx((5 + 20 + 10 + 45) / 4)      # 20 s, the phone alone
+    assert target.value == 30
+    chat = fc.headline(view, "asa", fc.focus_target("asa", view, None, "chat"), "chat")
+    assert chat.now.value == pytest.approx(65.0) and chat.target.value == 60   # the chat's own target
+    # March 2024 is not in the data: no last-year value, and no empty line for it
+    assert h.last_year is None
+    fig = fc.trend_figure(view, "service_level", None)
+    assert [t.name for t in fig.data] == ["Service level"]           # no empty last-year line
+
+
+def test_foc010_last_year_buckets_the_data_do_not_cover_are_left_out(make_db):
+    # data from 20 February 2024: last year's February is covered only in part, March wholly
+    eng = make_db(contacts=CONTACTS + [call("y", "2024-02-20 10:00:00", "Q1", "answered", 5),
+                                       call("f", "2025-02-20 10:00:00", "Q1", "answered", 5)])
+    t = trend_with_last_year(eng, Scope.of("2025-02-01", "2025-03-31"), "service_level", "month",
+                             first=date(2024, 2, 20)).set_index("group")
+    assert t["last_year"].isna()["2025-02-01"]                       # February 2024 not whole: none
+    assert t.loc["2025-03-01", "last_year"] == 0.0                   # March 2024: x, 100 s, not met
+    days = trend_with_last_year(eng, Scope.of("2025-02-19", "2025-02-21"), "service_level", "day",
+                                first=date(2024, 2, 20)).set_index("group")
+    assert days.loc["2025-02-20", "last_year"] == 100.0              # y: 5 s, met; a whole day
