@@ -178,7 +178,7 @@ def test_foc009_waits_are_followed_on_one_channel_and_last_year_only_when_there(
 def test_foc010_last_year_buckets_the_data_do_not_cover_are_left_out(make_db):
     # data from 20 February 2024: last year's February is covered only in part, March wholly
     eng = make_db(contacts=CONTACTS + [call("y", "2024-02-20 10:00:00", "Q1", "answered", 5),
-                                       call("f", "2025-02-20 10:00:00", "Q1", "answered", 5)])
+                                       call("feb", "2025-02-20 10:00:00", "Q1", "answered", 5)])
     t = trend_with_last_year(eng, Scope.of("2025-02-01", "2025-03-31"), "service_level", "month",
                              first=date(2024, 2, 20)).set_index("group")
     assert t["last_year"].isna()["2025-02-01"]                       # February 2024 not whole: none
