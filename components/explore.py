@@ -354,7 +354,7 @@ CONTACT_WIDTHS = {"arrived_at": 160, "channel": 80, "queue": 150, "agent_name": 
 
 def contact_columns() -> list[dict]:
     """The contact list's columns at their width; the comment takes the rest of the line."""
-    cols = [{"field": f, "headerName": t, "width": CONTACT_WIDTHS.get(f)} for f, t in GRID_CONTACT_COLUMNS]
+    cols = [{"field": f, "headerName": t, "width": CONTACT_WIDTHS.get(f), "flex": 0} for f, t in GRID_CONTACT_COLUMNS]
     cols[0].update(pinned="left")
     cols[-1].update(minWidth=260, flex=1, wrapText=True, autoHeight=True)
     return cols

@@ -7,11 +7,14 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
+from dash import html
+
 from components.charts import base_layout, empty_figure, plain, title_layout
+from components.kpi import Reading, help_text, reading
 from components.view import View
 from metrics.query import Scope, compute, compute_measures, dimension_values, kpis_from_measures, measures_for
 from metrics.registry import KPIS, format_value
-from metrics.targets import STATUS, scope_target, status
+from metrics.targets import STATUS, Target, scope_target, status
 
 INTERVAL_KPIS = ("service_level", "answer_rate", "asa", "abandon_rate", "aht")
 AGENT_KPIS = ("handled", "aht", "transfer_rate", "responses", "nps", "csat")
@@ -58,14 +61,35 @@ def _value(v):
     return None if v is None or (isinstance(v, float) and v != v) else float(v)
 
 
+def target_text(kpi_id: str, target: Target | None) -> str:
+    return "no target" if target is None else f"target {format_value(KPIS[kpi_id], target.value)}"
+
+
+def interval_legend(view: View) -> list:
+    """What the marks of the intervals say, with the service-level target they are judged
+    against (the channel's own)."""
+    channel = view.state.filters.get("channel", ("phone",))[0]
+    target = scope_target("service_level", view.targets, view.scope())
+    threshold = view.settings.kpi.threshold(channel)
+    tolerance = "" if target is None or target.amber is None else \
+        f" (within tolerance: from {format_value(KPIS['service_level'], target.amber)})"
+    return [f"Service level of the {channel}: answered within {threshold:g} s, against its "
+            f"{target_text('service_level', target)}. Marks: ",
+            html.Span("✓ on target", className="legend-met"), " · ",
+            html.Span(f"! close to target{tolerance}", className="legend-close"), " · ",
+            html.Span("✗ missed", className="legend-missed"),
+            "; the row of an interval close to or missing the service-level target is highlighted."]
+
+
 def interval_rows(data: pd.DataFrame) -> list[dict]:
-    """Grid rows: numbers for sorting, text with unit and status icon, a 'missed' flag."""
+    """Grid rows: numbers for sorting, text with unit and status icon, the row's mark (the
+    service level's status: highlighted when close or missed)."""
     rows = []
     for r in data.to_dict("records"):
         row = {"interval": r["interval"], "offered": r["offered"], "answered": r["answered"],
                "lw_offered": None if pd.isna(r["lw_offered"]) else int(r["lw_offered"]),
                "lw_service_level__text": format_value(KPIS["service_level"], _value(r["lw_service_level"])),
-               "missed": r["service_level__status"] == "missed"}
+               "row": r["service_level__status"]}
         for k in INTERVAL_KPIS:
             row[k] = _value(r[k])
             state = r[f"{k}__status"]
@@ -75,19 +99,25 @@ def interval_rows(data: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def interval_columns() -> list[dict]:
-    def kpi_col(k, title=None):
-        return {"field": k, "headerName": title or KPIS[k].label_en, "type": "rightAligned",
-                "valueFormatter": {"function": f"params.data['{k}__text']"},
-                "cellClassRules": {f"cell-{s}": f"params.data['{k}__status'] == '{s}'" for s in STATUS}}
+def kpi_column(k: str, view: View, title: str | None = None) -> dict:
+    """A KPI's column: its text (with the status icon), its formula and settings on hover."""
+    return {"field": k, "headerName": title or KPIS[k].label_en, "type": "rightAligned",
+            "headerTooltip": help_text(k, view.settings.kpi),
+            "valueFormatter": {"function": f"params.data['{k}__text']"},
+            "cellClassRules": {f"cell-{s}": f"params.data['{k}__status'] == '{s}'" for s in (*STATUS, "few")}}
+
+
+def interval_columns(view: View) -> list[dict]:
     last_week = {"type": "rightAligned", "cellClass": "text-muted"}
     return [{"field": "interval", "headerName": "Half-hour", "pinned": "left", "width": 110},
-            {"field": "offered", "headerName": "Offered", "type": "rightAligned"},
+            {"field": "offered", "headerName": "Offered", "type": "rightAligned",
+             "headerTooltip": help_text("offered", view.settings.kpi)},
             {"field": "lw_offered", "headerName": "Offered, last week", **last_week},
-            {"field": "answered", "headerName": "Answered", "type": "rightAligned"},
-            kpi_col("service_level"),
+            {"field": "answered", "headerName": "Answered", "type": "rightAligned",
+             "headerTooltip": "inbound contacts answered by an agent"},
+            kpi_column("service_level", view),
             {"field": "lw_service_level__text", "headerName": "Service level, last week", **last_week}
-            ] + [kpi_col(k) for k in INTERVAL_KPIS[1:]]
+            ] + [kpi_column(k, view) for k in INTERVAL_KPIS[1:]]
 
 
 def queue_heatmap(view: View, day: date) -> go.Figure | dict:
@@ -147,15 +177,16 @@ def agents_of_day(view: View, day: date) -> pd.DataFrame:
     handle time or transfer rate above Q3 + 1.5 × IQR, NPS below Q1 − 1.5 × IQR (3 answers
     at least)."""
     scope = day_scope(view, day)
-    data = compute(view.db, scope, AGENT_KPIS, by="agent", settings=view.settings.kpi)
+    data = compute(view.db, scope, AGENT_KPIS, by="agent", settings=view.settings.kpi, counts=True)
     data = data[data["group"].notna() & (data["handled"] > 0)].rename(columns={"group": "agent"})
     names = dict(dimension_values(view.db, scope, ["agent"])["agent"])
     data.insert(1, "name", [names.get(a, a) for a in data["agent"]])
     busy = data["handled"] >= 5
     flags = [[] for _ in range(len(data))]
+    judged = data["nps__n"] >= view.settings.min_answers
     for k, side, word, enough in (("aht", "high", "long handle time", busy),
                                   ("transfer_rate", "high", "many transfers", busy),
-                                  ("nps", "low", "low NPS", busy & (data["responses"] >= 3))):
+                                  ("nps", "low", "low NPS", busy & judged)):
         values = pd.to_numeric(data.loc[enough, k], errors="coerce").dropna()
         if len(values) < 4:
             continue
@@ -168,20 +199,21 @@ def agents_of_day(view: View, day: date) -> pd.DataFrame:
     return data.sort_values(["outlier", "handled"], ascending=[False, False]).reset_index(drop=True)
 
 
-def agent_rows(data: pd.DataFrame) -> list[dict]:
+def agent_rows(data: pd.DataFrame, min_answers: int) -> list[dict]:
+    """The agents' rows: a score from fewer than ``min_answers`` answers with its count, greyed."""
     rows = []
     for r in data.to_dict("records"):
         row = {"agent": f"{r['name']} ({r['agent']})", "outlier": ("⚑ " + r["outlier"]) if r["outlier"] else ""}
         for k in AGENT_KPIS:
-            row[k] = _value(r[k])
-            row[f"{k}__text"] = format_value(KPIS[k], row[k])
+            value: Reading = reading(k, r, min_answers)
+            row[k], row[f"{k}__text"] = value.value, value.cell
+            row[f"{k}__status"] = "few" if value.too_few else None
         rows.append(row)
     return rows
 
 
-def agent_columns() -> list[dict]:
+def agent_columns(view: View) -> list[dict]:
     return ([{"field": "agent", "headerName": "Agent", "pinned": "left", "minWidth": 200},
              {"field": "outlier", "headerName": "Flag", "minWidth": 200,
               "cellClassRules": {"cell-missed": "params.value != ''"}}]
-            + [{"field": k, "headerName": KPIS[k].label_en, "type": "rightAligned",
-                "valueFormatter": {"function": f"params.data['{k}__text']"}} for k in AGENT_KPIS])
+            + [kpi_column(k, view) for k in AGENT_KPIS])

@@ -92,8 +92,9 @@ def state_store(page: str, view: View) -> dcc.Store:
     return dcc.Store(id=f"{page}-state", data=view.state.query())
 
 
-def filter_bar(view: View, period: bool = True) -> dbc.Card:
-    """The period and the filters; a page about one day keeps the period hidden."""
+def filter_bar(view: View, period: bool = True, single: tuple[str, ...] = ()) -> dbc.Card:
+    """The period and the filters; a page about one day keeps the period hidden, and a page
+    about one channel at a time makes its channel filter take one value (``single``)."""
     state = view.state
     preset = which_preset(state.start, state.end, view.last) if view.last else "custom"
     period = dbc.Col([
@@ -110,8 +111,10 @@ def filter_bar(view: View, period: bool = True) -> dbc.Card:
     filters = [
         dbc.Col([
             dbc.Label(FILTER_LABELS[key], className="small text-muted mb-0"),
-            dcc.Dropdown(id=filter_id(key), multi=True, placeholder="All",
-                         value=list(state.filters.get(key, ())),
+            dcc.Dropdown(id=filter_id(key), multi=key not in single, placeholder="All",
+                         clearable=key not in single,
+                         value=(state.filters.get(key, (None,))[0] if key in single
+                                else list(state.filters.get(key, ()))),
                          options=[{"label": v, "value": v} for v in state.filters.get(key, ())]),
         ], xs=6, md=4, lg=True)
         for key in FILTER_KEYS
@@ -139,6 +142,7 @@ def update_filter_options(query, ids, values):
     out = []
     for i, selected in zip(ids, values):
         key = i["key"]
+        selected = [selected] if isinstance(selected, str) else selected
         pairs = found[key] if key == "agent" else [(v, v) for v in found[key]]
         options = [{"label": label if label == value else f"{label} ({value})", "value": value}
                    for value, label in pairs]
@@ -163,7 +167,7 @@ def query_from_controls(current: dict, trigger, preset: str | None, start: str |
     for key in FILTER_KEYS:
         values = filters.get(key)
         if values:
-            query[key] = ",".join(values)
+            query[key] = values if isinstance(values, str) else ",".join(values)   # one value, or several
         else:
             query.pop(key, None)
     for key, value in controls.items():

@@ -1,18 +1,16 @@
 """Campaigns: outbound and marketing campaigns, their reach, conversion and revenue, the
 satisfaction of the customers reached, and their progress through the target file."""
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import campaigns as cp
+from components.grids import grid
 from metrics.query import dimension_values
 from components.view import NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view, state_store
 
 dash.register_page(__name__, path="/campaigns", name="Campaigns", title="Pilotage – Campaigns", order=4)
 
-GRID = dict(className="ag-theme-alpine explore-grid", columnSize="autoSize", style={"height": None},
-            dashGridOptions={"domLayout": "autoHeight", "animateRows": False})
 
 
 def layout(**query):
@@ -25,10 +23,10 @@ def layout(**query):
         state_store("campaigns", view),
         html.H4("Campaigns", className="side-title"),
         html.P("Click a campaign to see its agents and contacts.", className="small text-muted mb-1"),
-        dag.AgGrid(id="campaigns-grid", getRowId="params.data.campaign", **GRID),
+        grid("campaigns-grid", getRowId="params.data.campaign"),
         dbc.Row([
-            dbc.Col([html.H4("By purpose", className="side-title mt-3"), dag.AgGrid(id="campaigns-purpose", **GRID)], lg=6),
-            dbc.Col([html.H4("By kind", className="side-title mt-3"), dag.AgGrid(id="campaigns-kind", **GRID)], lg=6),
+            dbc.Col([html.H4("By purpose", className="side-title mt-3"), grid("campaigns-purpose")], lg=6),
+            dbc.Col([html.H4("By kind", className="side-title mt-3"), grid("campaigns-kind")], lg=6),
         ], className="g-3"),
         html.H4("Progress through the target file", className="side-title mt-3"),
         dbc.Row(dbc.Col(dcc.Dropdown(id=control_id("show"), placeholder="Choose a campaign",

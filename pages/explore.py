@@ -1,18 +1,17 @@
 """Explore: every KPI per member of a dimension, a bar chart of one, and a drill-down from
 any member to the contacts behind it (each step in the URL's ``path``)."""
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from components import explore as ex
+from components.grids import grid
 from components.view import NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view, state_store
 from metrics.contacts import SORTS, contact_detail
 from metrics.registry import KPIS
 
 dash.register_page(__name__, path="/explore", name="Explore", title="Pilotage – Explore", order=1)
 
-GRID_STYLE = {"height": None}   # the grids grow with their rows (domLayout autoHeight)
 SORT_LABELS = {"recent": "Most recent first", "oldest": "Oldest first",
                "longest_wait": "Longest wait first", "longest_handle": "Longest handle time first"}
 
@@ -44,9 +43,7 @@ def layout(**query):
                 ], size="sm", className="flex-nowrap"), width="auto"),
             ], className="g-2 mb-2"),
             html.Div(id="explore-notes", className="small kpi-note mb-1"),
-            dag.AgGrid(id="explore-grid", style=GRID_STYLE,
-                       getRowId="params.data.rid", className="ag-theme-alpine explore-grid",
-                       dashGridOptions=_grid_options([])),
+            grid("explore-grid", options=_grid_options([]), getRowId="params.data.rid"),
             html.Div([
                 dbc.Button("Download CSV", id="explore-csv", size="sm", color="secondary", outline=True,
                            className="me-2"),
@@ -67,8 +64,7 @@ def layout(**query):
                                      value=extra.get("sort") if extra.get("sort") in SORTS else "recent",
                                      clearable=False), md=3),
             ], className="g-2 mb-2"),
-            dag.AgGrid(id="explore-contact-grid", style=GRID_STYLE, getRowId="params.data.key",
-                       className="ag-theme-alpine explore-grid", dashGridOptions={"animateRows": False, "domLayout": "autoHeight"}),
+            grid("explore-contact-grid", getRowId="params.data.key"),
             html.Div([
                 dcc.Link("‹ Previous", id="explore-prev", href="", className="btn btn-sm btn-outline-secondary me-2"),
                 html.Span(id="explore-page", className="small text-muted me-2"),
@@ -85,7 +81,7 @@ def layout(**query):
 
 def _grid_options(total_rows: list[dict]) -> dict:
     return {"tooltipShowDelay": 300, "animateRows": False, "domLayout": "autoHeight",
-            "pinnedBottomRowData": total_rows}
+            "pinnedBottomRowData": total_rows}   # the whole options: a callback replaces them
 
 
 def _breadcrumb(view, by, steps):

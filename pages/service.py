@@ -3,12 +3,12 @@ and four weeks of service level by half-hour."""
 from datetime import date, timedelta
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import service as sv
-from components.kpi import change_text, status_badge, value_text
+from components.grids import grid
+from components.kpi import change_text, help_mark, reading, status_badge
 from components.view import NAV_ID, empty_state, filter_bar, href, nav_location, open_view, state_store
 from metrics.query import compute, values
 from metrics.registry import KPIS
@@ -22,9 +22,11 @@ HEADLINE = ("offered", "service_level", "answer_rate", "asa", "abandon_rate", "a
 
 
 def service_query(query: dict) -> dict:
-    """A team lead's day is about the phone unless a channel is chosen: e-mail waits in
-    hours would drown the intervals' service level."""
-    return query if query.get("channel") else {**query, "channel": "phone"}
+    """A team lead's day is about one channel, the phone unless another is chosen: each
+    channel has its own threshold and targets, and e-mail waits in hours would drown the
+    phone's seconds."""
+    channel = next((c for c in str(query.get("channel") or "").split(",") if c), "phone")
+    return {**query, "channel": channel}
 
 
 def layout(**query):
@@ -34,7 +36,7 @@ def layout(**query):
     day = sv.chosen_day(view.state.extra, view.last)
     return html.Div([
         nav_location(),
-        filter_bar(view, period=False),
+        filter_bar(view, period=False, single=("channel",)),
         state_store("service", view),
         dbc.Row([
             dbc.Col(dbc.InputGroup([
@@ -49,19 +51,16 @@ def layout(**query):
         ], className="g-2 mb-2"),
         dcc.Loading(html.Div(id="service-headline"), type="dot", delay_show=300),
         html.H4("Half-hour intervals", className="side-title mt-3"),
-        html.P("Intervals that missed the service-level target are marked ✗ and highlighted.",
-               className="small text-muted mb-1"),
-        dag.AgGrid(id="service-intervals", className="ag-theme-alpine explore-grid service-grid",
-                   columnSize="autoSize", style={"height": None},
-                   dashGridOptions={"domLayout": "autoHeight", "animateRows": False,
-                                    "rowClassRules": {"row-missed": "params.data.missed"}}),
+        html.Div(sv.interval_legend(view), className="small text-muted mb-1", id="service-legend"),
+        grid("service-intervals", "service-grid", {"rowClassRules": {"row-missed": "params.data.row == 'missed'",
+                                                                      "row-close": "params.data.row == 'close'"}}),
         dcc.Graph(id="service-queues", config=GRAPH_CONFIG, className="mt-3"),
         html.H4("Agents of the day", className="side-title mt-3"),
-        html.P("Flagged: beyond Tukey's fences among agents with 5 handled contacts or more "
-               "(handle time or transfer rate above Q3 + 1.5 IQR, NPS below Q1 − 1.5 IQR).",
-               className="small text-muted mb-1"),
-        dag.AgGrid(id="service-agents", className="ag-theme-alpine explore-grid", columnSize="autoSize",
-                   style={"height": None}, dashGridOptions={"domLayout": "autoHeight", "animateRows": False}),
+        html.P(f"Flagged: beyond Tukey's fences among agents with 5 handled contacts or more "
+               f"(handle time or transfer rate above Q3 + 1.5 IQR, NPS below Q1 − 1.5 IQR among those with "
+               f"{view.settings.min_answers} answers or more). A score from fewer answers is shown greyed with its "
+               "count, and not judged.", className="small text-muted mb-1"),
+        grid("service-agents"),
         dcc.Graph(id="service-weeks", config=GRAPH_CONFIG, className="mt-3"),
     ])
 
@@ -69,18 +68,20 @@ def layout(**query):
 def headline(view, day):
     scope = sv.day_scope(view, day)
     settings = view.settings.kpi
-    now = values(compute(view.db, scope, HEADLINE, settings=settings).iloc[0])
+    now = values(compute(view.db, scope, HEADLINE, settings=settings, counts=True).iloc[0])
     week = values(compute(view.db, sv.day_scope(view, day - timedelta(days=7)),
                           HEADLINE, settings=settings).iloc[0])
     cards = []
     for k in HEADLINE:
+        r = reading(k, now)
         target = scope_target(k, view.targets, scope)
-        change, direction = change_text(k, now[k], week[k])
+        change, direction = change_text(k, r.value, week[k], "last week")
         cards.append(dbc.Col(dbc.Card(dbc.CardBody([
-            html.Div(KPIS[k].label_en, className="kpi-label"),
-            html.Div(value_text(k, now[k]), className="kpi-value", id=f"service-{k}"),
-            html.Div(status_badge(k, now[k], target) or "", className="small"),
-            html.Div(change.replace("vs previous", "vs last week"), className=f"kpi-change small {direction}"),
+            html.Div([html.Span(KPIS[k].label_en, className="kpi-label"), help_mark(k, settings)]),
+            html.Div(r.text, className="kpi-value", id=f"service-{k}"),
+            html.Div([html.Span(sv.target_text(k, target), className="me-1"), status_badge(k, r.value, target)],
+                     className="small kpi-target"),
+            html.Div(change, className=f"kpi-change small {direction}"),
         ]), className="kpi-card h-100")))
     return dbc.Row(cards, className="row-cols-2 row-cols-md-6 g-2")
 
@@ -98,9 +99,9 @@ def headline(view, day):
 def update_service(query):
     view = open_view(service_query(query or {}))
     day = sv.chosen_day(view.state.extra, view.last)
-    return (headline(view, day), sv.interval_rows(sv.intervals(view, day)), sv.interval_columns(),
-            sv.queue_heatmap(view, day), sv.agent_rows(sv.agents_of_day(view, day)), sv.agent_columns(),
-            sv.weeks_heatmap(view, day))
+    return (headline(view, day), sv.interval_rows(sv.intervals(view, day)), sv.interval_columns(view),
+            sv.queue_heatmap(view, day), sv.agent_rows(sv.agents_of_day(view, day), view.settings.min_answers),
+            sv.agent_columns(view), sv.weeks_heatmap(view, day))
 
 
 @callback(Output(NAV_ID, "href", allow_duplicate=True), Input("service-day", "date"),

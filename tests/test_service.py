@@ -49,8 +49,8 @@ def test_svc001_intervals_against_target_and_last_week(make_db):
     assert (data.loc["09:00", "lw_offered"], data.loc["09:00", "lw_service_level"]) == (1, 0.0)
     assert pd_isna(data.loc["09:30", "lw_offered"])
     rows = {r["interval"]: r for r in sv.interval_rows(data.reset_index())}
-    assert rows["09:30"]["missed"] and rows["09:30"]["service_level__text"] == "25.0 % ✗"
-    assert not rows["09:00"]["missed"] and rows["09:00"]["lw_service_level__text"] == "0.0 %"
+    assert rows["09:30"]["row"] == "missed" and rows["09:30"]["service_level__text"] == "25.0 % ✗"
+    assert rows["09:00"]["row"] == "met" and rows["09:00"]["lw_service_level__text"] == "0.0 %"
 
 
 def test_svc005_the_four_week_heat_map_lists_its_days_in_date_order(make_db):
@@ -77,7 +77,7 @@ def test_svc002_agents_beyond_tukeys_fences_are_flagged(make_db):
     assert (agents.drop("A5")["outlier"] == "").all()
     assert agents.loc["A5", "name"] == "Inès Roux" and agents.loc["A5", "handled"] == 5
     assert agents.index[0] == "A5"                                   # flagged first
-    assert sv.agent_rows(agents.reset_index())[0]["outlier"] == "⚑ long handle time"
+    assert sv.agent_rows(agents.reset_index(), 10)[0]["outlier"] == "⚑ long handle time"
 
 
 def test_svc003_day_defaults_to_the_latest_with_data():
@@ -98,3 +98,36 @@ def test_svc004_service_page_shows_the_missed_interval(dash_duo, make_db, app_fo
     assert "row-missed" not in first.get_attribute("class") and "100.0 % ✓" in first.text
     assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#service-weeks .heatmaplayer, #service-weeks .hm")
     assert dash_duo.get_logs() == []
+
+
+def test_svc006_an_interval_close_to_target_has_its_own_mark_and_colour(make_db):
+    # 10:00-10:30: 4 of 5 within 20 s -> 80 % (met); 11:00-11:30: 3 of 4 -> 75 %, the amber
+    # value (close); 12:00-12:30: 1 of 2 -> 50 % (missed)
+    calls = ([call(f"m{i}", f"{MONDAY} 10:0{i}:00", 5 if i < 4 else 50, "A1") for i in range(5)]
+             + [call(f"c{i}", f"{MONDAY} 11:0{i}:00", 5 if i < 3 else 50, "A1") for i in range(4)]
+             + [call(f"x{i}", f"{MONDAY} 12:0{i}:00", 5 if i < 1 else 50, "A1") for i in range(2)])
+    view = make_view(make_db(contacts=calls))
+    rows = {r["interval"]: r for r in sv.interval_rows(sv.intervals(view, date(2025, 3, 10)))}
+    assert [rows[t]["row"] for t in ("10:00", "11:00", "12:00")] == ["met", "close", "missed"]
+    assert rows["11:00"]["service_level__text"] == "75.0 % !"
+    legend = " ".join(str(getattr(part, "children", part)) for part in sv.interval_legend(view))
+    assert "! close to target (within tolerance: from 75.0 %)" in legend and "✗ missed" in legend
+
+
+def test_svc007_each_channel_is_judged_against_its_own_targets(make_db):
+    from pages.service import service_query
+
+    assert service_query({})["channel"] == "phone"
+    assert service_query({"channel": "chat,email"})["channel"] == "chat"     # one channel at a time
+    chats = [call("h1", f"{MONDAY} 10:00:00", 50, "A1", channel="chat"),
+             call("h2", f"{MONDAY} 10:05:00", 70, "A1", channel="chat")]
+    eng = make_db(contacts=CONTACTS + chats)
+    state = ViewState.from_query({"day": MONDAY, "channel": "chat"}, (date(2025, 3, 3), date(2025, 3, 10)))
+    settings = replace(Settings(), db=Path(eng.url.database))
+    view = View(settings, eng, date(2025, 3, 3), date(2025, 3, 10), state, dict(settings.targets))
+    rows = {r["interval"]: r for r in sv.interval_rows(sv.intervals(view, date(2025, 3, 10)))}
+    # chat threshold 60 s: 50 s within, 70 s not -> 50 %; ASA (50 + 70) / 2 = 60 s, on the
+    # chat's own 60 s target (the phone's is 30 s)
+    assert rows["10:00"]["service_level__text"] == "50.0 % ✗"
+    assert rows["10:00"]["asa__text"] == "60 s ✓"
+    assert "answered within 60 s" in str(sv.interval_legend(view)[0])
