@@ -6,25 +6,30 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.charts import COLOURS, base_figure, empty_figure, titled
+from components.grids import kpi_column
+from components.kpi import reading
 from components.view import View
 from metrics.campaigns import campaign_info, campaign_progress
-from metrics.query import compute_measures, kpis_from_measures, measures_for
-from metrics.registry import KPIS, format_value
+from metrics.query import compute, compute_measures, kpis_from_measures, measures_for
+from metrics.registry import KPIS
 
-CAMPAIGN_KPIS = ("attempts", "reach_rate", "conversion_rate", "revenue_per_sale", "aht",
-                 "responses", "nps", "csat")
+CAMPAIGN_KPIS = ("attempts", "reach_rate", "conversion_rate", "revenue_per_sale", "aht", "nps", "csat")
 INFO = ("campaign_name", "purpose", "kind", "sponsor", "starts_on", "ends_on", "target_size")
 
 
 def campaign_table(view: View) -> pd.DataFrame:
-    """One row per campaign in scope: its reference data, its measures and its KPIs."""
-    measures = compute_measures(view.db, view.scope(), measures_for(CAMPAIGN_KPIS), by="campaign",
+    """One row per campaign in scope: its reference data, its measures, its KPIs with the
+    counts behind them, and how many channels its handled contacts came through."""
+    measures = compute_measures(view.db, view.scope(), measures_for(CAMPAIGN_KPIS, counts=True), by="campaign",
                                 settings=view.settings.kpi)
     measures = measures[measures["group"].notna()].rename(columns={"group": "campaign"})
     info = campaign_info(view.db, measures["campaign"].tolist())
     table = measures.merge(info, on="campaign", how="left")
-    kpis = kpis_from_measures(measures.rename(columns={"campaign": "group"}), CAMPAIGN_KPIS)
-    return table.merge(kpis.rename(columns={"group": "campaign"}), on="campaign", suffixes=("__m", ""))
+    kpis = kpis_from_measures(measures.rename(columns={"campaign": "group"}), CAMPAIGN_KPIS, counts=True)
+    channels = compute(view.db, view.scope(), ["handled"], by=["campaign", "channel"], settings=view.settings.kpi)
+    channels = channels[channels["handled"] > 0].groupby("campaign").size().rename("channels").reset_index()
+    table = table.merge(kpis.rename(columns={"group": "campaign"}), on="campaign", suffixes=("__m", ""))
+    return table.merge(channels, on="campaign", how="left").fillna({"channels": 0})
 
 
 def by_attribute(table: pd.DataFrame, attribute: str) -> pd.DataFrame:
@@ -34,37 +39,41 @@ def by_attribute(table: pd.DataFrame, attribute: str) -> pd.DataFrame:
     sums = (table.assign(**{attribute: table[attribute].fillna("(not set)")})
             .groupby(attribute)[[cols[n] for n in names]].sum()
             .rename(columns={v: k for k, v in cols.items()}).reset_index())
-    return pd.concat([sums[[attribute]], kpis_from_measures(sums, CAMPAIGN_KPIS)], axis=1)
+    return pd.concat([sums[[attribute]], kpis_from_measures(sums, CAMPAIGN_KPIS, counts=True)], axis=1)
 
 
-def rows(table: pd.DataFrame, label: str) -> list[dict]:
+def rows(table: pd.DataFrame, label: str, min_answers: int = 0) -> list[dict]:
+    """Grid rows: the campaign (with its name), its KPIs (a handle time over several channels
+    said to be mixed; a score from too few answers with its count), its reference data."""
     out = []
     for r in table.to_dict("records"):
-        row = {label: r[label]}
+        name = r.get("campaign_name")
+        row = {label: r[label], "title": f"{r[label]} · {name}" if isinstance(name, str) and name else r[label]}
         for col in INFO:
             if col in r:
                 v = r[col]
                 row[col] = "–" if v is None or v != v else (f"{v:%d/%m/%Y}" if hasattr(v, "strftime")
                                                          else (f"{int(v):,}" if col == "target_size" else str(v)))
+        if "campaign_name" in r:   # the reference data a person reads on hover of the campaign
+            row["about"] = (f"{row['title']}: {row['purpose']}, {row['kind']}, ordered by {row['sponsor']}; "
+                            f"from {row['starts_on']} to {row['ends_on']}; target file {row['target_size']}")
         for k in CAMPAIGN_KPIS:
-            v = r[k]
-            value = None if v is None or (isinstance(v, float) and v != v) else float(v)
-            row[k], row[f"{k}__text"] = value, format_value(KPIS[k], value)
+            value = reading(k, r, min_answers)
+            mixed = KPIS[k].per_channel and r.get("channels", 0) > 1
+            row[k], row[f"{k}__text"] = value.value, value.cell + (" (mixed channels)" if mixed else "")
+            row[f"{k}__status"] = "few" if value.too_few else None
         out.append(row)
     return out
 
 
-def columns(label: str, title: str, info: bool) -> list[dict]:
-    """The label, (the campaign's name), the KPIs, then the rest of the reference data."""
-    cols = [{"field": label, "headerName": title, "pinned": "left", "minWidth": 120}]
-    if info:
-        cols.append({"field": "campaign_name", "headerName": "Name"})
-    cols += [{"field": k, "headerName": KPIS[k].label_en, "type": "rightAligned",
-              "valueFormatter": {"function": f"params.data['{k}__text']"}} for k in CAMPAIGN_KPIS]
-    if info:
-        cols += [{"field": c, "headerName": h} for c, h in (
-            ("purpose", "Purpose"), ("kind", "Kind"), ("sponsor", "Sponsor"), ("starts_on", "Starts"),
-            ("ends_on", "Ends"), ("target_size", "Target file"))]
+def columns(label: str, title: str, info: bool, view: View) -> list[dict]:
+    """The campaign (code and name), the KPIs, then the rest of the reference data."""
+    cols = [{"field": "title", "headerName": title, "pinned": "left", "minWidth": 190, "flex": 1.5,
+             **({"tooltipField": "about"} if info else {})}]
+    cols += [kpi_column(k, view.settings.kpi) for k in CAMPAIGN_KPIS]
+    if info:   # the rest of the reference data is on hover of the campaign
+        cols += [{"field": "sponsor", "headerName": "Sponsor", "minWidth": 150},
+                 {"field": "target_size", "headerName": "Target file", "type": "rightAligned"}]
     return cols
 
 

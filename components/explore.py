@@ -8,6 +8,7 @@ import pandas as pd
 from dash import html
 
 from components.charts import AXIS, COLOURS, base_layout, empty_figure, title_layout
+from components.grids import kpi_column
 from components.kpi import Reading, caveat, help_text, reading
 from components.view import View
 from metrics.contacts import ContactPage, contact_export, contact_list
@@ -181,21 +182,14 @@ def grid_columns(level: str, view: View, table: ExploreTable, columns: list[str]
              "minWidth": 170, "flex": 1.6, "sort": None}]
     for k in columns:
         tip = help_text(k, view.settings.kpi)
+        width = {"minWidth": 104 if KPIS[k].unit == "seconds" else 84}
         if split(table, k):
             cols.append({"headerName": KPIS[k].label_en, "headerTooltip": tip, "marryChildren": True,
-                         "children": [_column(f"{k}@{ch}", ch, tip) for ch in table.channels]})
+                         "children": [{**kpi_column(k, view.settings.kpi, f"{k}@{ch}", ch), **width}
+                                      for ch in table.channels]})
         else:
-            cols.append(_column(k, KPIS[k].label_en, tip))
+            cols.append({**kpi_column(k, view.settings.kpi), **width})
     return cols
-
-
-def _column(field: str, title: str, tip: str) -> dict:
-    return {"field": field, "headerName": title, "headerTooltip": tip, "type": "rightAligned",
-            "minWidth": 84 if KPIS[field.split("@")[0]].unit != "seconds" else 104, "flex": 1,
-            "wrapHeaderText": True, "autoHeaderHeight": True,
-            "valueFormatter": {"function": f"params.data['{field}__text']"},
-            "cellClassRules": {f"cell-{state}": f"params.data['{field}__status'] == '{state}'"
-                               for state in (*STATUS, "few")}}
 
 
 def column_options() -> list[dict]:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import dash_ag_grid as dag
 
-FIT = {"flex": 1, "minWidth": 90, "wrapHeaderText": True, "autoHeaderHeight": True}
+from components.kpi import help_text
+from metrics.registry import KPIS
+from metrics.targets import STATUS
+from settings import KpiSettings
+
+FIT = {"flex": 1, "minWidth": 105, "wrapHeaderText": True, "autoHeaderHeight": True}
 
 
 def grid(grid_id: str, extra_class: str = "", options: dict | None = None, **props) -> dag.AgGrid:
@@ -13,3 +18,14 @@ def grid(grid_id: str, extra_class: str = "", options: dict | None = None, **pro
                       style={"height": None}, defaultColDef=FIT,
                       dashGridOptions={"domLayout": "autoHeight", "animateRows": False, "tooltipShowDelay": 300,
                                        **(options or {})}, **props)
+
+
+def kpi_column(kpi_id: str, settings: KpiSettings, field: str | None = None, title: str | None = None) -> dict:
+    """A KPI's column over rows that carry ``<field>__text`` (its text, with the status icon)
+    and ``<field>__status``: right-aligned, coloured by status, its formula and settings on
+    hover."""
+    field = field or kpi_id
+    return {"field": field, "headerName": title or KPIS[kpi_id].label_en, "type": "rightAligned",
+            "headerTooltip": help_text(kpi_id, settings),
+            "valueFormatter": {"function": f"params.data['{field}__text']"},
+            "cellClassRules": {f"cell-{s}": f"params.data['{field}__status'] == '{s}'" for s in (*STATUS, "few")}}

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.charts import base_layout, empty_figure, plain, title_layout
+from components.grids import kpi_column
 from components.kpi import Reading, help_text, reading
 from components.view import View
 from metrics.query import Scope, compute, compute_measures, dimension_values, kpis_from_measures, measures_for
@@ -99,14 +100,6 @@ def interval_rows(data: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def kpi_column(k: str, view: View, title: str | None = None) -> dict:
-    """A KPI's column: its text (with the status icon), its formula and settings on hover."""
-    return {"field": k, "headerName": title or KPIS[k].label_en, "type": "rightAligned",
-            "headerTooltip": help_text(k, view.settings.kpi),
-            "valueFormatter": {"function": f"params.data['{k}__text']"},
-            "cellClassRules": {f"cell-{s}": f"params.data['{k}__status'] == '{s}'" for s in (*STATUS, "few")}}
-
-
 def interval_columns(view: View) -> list[dict]:
     last_week = {"type": "rightAligned", "cellClass": "text-muted"}
     return [{"field": "interval", "headerName": "Half-hour", "pinned": "left", "width": 110},
@@ -115,9 +108,9 @@ def interval_columns(view: View) -> list[dict]:
             {"field": "lw_offered", "headerName": "Offered, last week", **last_week},
             {"field": "answered", "headerName": "Answered", "type": "rightAligned",
              "headerTooltip": "inbound contacts answered by an agent"},
-            kpi_column("service_level", view),
+            kpi_column("service_level", view.settings.kpi),
             {"field": "lw_service_level__text", "headerName": "Service level, last week", **last_week}
-            ] + [kpi_column(k, view) for k in INTERVAL_KPIS[1:]]
+            ] + [kpi_column(k, view.settings.kpi) for k in INTERVAL_KPIS[1:]]
 
 
 def queue_heatmap(view: View, day: date) -> go.Figure | dict:
@@ -216,4 +209,4 @@ def agent_columns(view: View) -> list[dict]:
     return ([{"field": "agent", "headerName": "Agent", "pinned": "left", "minWidth": 200},
              {"field": "outlier", "headerName": "Flag", "minWidth": 200,
               "cellClassRules": {"cell-missed": "params.value != ''"}}]
-            + [kpi_column(k, view) for k in AGENT_KPIS])
+            + [kpi_column(k, view.settings.kpi) for k in AGENT_KPIS])

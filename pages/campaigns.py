@@ -22,12 +22,11 @@ def layout(**query):
         filter_bar(view),
         state_store("campaigns", view),
         html.H4("Campaigns", className="side-title"),
-        html.P("Click a campaign to see its agents and contacts.", className="small text-muted mb-1"),
+        html.P("Click a campaign to see its agents and contacts; hover it for its purpose, kind, sponsor and "
+               "dates.", className="small text-muted mb-1"),
         grid("campaigns-grid", getRowId="params.data.campaign"),
-        dbc.Row([
-            dbc.Col([html.H4("By purpose", className="side-title mt-3"), grid("campaigns-purpose")], lg=6),
-            dbc.Col([html.H4("By kind", className="side-title mt-3"), grid("campaigns-kind")], lg=6),
-        ], className="g-3"),
+        html.H4("By purpose", className="side-title mt-3"), grid("campaigns-purpose"),
+        html.H4("By kind", className="side-title mt-3"), grid("campaigns-kind"),
         html.H4("Progress through the target file", className="side-title mt-3"),
         dbc.Row(dbc.Col(dcc.Dropdown(id=control_id("show"), placeholder="Choose a campaign",
                                      options=dimension_values(view.db, view.scope(), ["campaign"])["campaign"],
@@ -46,9 +45,10 @@ def layout(**query):
 def update_campaigns(query):
     view = open_view(query)
     table = cp.campaign_table(view)
-    return (cp.rows(table, "campaign"), cp.columns("campaign", "Campaign", info=True),
-            cp.rows(cp.by_attribute(table, "purpose"), "purpose"), cp.columns("purpose", "Purpose", info=False),
-            cp.rows(cp.by_attribute(table, "kind"), "kind"), cp.columns("kind", "Kind", info=False),
+    few = view.settings.min_answers
+    return (cp.rows(table, "campaign", few), cp.columns("campaign", "Campaign", True, view),
+            cp.rows(cp.by_attribute(table, "purpose"), "purpose", few), cp.columns("purpose", "Purpose", False, view),
+            cp.rows(cp.by_attribute(table, "kind"), "kind", few), cp.columns("kind", "Kind", False, view),
             cp.progress_figure(view, view.state.extra.get("show"), table))
 
 
