@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from components.charts import AXIS, COLOURS, FONT
-from components.kpi import help_text, value_text
+from components.kpi import Reading, answers_text, change_text, help_text, value_text
 from components.view import View
 from metrics.committee import RESULT, WORST_ORDER_TEXT, Review, committee_review, month_start
 from metrics.periods import add_months, last_full_month
@@ -51,7 +51,44 @@ def choose(view: View) -> Choice:
 
 def review_of(view: View, client: str, month: date) -> Review:
     return committee_review(view.db, view.scope(), client, month, contract_for(view.settings, client),
-                            view.targets, view.settings.kpi)
+                            view.targets, view.settings.kpi, min_answers=view.settings.min_answers,
+                            first=view.first)
+
+
+def actual_text(r: dict) -> str:
+    """The month's value of an indicator: "pending" when its contacts are all pending, the
+    count beside a score from too few answers."""
+    reading = Reading(r["kpi"], _value(r["actual"]), int(r["n"]), int(r["pending"]))
+    return f"{reading.text} ({answers_text(reading.n)})" if r["too_few"] else reading.text
+
+
+def unjudged_text(r: dict) -> str:
+    """Why an indicator of the month has no result: too few answers, contacts pending, no target."""
+    if r["too_few"]:
+        return "too few answers"
+    if r["pending"] and _value(r["actual"]) is None:
+        return "pending"
+    return "no target" if _value(r["target"]) is None else "–"
+
+
+def change_cell(r: dict, other: str) -> str:
+    """The change against the previous month or last year (``other``), in the KPI's unit."""
+    if other == "last_year" and not r["covered_last_year"]:
+        return "not in the data"
+    actual = None if r["too_few"] else _value(r["actual"])
+    return change_text(r["kpi"], actual, _value(r[other]), "")[0]
+
+
+def indicator_notes(review: Review, view: View) -> list[str]:
+    """What a reader of the indicators must know: contacts pending, scores from too few answers."""
+    notes = []
+    for r in review.indicators.to_dict("records"):
+        if r["pending"]:
+            notes.append(f"{r['label']}: {view.maturity.note(r['kpi'], int(r['pending']), review.month)}.")
+        if r["too_few"]:
+            notes.append(f"{r['label']}: {answers_text(int(r['n']))} this month, fewer than "
+                         f"{view.settings.min_answers}: too few to judge.")
+    return notes
 
 
 def month_label(month: date) -> str:
@@ -88,57 +125,58 @@ def _value(v):
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
 
 
-def indicator_table(review: Review, view: View) -> dbc.Table:
-    head = ("Contractual indicator", "Target", "Actual", "Result", "Previous month", "Met, last 12 months")
+INDICATOR_HEAD = ("Contractual indicator", "Target", "Actual", "Result", "Previous month", "Change",
+                  "Same month last year", "Change", "Met, last 12 months")
+
+
+def indicator_table(review: Review, view: View) -> html.Div:
     rows = []
     for r in review.indicators.to_dict("records"):
         state = _value(r["status"])
         rows.append(html.Tr([
             html.Td(html.Span(r["label"], title=help_text(r["kpi"], view.settings.kpi), className="help-label")),
             html.Td(target_text(r["kpi"], _value(r["target"]), _value(r["amber"]))),
-            html.Td(value_text(r["kpi"], _value(r["actual"])), className="num fw-semibold"),
+            html.Td(actual_text(r), className="num fw-semibold"),
             html.Td(dbc.Badge(result_text(state), color=BADGE_COLOURS[state], className="status-badge")
-                    if state else "–", className="result"),
+                    if state else unjudged_text(r), className="result"),
             html.Td(value_text(r["kpi"], _value(r["previous"])), className="num"),
+            html.Td(change_cell(r, "previous"), className="num small"),
+            html.Td(value_text(r["kpi"], _value(r["last_year"])) if r["covered_last_year"] else "–", className="num"),
+            html.Td(change_cell(r, "last_year"), className="num small"),
             html.Td(f"{r['months_met']} of {r['months_judged']}" if r["months_judged"] else "–", className="num"),
         ], id={"role": "committee-indicator", "key": r["indicator"]}))
-    return dbc.Table([html.Thead(html.Tr([html.Th(h, className="num" if n in (2, 4, 5) else None)
-                                          for n, h in enumerate(head)])), html.Tbody(rows)],
-                     size="sm", className="bg-white committee-table", id="committee-indicators")
+    numeric = {2, 4, 5, 6, 7, 8}
+    table = dbc.Table([html.Thead(html.Tr([html.Th(h, className="num" if n in numeric else None)
+                                           for n, h in enumerate(INDICATOR_HEAD)])), html.Tbody(rows)],
+                      size="sm", className="bg-white committee-table", id="committee-indicators")
+    notes = indicator_notes(review, view)
+    return html.Div([table] + ([html.Ul([html.Li(n) for n in notes], className="small kpi-note",
+                                        id="committee-notes")] if notes else []))
 
 
-def history_figure(review: Review) -> dict:
+CHART_WIDTH, CHART_HEIGHT = 300, 210   # fixed: the charts wrap four to a screen line, two to a printed one
+
+
+def history_figures(review: Review) -> list[dict]:
     """One small chart per indicator: the last 12 months as bars coloured by result, and the
-    target as a dashed line. Laid out by hand as a plain figure (Plotly's subplot helpers
-    took half a second for a dozen charts)."""
-    n = len(review.indicators)
-    cols = 4 if n > 6 else 3
-    nrows = max(1, math.ceil(n / cols))
-    gap_x, gap_y = 0.06, 0.55 / nrows
-    width, height = (1 - (cols - 1) * gap_x) / cols, (1 - (nrows - 1) * gap_y) / nrows
-    data, shapes, titles = [], [], []
-    layout = dict(template="none", height=230 * nrows, font=FONT, paper_bgcolor="white",
-                  plot_bgcolor="white", margin=dict(l=40, r=20, t=40, b=30), bargap=0.25)
-    for i, r in enumerate(review.indicators.to_dict("records")):
-        left, top = (i % cols) * (width + gap_x), 1 - (i // cols) * (height + gap_y)
-        axis = "" if i == 0 else str(i + 1)
-        layout[f"xaxis{axis}"] = dict(AXIS, anchor=f"y{axis}", domain=[left, left + width], tickangle=-45,
-                                      tickfont=dict(size=9))
-        layout[f"yaxis{axis}"] = dict(AXIS, anchor=f"x{axis}", domain=[top - height, top], tickfont=dict(size=9))
-        titles.append(dict(text=r["label"], x=left + width / 2, y=top, xref="paper", yref="paper",
-                           xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=12)))
+    target as a dashed line; plain figures of a fixed size, so that the page prints them all."""
+    out = []
+    for r in review.indicators.to_dict("records"):
         h = review.history[review.history["indicator"] == r["indicator"]]
         states = [_value(s) for s in h["status"]]
-        data.append(dict(type="bar", x=[f"{m:%b %y}" for m in h["month"]], y=[_value(v) for v in h["value"]],
-                         xaxis=f"x{axis}", yaxis=f"y{axis}", showlegend=False, hoverinfo="x+text",
-                         marker=dict(color=[RESULT_COLOURS[s] for s in states]),
-                         hovertext=[f"{value_text(r['kpi'], _value(v))} {result_text(s)}"
-                                    for v, s in zip(h["value"], states)]))
+        layout = dict(template="none", width=CHART_WIDTH, height=CHART_HEIGHT, font=FONT, paper_bgcolor="white",
+                      plot_bgcolor="white", margin=dict(l=40, r=10, t=30, b=45), bargap=0.25, showlegend=False,
+                      title=dict(text=r["label"], x=0.5, xanchor="center", y=0.97, yanchor="top", font=dict(size=12)),
+                      xaxis=dict(AXIS, tickangle=-45, tickfont=dict(size=9)), yaxis=dict(AXIS, tickfont=dict(size=9)))
         if _value(r["target"]) is not None:
-            shapes.append(dict(type="line", xref=f"x{axis} domain", x0=0, x1=1, yref=f"y{axis}",
-                               y0=r["target"], y1=r["target"],
-                               line=dict(color=COLOURS["delivered"], dash="dash", width=1.2)))
-    return dict(data=data, layout=dict(layout, shapes=shapes, annotations=titles))
+            layout["shapes"] = [dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=r["target"],
+                                     y1=r["target"], line=dict(color=COLOURS["delivered"], dash="dash", width=1.2))]
+        out.append(dict(data=[dict(
+            type="bar", x=[f"{m:%b %y}" for m in h["month"]], y=[_value(v) for v in h["value"]], hoverinfo="x+text",
+            marker=dict(color=[RESULT_COLOURS[s] for s in states]),
+            hovertext=[f"{value_text(r['kpi'], _value(v))} {result_text(s)}" for v, s in zip(h["value"], states)])],
+            layout=layout))
+    return out
 
 
 def volume_table(review: Review) -> dbc.Table:

@@ -23,8 +23,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
 
-from components.committee import (RESULT_COLOURS, VOLUME_COLUMNS, _value, month_label, score_text,
-                                  target_text, title)
+from components.committee import (RESULT_COLOURS, VOLUME_COLUMNS, _value, actual_text, change_cell, month_label,
+                                  score_text, target_text, title, unjudged_text)
 from components.kpi import value_text
 from data.decisions import Decisions
 from metrics.committee import RESULT, WORST_ORDER_TEXT, Review
@@ -59,7 +59,8 @@ def _p(text: str, style: str = "cell") -> Paragraph:
     return Paragraph(escape(str(text)).replace("\n", "<br/>"), STYLES[style])
 
 
-def review_pdf(review: Review, decisions: Decisions | None, generated: datetime | None = None) -> bytes:
+def review_pdf(review: Review, decisions: Decisions | None, notes: list[str] = (),
+               generated: datetime | None = None) -> bytes:
     out = io.BytesIO()
     generated = generated or datetime.now()
     heading = title(review)
@@ -77,6 +78,7 @@ def review_pdf(review: Review, decisions: Decisions | None, generated: datetime 
     story = [_p(heading, "title"), Spacer(1, 2 * mm),
              _p(f"The client's own scope, {month_label(review.month)}, against the contract's targets.", "sub"),
              _p("Contractual indicators", "h2"), _indicator_table(review),
+             *[_p(note, "sub") for note in notes],
              _p("Decisions", "h2"),
              _p(decisions.text if decisions else "(none recorded)", "body"),
              _p("Last 12 months", "h2"),
@@ -91,19 +93,21 @@ def review_pdf(review: Review, decisions: Decisions | None, generated: datetime 
 
 def _indicator_table(review: Review) -> Table:
     rows = [[_p(h, "head") for h in ("Contractual indicator", "Target", "Actual", "Result", "Previous month",
-                                     "Months met")]]
+                                     "Same month last year", "Months met")]]
     style = list(TABLE_STYLE)
     for n, r in enumerate(review.indicators.to_dict("records"), start=1):
         state = _value(r["status"])
+        previous = value_text(r["kpi"], _value(r["previous"]))
+        year = value_text(r["kpi"], _value(r["last_year"])) if r["covered_last_year"] else "not in the data"
         rows.append([_p(r["label"]), _p(target_text(r["kpi"], _value(r["target"]), _value(r["amber"]))),
-                     value_text(r["kpi"], _value(r["actual"])), _p(RESULT[state][0], "result") if state else "–",
-                     value_text(r["kpi"], _value(r["previous"])),
+                     _p(actual_text(r)), _p(RESULT[state][0], "result") if state else _p(unjudged_text(r)),
+                     _p(f"{previous} ({change_cell(r, 'previous')})"),
+                     _p(f"{year} ({change_cell(r, 'last_year')})" if r["covered_last_year"] else year),
                      f"{r['months_met']} of {r['months_judged']}" if r["months_judged"] else "–"])
         if state:
             style.append(("BACKGROUND", (3, n), (3, n), colors.HexColor(RESULT_COLOURS[state])))
-    style += [("ALIGN", (2, 1), (2, -1), "RIGHT"), ("ALIGN", (4, 1), (5, -1), "RIGHT"),
-              ("FONT", (2, 1), (2, -1), "VeraBd", 8)]
-    return Table(rows, colWidths=[46 * mm, 44 * mm, 18 * mm, 36 * mm, 18 * mm, 18 * mm], style=style,
+    style += [("ALIGN", (6, 1), (6, -1), "RIGHT")]
+    return Table(rows, colWidths=[40 * mm, 36 * mm, 22 * mm, 28 * mm, 20 * mm, 20 * mm, 14 * mm], style=style,
                  repeatRows=1)
 
 

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from components.committee import VOLUME_COLUMNS, _value, month_label, result_text, title
+from components.committee import VOLUME_COLUMNS, _value, month_label, result_text, title, unjudged_text
 from data.decisions import Decisions
 from metrics.committee import WORST_ORDER_TEXT, Review
 from metrics.registry import KPIS
@@ -35,10 +35,11 @@ def number_format(kpi_id: str) -> str:
     return digits
 
 
-def review_workbook(review: Review, decisions: Decisions | None, generated: datetime | None = None) -> bytes:
+def review_workbook(review: Review, decisions: Decisions | None, notes: list[str] = (),
+                    generated: datetime | None = None) -> bytes:
     wb = Workbook()
     generated = generated or datetime.now()
-    _indicators(wb.active, review)
+    _indicators(wb.active, review, notes)
     _history(wb.create_sheet(), review)
     _volumes(wb.create_sheet(), review)
     _comments(wb.create_sheet(), review)
@@ -78,18 +79,21 @@ def _put(ws: Worksheet, row: int, col: int, value, fmt: str | None = None, state
     return cell
 
 
-def _indicators(ws: Worksheet, review: Review) -> None:
+def _indicators(ws: Worksheet, review: Review, notes: list[str]) -> None:
     _header(ws, "Indicators", f"Contractual indicators of {month_label(review.month)}",
             ["Indicator", "KPI id", "Channel", "Target", "Tolerance", "Actual", "Result", "Previous month",
-             "Months met", "Months judged"], [34, 16, 10, 11, 11, 11, 26, 14, 11, 11])
+             "Same month last year", "Months met", "Months judged", "Answers or contacts", "Pending"],
+            [34, 16, 10, 11, 11, 11, 26, 14, 14, 11, 11, 12, 10])
     for row, r in enumerate(review.indicators.to_dict("records"), start=HEADER_ROW + 1):
         fmt, state = number_format(r["kpi"]), _value(r["status"])
         for col, value, f in ((1, r["label"], None), (2, r["kpi"], None), (3, r["channel"] or "all", None),
                               (4, r["target"], fmt), (5, r["amber"], fmt), (6, r["actual"], fmt),
-                              (8, r["previous"], fmt), (9, r["months_met"], "0"), (10, r["months_judged"], "0")):
+                              (8, r["previous"], fmt), (9, r["last_year"], fmt), (10, r["months_met"], "0"),
+                              (11, r["months_judged"], "0"), (12, r["n"], "#,##0"), (13, r["pending"], "#,##0")):
             _put(ws, row, col, value, f)
-        _put(ws, row, 7, result_text(state) if state else "no target" if _value(r["target"]) is None else "–",
-             state=state)
+        _put(ws, row, 7, result_text(state) if state else unjudged_text(r), state=state)
+    for n, note in enumerate(notes, start=HEADER_ROW + len(review.indicators) + 2):
+        _put(ws, n, 1, note)
 
 
 def _history(ws: Worksheet, review: Review) -> None:

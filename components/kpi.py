@@ -127,12 +127,13 @@ def period_label(start: date, end: date) -> str:
 
 
 def change_text(kpi_id: str, value, previous, against: str = "previous") -> tuple[str, str]:
-    """The change against another period (``against`` names it), and 'better' / 'worse' / ''
-    for its colour: points for rates and scores, the unit for durations and amounts, % for
-    counts."""
+    """The change against another period (``against`` names it; "" leaves it unnamed), and
+    'better' / 'worse' / '' for its colour: points for rates and scores, the unit for
+    durations and amounts, % for counts."""
     k = KPIS[kpi_id]
+    vs = f" vs {against}" if against else ""
     if value is None or previous is None:
-        return f"– vs {against}", ""
+        return f"–{vs}", ""
     delta = value - previous
     if k.unit == "count":
         text = f"{delta:+,.0f}" + (f" ({100 * delta / previous:+.1f} %)" if previous else "")
@@ -142,12 +143,12 @@ def change_text(kpi_id: str, value, previous, against: str = "previous") -> tupl
         unit = {"percent": " pts", "score": " pts", "currency": " €"}[k.unit]
         text = format(delta, "+" + k.fmt.lstrip("+")) + unit
     if abs(delta) < 0.5 * 10 ** -_decimals(k.fmt):  # no change at the precision shown
-        return f"no change vs {against}", ""
+        return f"no change{vs}", ""
     if k.better == "none":
-        return f"{text} vs {against}", ""
+        return f"{text}{vs}", ""
     better = (delta > 0) == (k.better == "higher")
     arrow = "▲" if delta > 0 else "▼"
-    return f"{arrow} {text} vs {against}", "better" if better else "worse"
+    return f"{arrow} {text}{vs}", "better" if better else "worse"
 
 
 def _decimals(fmt: str) -> int:

@@ -68,54 +68,91 @@ def client_scope(base: Scope, client: str, start: date, end: date) -> Scope:
 
 def committee_review(db: Engine | Connection, base: Scope, client: str, month: date,
                      contract: Sequence[tuple[str, str | None]], targets: Mapping[str, Mapping],
-                     settings: KpiSettings = KpiSettings(), comments: int = 10) -> Review:
+                     settings: KpiSettings = KpiSettings(), comments: int = 10, min_answers: int = 0,
+                     first: date | None = None) -> Review:
+    """The review of a client's month. A score from fewer than ``min_answers`` answers is not
+    judged; the same month a year earlier is compared when the data (from ``first``) cover it;
+    a KPI not comparable across channels named without a channel is reviewed per channel."""
     month = month.replace(day=1)
     months = tuple(add_months(month, i) for i in range(1 - HISTORY_MONTHS, 1))
-    indicators = [Indicator(k, c) for k, c in dict.fromkeys(contract)]
-    history = _history(db, client_scope(base, client, months[0], month_end(month)), indicators,
-                       months, targets, client, settings)
+    scope = client_scope(base, client, months[0], month_end(month))
+    indicators = _per_channel(db, scope, [Indicator(k, c) for k, c in dict.fromkeys(contract)], settings)
+    history = _history(db, scope, indicators, months, targets, client, settings, min_answers)
+    year = add_months(month, -12)
+    last_year = (_history(db, client_scope(base, client, year, month_end(year)), indicators, (year,), targets,
+                          client, settings, min_answers) if first is not None and first <= year else None)
     this_month = client_scope(base, client, month, month_end(month))
-    return Review(client, month, months, _summary(indicators, history, month, targets, client), history,
+    return Review(client, month, months, _summary(indicators, history, last_year, month, targets, client), history,
                   _volumes(db, this_month, client_scope(base, client, add_months(month, -1),
                                                         month_end(add_months(month, -1))), settings),
                   worst_verbatims(db, this_month, comments))
 
 
+def _per_channel(db, scope: Scope, indicators: list[Indicator], settings) -> list[Indicator]:
+    """The indicators, those not comparable across channels and named without one made one
+    per channel of the client's twelve months (busiest first)."""
+    mixed = [i.kpi for i in indicators if i.channel is None and KPIS[i.kpi].per_channel]
+    if not mixed:
+        return indicators
+    found = compute(db, scope, mixed, by="channel", settings=settings, counts=True)
+    out = []
+    for i in indicators:
+        if i.kpi not in mixed:
+            out.append(i)
+            continue
+        rows = found[(found[f"{i.kpi}__n"] > 0) & found["group"].notna()]
+        rows = rows.sort_values([f"{i.kpi}__n", "group"], ascending=[False, True])
+        out += [Indicator(i.kpi, ch) for ch in rows["group"]] or [i]
+    return list(dict.fromkeys(out))
+
+
 def _history(db, scope: Scope, indicators: list[Indicator], months, targets, client,
-             settings) -> pd.DataFrame:
-    """Each indicator's value and status per month (one query per channel the contract uses)."""
+             settings, min_answers: int = 0) -> pd.DataFrame:
+    """Each indicator's value, the answers or contacts behind it, its pending contacts and its
+    status per month (one query per channel the contract uses); a perceived score from fewer
+    than ``min_answers`` answers, or a month with only pending contacts, is not judged."""
     rows: dict[str, list[dict]] = {}
     for channel in dict.fromkeys(i.channel for i in indicators):
         kpis = [i.kpi for i in indicators if i.channel == channel]
         found = compute(db, scope.with_filters(channel=channel) if channel else scope, kpis, by="month",
-                        settings=settings).set_index("group")
+                        settings=settings, counts=True).set_index("group")
         for i in (i for i in indicators if i.channel == channel):
             target = target_for(i.kpi, targets, i.channel, client)
             rows[i.key] = []
             for m in months:
-                value = found[i.kpi].get(m.isoformat())
+                key = m.isoformat()
+                value = found[i.kpi].get(key)
                 value = None if value is None or value != value else float(value)
-                rows[i.key].append({"indicator": i.key, "month": m, "value": value,
-                                    "status": status(i.kpi, value, target)})
+                n = int(found[f"{i.kpi}__n"].get(key, 0))
+                pending = int(found[f"{i.kpi}__pending"].get(key, 0)) if KPIS[i.kpi].pending else 0
+                few = KPIS[i.kpi].group == "perceived" and 0 < n < min_answers
+                rows[i.key].append({"indicator": i.key, "month": m, "value": value, "n": n, "pending": pending,
+                                    "too_few": few, "status": None if few else status(i.kpi, value, target)})
     return pd.DataFrame([r for i in indicators for r in rows[i.key]],
-                        columns=["indicator", "month", "value", "status"])
+                        columns=["indicator", "month", "value", "n", "pending", "too_few", "status"])
 
 
-def _summary(indicators: list[Indicator], history: pd.DataFrame, month: date, targets, client) -> pd.DataFrame:
-    """Per indicator: target and amber, the month's value and status, the previous month's
-    value, and in how many of the months with a value the target was met."""
+def _summary(indicators: list[Indicator], history: pd.DataFrame, last_year: pd.DataFrame | None, month: date,
+             targets, client) -> pd.DataFrame:
+    """Per indicator: target and amber, the month's value, what stands behind it and its status,
+    the previous month's value and the same month's a year earlier (None when the data do not
+    cover it), and in how many of the months judged the target was met."""
     rows = []
     previous = add_months(month, -1)
     for i in indicators:
         h = history[history["indicator"] == i.key].set_index("month")
+        ly = None if last_year is None else last_year[last_year["indicator"] == i.key].iloc[0]
         target: Target | None = target_for(i.kpi, targets, i.channel, client)
         known = h["status"].dropna()
         rows.append({
             "indicator": i.key, "kpi": i.kpi, "channel": i.channel, "label": i.label,
             "target": None if target is None else target.value,
             "amber": None if target is None else target.amber,
-            "actual": h.at[month, "value"], "status": h.at[month, "status"],
-            "previous": h.at[previous, "value"] if previous in h.index else None,
+            "actual": h.at[month, "value"], "n": int(h.at[month, "n"]), "pending": int(h.at[month, "pending"]),
+            "too_few": bool(h.at[month, "too_few"]), "status": h.at[month, "status"],
+            "previous": h.at[previous, "value"] if previous in h.index and not h.at[previous, "too_few"] else None,
+            "last_year": None if ly is None or ly["too_few"] else ly["value"],
+            "covered_last_year": last_year is not None,
             "months_met": int((known == "met").sum()), "months_judged": int(len(known)),
         })
     return pd.DataFrame(rows)

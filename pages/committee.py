@@ -76,7 +76,8 @@ def update_committee(query):
         html.H4("Last 12 months", className="side-title mt-3"),
         html.P("Bars: green met, amber missed within tolerance, red missed, grey no target; "
                "dashed line: target.", className="small text-muted mb-1"),
-        dcc.Graph(id="committee-history", figure=cm.history_figure(review), config=GRAPH_CONFIG),
+        html.Div([dcc.Graph(figure=f, config=GRAPH_CONFIG, className="committee-chart")
+                  for f in cm.history_figures(review)], id="committee-history", className="committee-charts"),
         html.H4("Volumes by channel", className="side-title mt-3"),
         cm.volume_table(review),
         html.H4("Worst-scored comments", className="side-title mt-3"),
@@ -121,7 +122,7 @@ def export_file(query: dict, kind: str) -> dict:
     view, client, month = _open(query)
     review, decisions = cm.review_of(view, client, month), decisions_for(view.db, client, month)
     build = review_pdf if kind == "pdf" else review_workbook
-    return dcc.send_bytes(build(review, decisions), cm.filename(review, kind))
+    return dcc.send_bytes(build(review, decisions, cm.indicator_notes(review, view)), cm.filename(review, kind))
 
 
 clientside_callback(

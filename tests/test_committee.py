@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from datetime import date, datetime
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -21,7 +22,7 @@ from tests.conftest import click
 from settings import DEFAULT_CONTRACT, Settings, SettingsError, apply_config, contract_for
 
 CONFIG = {"contracts": {"ACME": ["service_level:phone", "nps", "aht"]},
-          "targets": {"aht": {"target": 300}}}
+          "targets": {"aht": {"target": 300}}, "min_answers": 3}
 SETTINGS = apply_config(Settings(), CONFIG)
 
 
@@ -65,9 +66,9 @@ def db(make_db):
     return make_db(contacts=CONTACTS, surveys=SURVEYS)
 
 
-def review(db, month=date(2025, 3, 1)):
+def review(db, month=date(2025, 3, 1), min_answers=SETTINGS.min_answers, first=None):
     return committee_review(db, Scope(date.min, date.max), "ACME", month, contract_for(SETTINGS, "ACME"),
-                            SETTINGS.targets, SETTINGS.kpi)
+                            SETTINGS.targets, SETTINGS.kpi, min_answers=min_answers, first=first)
 
 
 def test_com001_contract_from_the_settings_file_and_its_default():
@@ -83,17 +84,28 @@ def test_com002_month_by_month_met_and_missed(db):
     r = review(db)
     assert r.months[0] == date(2024, 4, 1) and r.months[-1] == date(2025, 3, 1) and len(r.months) == 12
     t = r.indicators.set_index("indicator")
-    assert list(t.index) == ["service_level:phone", "nps", "aht"]
+    # the contract's "aht" (no channel) is reviewed per channel: the phone's seconds and the
+    # e-mail's are not comparable
+    assert list(t.index) == ["service_level:phone", "nps", "aht:phone", "aht:email"]
     assert (t.loc["service_level:phone", "actual"], t.loc["service_level:phone", "status"]) == (50.0, "missed")
     assert (t.loc["service_level:phone", "previous"], t.loc["service_level:phone", "target"]) == (80.0, 80.0)
-    assert (t.loc["nps", "actual"], t.loc["nps", "status"], t.loc["nps", "previous"]) == (25.0, "close", 100.0)
-    assert (t.loc["aht", "actual"], t.loc["aht", "status"], t.loc["aht", "previous"]) == (300.0, "met", 400.0)
-    # each indicator was judged in February and March only, and met in one of them
-    assert t["months_judged"].tolist() == [2, 2, 2] and t["months_met"].tolist() == [1, 1, 1]
+    # NPS from 4 answers (min_answers 3): +25, close; February's 2 answers are too few: no previous
+    assert (t.loc["nps", "actual"], t.loc["nps", "status"], t.loc["nps", "n"]) == (25.0, "close", 4)
+    assert pd.isna(t.loc["nps", "previous"])
+    # AHT on the phone in March (200 + 300 + 400 + 500) / 4 = 350 s against 300: missed;
+    # February 400 s; by e-mail e1 alone, 100 s: met, and no February
+    assert (t.loc["aht:phone", "actual"], t.loc["aht:phone", "status"], t.loc["aht:phone", "previous"]) == (
+        350.0, "missed", 400.0)
+    assert (t.loc["aht:email", "actual"], t.loc["aht:email", "status"]) == (100.0, "met")
+    assert pd.isna(t.loc["aht:email", "previous"])
+    # judged: service level and phone AHT in February and March; NPS in March only; e-mail AHT in March
+    assert t["months_judged"].tolist() == [2, 1, 2, 1] and t["months_met"].tolist() == [1, 0, 0, 1]
     h = r.history.set_index(["indicator", "month"])
     assert h.loc[("service_level:phone", date(2025, 2, 1)), "status"] == "met"
-    assert h.loc[("aht", date(2025, 2, 1)), "status"] == "missed"
-    assert h.loc[("nps", date(2025, 1, 1)), "value"] != h.loc[("nps", date(2025, 1, 1)), "value"]  # NaN: no answer
+    assert h.loc[("aht:phone", date(2025, 2, 1)), "status"] == "missed"
+    assert h.loc[("nps", date(2025, 2, 1)), "too_few"] and pd.isna(h.loc[("nps", date(2025, 2, 1)), "status"])
+    assert pd.isna(h.loc[("nps", date(2025, 1, 1)), "value"])          # no answer at all
+    assert not t["covered_last_year"].any()                             # no first day given: not covered
     assert cm.result_text("close") == "! Missed, within tolerance" and cm.result_text("met") == "✓ Met"
 
 
@@ -128,13 +140,16 @@ def test_com005_workbook_holds_the_review_as_numbers(db):
     ws = book["Indicators"]
     assert ws["A1"].value == "Committee review – ACME – March 2025"
     first = HEADER_ROW + 1
+    # service level: 4 net offered phone contacts in March, none pending; not covered last year
     assert [c.value for c in ws[first]] == ["Service level (phone)", "service_level", "phone", 80, 75, 50,
-                                            "✗ Missed", 80, 1, 2]
+                                            "✗ Missed", 80, None, 1, 2, 4, 0]
     assert ws.cell(first, 6).number_format == '#,##0.0" %"'
-    assert [c.value for c in ws[first + 1]][3:8] == [30, 20, 25, "! Missed, within tolerance", 100]
+    assert [c.value for c in ws[first + 1]][3:8] == [30, 20, 25, "! Missed, within tolerance", None]
     assert ws.cell(first + 1, 6).number_format == "+#,##0;-#,##0;#,##0"
-    assert [c.value for c in ws[first + 2]][3:8] == [300, None, 300, "✓ Met", 400]
+    assert [c.value for c in ws[first + 2]][:8] == ["Average handle time (phone)", "aht", "phone", 300, None, 350,
+                                                    "✗ Missed", 400]
     assert ws.cell(first + 2, 6).number_format == '#,##0" s"'
+    assert [c.value for c in ws[first + 3]][2:7] == ["email", 300, None, 100, "✓ Met"]
     hist = book["Last 12 months"]
     assert hist.cell(HEADER_ROW, 3).value == datetime(2024, 4, 1) and hist.cell(HEADER_ROW, 14).value == datetime(2025, 3, 1)
     assert [hist.cell(first, c).value for c in (12, 13, 14)] == [None, 80, 50]
@@ -158,7 +173,8 @@ def test_com006_pdf_renders_with_its_text_and_charts(db, tmp_path):
     text = " ".join(text.split())   # a cell's text may wrap
     assert "Committee review – ACME – March 2025" in text
     for expected in ("Service level (phone)", "50.0 %", "Missed", "Missed, within tolerance", "+25",
-                     "5 min 00 s", "Renfort midi", "Très déçu <b>vraiment</b> & fâché", "=1+1 rien à dire"):
+                     "5 min 50 s", "1 min 40 s", "Renfort midi", "Très déçu <b>vraiment</b> & fâché",
+                     "=1+1 rien à dire"):
         assert expected in text, expected
     assert "OTHER" not in text
     subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(tmp_path / "page")], check=True)
@@ -173,15 +189,17 @@ def test_com006_pdf_renders_with_its_text_and_charts(db, tmp_path):
 
 
 def test_com007_committee_page_in_the_browser(dash_duo, db, app_for):
-    dash_duo.start_server(app_for(db, targets=SETTINGS.targets, contracts=SETTINGS.contracts))
+    dash_duo.start_server(app_for(db, targets=SETTINGS.targets, contracts=SETTINGS.contracts, min_answers=3))
     dash_duo.wait_for_page(dash_duo.server_url + "/committee?client=ACME&month=2025-03")
     dash_duo.wait_for_text_to_equal("#committee-title", "Committee review – ACME – March 2025")
     rows = dash_duo.wait_for_element("#committee-indicators tbody").find_elements("css selector", "tr")
     labels = [r.find_element("css selector", "td").text for r in rows]
-    assert labels == ["Service level (phone)", "Net Promoter Score", "Average handle time"]
+    assert labels == ["Service level (phone)", "Net Promoter Score", "Average handle time (phone)",
+                      "Average handle time (email)"]
     assert "50.0 %" in rows[0].text and "✗ Missed" in rows[0].text and "1 of 2" in rows[0].text
     assert "+25" in rows[1].text and "Missed, within tolerance" in rows[1].text
-    assert "5 min 00 s" in rows[2].text and "✓ Met" in rows[2].text
+    assert "5 min 50 s" in rows[2].text and "✗ Missed" in rows[2].text
+    assert "1 min 40 s" in rows[3].text and "✓ Met" in rows[3].text
     verbatims = dash_duo.find_element("#committee-verbatims").text
     assert "Très déçu <b>vraiment</b> & fâché" in verbatims and "OTHER" not in verbatims
     # the decisions are saved and come back with the page
@@ -208,3 +226,41 @@ def test_com008_export_files_for_download(db, app_for):
         assert sent["filename"] == f"committee-ACME-2025-03.{kind}"
         assert base64.b64decode(sent["content"]).startswith(magic)
 
+
+
+def test_com009_too_few_answers_and_last_year(db):
+    # with the default 10 answers, March's 4 NPS answers are too few: shown with their count, not judged
+    t = review(db, min_answers=10).indicators.set_index("indicator")
+    assert t.loc["nps", "too_few"] and pd.isna(t.loc["nps", "status"]) and t.loc["nps", "months_judged"] == 0
+    r = t.loc["nps"].to_dict()
+    assert cm.actual_text(r) == "+25 (4 answers)" and cm.unjudged_text(r) == "too few answers"
+    # data from 1 March 2024 cover March 2024: compared, though it holds no contact of ACME
+    t = review(db, first=date(2024, 3, 1)).indicators.set_index("indicator")
+    assert t["covered_last_year"].all() and pd.isna(t.loc["service_level:phone", "last_year"])
+    assert cm.change_cell(t.loc["service_level:phone"].to_dict(), "last_year") == "–"
+    assert cm.change_cell(t.loc["service_level:phone"].to_dict(), "previous") == "▼ -30.0 pts"
+
+
+def test_com010_the_printed_page_keeps_every_twelve_month_chart(dash_duo, db, app_for):
+    """Printed from the browser (A4), the review keeps all its charts."""
+    dash_duo.start_server(app_for(db, targets=SETTINGS.targets, contracts=SETTINGS.contracts))
+    dash_duo.wait_for_page(dash_duo.server_url + "/committee?client=ACME&month=2025-03")
+    dash_duo.wait_for_element("#committee-history .main-svg")
+    driver = dash_duo.driver
+    assert len(driver.find_elements("css selector", "#committee-history .js-plotly-plot")) == 4
+    # laid out for print on A4's width (about 720 px inside the margins), every chart is
+    # shown whole, within the page (one wide figure of four charts a row lost the right half)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    driver.set_window_size(720, 1000)
+    boxes = driver.execute_script("""
+        return [...document.querySelectorAll('#committee-history .main-svg:first-child')].map(svg => {
+            const r = svg.getBoundingClientRect();
+            return [r.left, r.right, r.width, document.documentElement.clientWidth];});""")
+    assert len(boxes) == 4
+    for left, right, width, page in boxes:
+        assert width > 200 and left >= 0 and right <= page, (left, right, page)
+    pdf = base64.b64decode(driver.print_page())
+    assert pdf.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "Average handle time (email)" in text and "Navigation" not in text
+    assert dash_duo.get_logs() == []
