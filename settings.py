@@ -196,8 +196,9 @@ def apply_config(settings: Settings, cfg: Mapping) -> Settings:
 
 
 def _targets(given: Mapping) -> dict:
-    """The default targets with the settings file's laid over them, level by level (a file
-    that sets the phone's target keeps the other channels' defaults), each one checked."""
+    """The default targets with the settings file's laid over them, level by level: a target
+    and its tolerance go together, and a file that sets every contact's target keeps the
+    channels' defaults (and the other way round); each one checked."""
     from metrics.targets import target_error  # the KPI layer reads no settings at import
 
     out = {k: dict(v) for k, v in DEFAULT_TARGETS.items()}
@@ -205,7 +206,8 @@ def _targets(given: Mapping) -> dict:
         if not isinstance(spec, Mapping):
             raise SettingsError(f"targets.{kpi_id} must be a table with target (and amber)")
         default = out.get(kpi_id, {})
-        merged = {**default, **spec}
+        merged = {k: v for k, v in default.items() if not ("target" in spec and k == "amber")}
+        merged.update(spec)
         for level in ("channel", "client"):
             if level in merged:
                 merged[level] = {**default.get(level, {}), **spec.get(level, {})}

@@ -28,6 +28,7 @@ def kpi_table(group: str, settings: Settings, targets: dict) -> dbc.Table:
     for k in (k for k in KPIS.values() if k.group == group):
         target = target_for(k.id, targets)
         notes = settings_text(k.id, settings.kpi)
+        per_channel = {ch: t for ch, t in (targets.get(k.id, {}).get("channel") or {}).items() if t.get("target")}
         rows.append(html.Tr([
             html.Td(html.Code(k.id)),
             html.Td(k.label_en),
@@ -35,30 +36,41 @@ def kpi_table(group: str, settings: Settings, targets: dict) -> dbc.Table:
             html.Td([k.formula] + [html.Div(n, className="small text-muted") for n in notes]),
             html.Td(UNIT_WORDS[k.unit]),
             html.Td(BETTER_WORDS[k.better]),
-            html.Td("–" if target is None else
-                    f"{value_text(k.id, target.value)}"
-                    + ("" if target.amber is None else f" (close from {value_text(k.id, target.amber)})")),
+            html.Td(["–" if target is None else
+                     f"{value_text(k.id, target.value)}"
+                     + ("" if target.amber is None else f" (close from {value_text(k.id, target.amber)})")]
+                    + [html.Div(f"{ch}: {value_text(k.id, t['target'])}", className="small text-muted")
+                       for ch, t in sorted(per_channel.items())]),
         ], id=f"def-{k.id}"))
     return dbc.Table([head, html.Tbody(rows)], bordered=False, hover=True, size="sm",
                      responsive=True, className="bg-white")
 
 
 def settings_table(settings: Settings) -> dbc.Table:
+    """Every setting in force and where it comes from: the settings file or the defaults (the
+    words the settings page uses for the targets too)."""
     k = settings.kpi
     thresholds = ", ".join(f"{ch} {s:g} s" for ch, s in k.sl_thresholds)
     rows = [
-        ("Service-level threshold per channel", f"{thresholds}; any other channel {k.sl_default_threshold:g} s"),
-        ("Short abandon", f"an abandoned contact with a wait under {k.short_abandon_s:g} s"),
+        ("Service-level threshold per channel", f"{thresholds}; any other channel {k.sl_default_threshold:g} s",
+         settings.source("service_level_thresholds")),
+        ("Short abandon", f"an abandoned contact with a wait under {k.short_abandon_s:g} s",
+         settings.source("short_abandon_s")),
         ("Abandons in service level", {
             "negative": "negative: abandons after the short threshold count in the denominator, never as met",
             "ignored": "ignored: abandons within the threshold leave the denominator",
-            "positive": "positive: abandons within the threshold count as met"}[k.abandon_mode]),
-        ("Repeat window", f"{k.repeat_window_h:g} hours"),
-        ("Reject budget of a load", f"{settings.reject_budget:.0%} of a file's rows"),
-        ("Settings file", str(settings.config) if settings.config else "none (defaults)"),
+            "positive": "positive: abandons within the threshold count as met"}[k.abandon_mode],
+         settings.source("abandon_mode")),
+        ("Repeat window", f"{k.repeat_window_h:g} hours: FCR counts a contact once the window after it has "
+                          "passed, repeats once the window before it is in the data", settings.source("repeat_window_h")),
+        ("Fewest answers to judge a score", f"{settings.min_answers} answers", settings.source("min_answers")),
+        ("Reject budget of a load", f"{settings.reject_budget:.0%} of a file's rows", settings.source("reject_budget")),
     ]
-    return dbc.Table(html.Tbody([html.Tr([html.Th(a, className="w-25"), html.Td(b)]) for a, b in rows]),
-                     size="sm", className="bg-white", id="settings-table")
+    head = html.Thead(html.Tr([html.Th("Setting"), html.Th("In force"), html.Th("From")]))
+    body = [html.Tr([html.Th(a, className="w-25"), html.Td(b), html.Td(c)]) for a, b, c in rows]
+    file_row = html.Tr([html.Th("Settings file"), html.Td(str(settings.config) if settings.config else
+                                                          "none: every setting is Pilotage's default"), html.Td("")])
+    return dbc.Table([head, html.Tbody(body + [file_row])], size="sm", className="bg-white", id="settings-table")
 
 
 def layout(**_query):

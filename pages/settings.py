@@ -9,14 +9,16 @@ from components.view import open_view
 from data.targets import set_target, stored_targets
 from metrics.query import Scope, dimension_values
 from metrics.registry import KPIS
+from metrics.targets import target_error
 
 dash.register_page(__name__, path="/settings", name="Settings", title="Pilotage – Settings", order=10)
 
 TARGET_KPIS = [k for k, v in KPIS.items() if v.better != "none"]
 
 
-def target_rows(targets: dict, stored: list[dict]) -> list[tuple]:
-    """(kpi, applies to, target, close from, source) for every target in force."""
+def target_rows(targets: dict, stored: list[dict], settings) -> list[tuple]:
+    """(kpi, applies to, target, close from, source) for every target in force; the source is
+    where it comes from: set here, the settings file, or Pilotage's defaults."""
     by_user = {(r["kpi"], r.get("channel"), r.get("client")) for r in stored}
     rows = []
     for kpi_id in TARGET_KPIS:
@@ -27,13 +29,14 @@ def target_rows(targets: dict, stored: list[dict]) -> list[tuple]:
         for label, channel, client, s in levels:
             if s.get("target") is None:
                 continue
-            source = "set here" if (kpi_id, channel, client) in by_user else "settings file"
+            path = ["targets", kpi_id] + (["channel", channel] if channel else ["client", client] if client else [])
+            source = "set here" if (kpi_id, channel, client) in by_user else settings.source(*path)
             rows.append((kpi_id, label, s["target"], s.get("amber"), source))
     return rows
 
 
 def targets_table(view) -> dbc.Table:
-    rows = target_rows(view.targets, stored_targets(view.db))
+    rows = target_rows(view.targets, stored_targets(view.db), view.settings)
     return dbc.Table([
         html.Thead(html.Tr([html.Th(h) for h in ("Indicator", "Applies to", "Target", "Close from", "Set in")])),
         html.Tbody([html.Tr([html.Td(KPIS[k].label_en), html.Td(where), html.Td(value_text(k, t)),
@@ -68,9 +71,11 @@ def layout(**_query):
     ]), className="mb-3")
     return html.Div([
         html.H2("Settings"),
-        html.P("Targets come from the settings file; those set here take precedence over it, for "
-               "every page. A target for a channel or a client applies when a view shows that "
-               "channel or client alone. \u201cClose from\u201d is the amber band on the worse side.",
+        html.P("Targets come from Pilotage's defaults, laid under the settings file's (when there is "
+               "one); those set here take precedence over both, for every page. A target for a channel or "
+               "a client applies when a view shows that channel or client alone. \u201cClose from\u201d is "
+               "the amber band on the worse side. Rates are 0-100 %, NPS -100 to +100, effort 1 to 7, "
+               "durations above 0 seconds.",
                className="text-muted"),
         form, html.H4("Targets in force", className="side-title"),
         html.Div(targets_table(view), id="targets-slot"),
@@ -83,10 +88,13 @@ def layout(**_query):
           State("target-value", "value"), State("target-amber", "value"), prevent_initial_call=True)
 def update_target(_save, _remove, kpi_id, channel, client, target, amber):
     removing = dash.ctx.triggered_id == "target-remove"
+    if kpi_id not in TARGET_KPIS:
+        return no_update, "Choose an indicator."
     if channel and client:
         return no_update, "Choose a channel or a client, not both."
-    if not removing and target is None:
-        return no_update, "Give a target value."
+    problem = None if removing else target_error(kpi_id, target, amber)
+    if problem:
+        return no_update, f"Not saved: {problem}."
     view = open_view({})
     set_target(view.db, kpi_id, None if removing else float(target),
                None if removing or amber is None else float(amber), channel, client)
