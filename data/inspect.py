@@ -3,12 +3,13 @@ profile fits it best, the rows that profile makes of it and every problem found.
 written to the database."""
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from data.loader import LoadError, LoadReport, prepare
-from data.profile import Profile, ProfileError, source_columns, available, get_profile, load_profile
+from data.profile import Profile, ProfileError, available, get_profile, load_profile, separator, source_columns
 from data.reading import ReadError, read_sheet
 from data.schema import TABLES
 
@@ -28,21 +29,30 @@ class Inspection:
     error: str | None = None                                # why the file cannot be loaded
 
 
-def profile_scores(data: bytes, headers: list[str], profiles: dict[str, Profile]) -> dict[str, float]:
+def profile_scores(data: bytes, headers: list[str], profiles: dict[str, Profile],
+                   encoding: str | None = None) -> dict[str, float]:
     """How well each profile fits a file: the share of the columns it reads that the file
-    has (1.0 for a queue log read by the queue-log profile)."""
-    # the queue-log pattern is ASCII: the file's start, read byte for byte, is enough
-    first = next((ln for ln in data[:65536].decode("latin-1").splitlines() if ln.strip()), "")
-    lowered = {h.strip().lower() for h in headers}
+    has, its header read with the profile's own separator (a profile for ';' files cannot fit
+    a comma-separated one), 1.0 for a queue log read by the queue-log profile."""
+    text = data[:65536].decode(encoding or "latin-1", errors="replace")
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+
+    def header(profile: Profile) -> list[str]:
+        sep = separator(profile)
+        if not sep or encoding is None:   # any separator (or a workbook): as the file was read
+            return headers
+        return [h.strip() for h in next(csv.reader([first], delimiter=sep), [])]
+
     scores = {}
     for pname, profile in profiles.items():
         if profile.format == "asterisk-queue-log":
             scores[pname] = 1.0 if _QUEUE_LOG.match(first) else 0.0
         elif profile.canonical:
+            lowered = {h.lower() for h in header(profile)}
             scores[pname] = max(len(set(t.required) & lowered) / len(t.required) for t in TABLES.values())
         else:
             wanted = set(profile.headers) or source_columns(profile)
-            scores[pname] = len(wanted & set(headers)) / len(wanted)
+            scores[pname] = len(wanted & set(header(profile))) / len(wanted)
     return scores
 
 
@@ -59,7 +69,7 @@ def sniff(path: Path | str, *, extra: Path | None = None, encoding: str | None =
     except ReadError as exc:
         out.error = str(exc)
     profiles = {n: load_profile(p) for n, p in available(extra).items()}
-    out.scores = profile_scores(data, out.headers, profiles)
+    out.scores = profile_scores(data, out.headers, profiles, out.encoding)
     best = max(out.scores, key=lambda n: (out.scores[n], not profiles[n].canonical))
     out.profile = best if out.scores[best] > 0 else None
     return out

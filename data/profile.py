@@ -20,7 +20,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from data.reading import LINE, Sheet, read_lines, read_sheet
+from data.reading import LINE, Sheet, read_lines, read_sheet, separator_named
 from data.schema import TABLES
 
 SHIPPED = Path(__file__).resolve().parent / "profiles"
@@ -163,6 +163,12 @@ def _auto(value):
     return None if value in (None, "", "auto") else value
 
 
+def separator(profile: Profile) -> str | None:
+    """The separator a profile insists on (None: any)."""
+    sep = _auto(profile.read.get("separator"))
+    return separator_named(sep) if sep else None
+
+
 def apply_profile(profile: Profile, sheet: Sheet) -> dict[str, Mapped]:
     """The canonical tables a profile makes of a file's cells."""
     cells = sheet.cells
@@ -172,7 +178,7 @@ def apply_profile(profile: Profile, sheet: Sheet) -> dict[str, Mapped]:
     missing = sorted(source_columns(profile) - set(cells.columns))
     if missing:
         raise ProfileError(f"{sheet.name}, line 1: column(s) {', '.join(missing)} missing for profile "
-                           f"{profile.name}" + _encoding_hint(sheet, missing))
+                           f"{profile.name}" + _header_hint(sheet, missing))
     empty = {str(v) for v in profile.read.get("empty", [])}
     keep = ~_matches_any(cells, profile.drop)
     dropped = int((~keep).sum())
@@ -204,11 +210,15 @@ def _no_problems() -> pd.DataFrame:
     return pd.DataFrame({"line": pd.Series(dtype=int), "reason": pd.Series(dtype=object)})
 
 
-def _encoding_hint(sheet: Sheet, missing: list[str]) -> str:
-    if sheet.encoding and any(ord(ch) > 127 for m in missing for ch in m):
-        return f" (the file was read as {sheet.encoding}: is that its encoding?)"
-    if len(sheet.headers) == 1:
+def _header_hint(sheet: Sheet, missing: list[str]) -> str:
+    """Why a profile's columns are not found, when the file tells: a header read as one
+    column (the separator), or a column there with its accented letters garbled (the encoding)."""
+    if len(sheet.headers) == 1 and sheet.separator:
         return f" (the whole header is one column: is {sheet.separator!r} the separator?)"
+    fold = lambda text: "".join(ch for ch in text if ch.isascii()).strip().lower()  # noqa: E731
+    seen = {fold(h) for h in sheet.headers}
+    if sheet.encoding and any(not m.isascii() and fold(m) in seen for m in missing):
+        return f" (the file was read as {sheet.encoding}: is that its encoding?)"
     return ""
 
 
@@ -297,7 +307,7 @@ def _make(spec, cells: pd.DataFrame, profile: Profile, empty: set[str], column: 
     decimal = profile.read.get("decimal", ".")
     converted = None
     if "datetime" in spec:
-        converted = _datetimes(values, spec["datetime"], column, profile)
+        converted = _datetimes(values, spec["datetime"], column, profile, cells[LINE])
     elif spec.get("duration"):
         converted = _durations(values, spec["duration"], decimal, column)
     elif spec.get("number"):
@@ -321,10 +331,11 @@ def _merge(problems: list[pd.Series], index) -> pd.Series:
     return out
 
 
-def _datetimes(values: pd.Series, formats, column: str, profile: Profile):
-    """ISO text from the profile's date formats. With several formats, the file must settle
-    which one it uses: a file whose every date reads under two formats with different
-    results (03/04 as 3 April and as 4 March) is refused rather than guessed."""
+def _datetimes(values: pd.Series, formats, column: str, profile: Profile, lines: pd.Series):
+    """ISO text from the profile's date formats. Each value is read with the first listed
+    format that reads it. Where formats read a value differently (03/04 as 3 April and as 4
+    March), the file settles it: the format that alone reads some other value (13/04) is the
+    one the file uses; a file that does not settle it is refused, naming the value's line."""
     formats = [formats] if isinstance(formats, str) else list(formats)
     present = values != ""
     text = values[present]
@@ -332,17 +343,25 @@ def _datetimes(values: pd.Series, formats, column: str, profile: Profile):
         stamps = pd.to_datetime(pd.to_numeric(text, errors="coerce"), unit="s", utc=True)
         stamps = stamps.dt.tz_convert(profile.read.get("timezone", "UTC")).dt.tz_localize(None)
         return _iso(values, present, stamps, column, "seconds since 1970")
-    parsed = {f: pd.to_datetime(text, format=f, errors="coerce") for f in formats}
-    whole = [f for f in formats if parsed[f].notna().all()]
-    if len(whole) > 1:
-        first = parsed[whole[0]]
-        clash = [f for f in whole[1:] if not parsed[f].equals(first)]
-        if clash:
+    parsed = pd.DataFrame({f: pd.to_datetime(text, format=f, errors="coerce") for f in formats}, index=text.index)
+    read = parsed.notna()
+    alone = read.sum(axis=1) == 1
+    proven = {f for f in formats if (alone & read[f]).any()}    # the file shows it uses these
+    chosen = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    for f in reversed(formats):   # the first listed format that reads a value wins
+        chosen = chosen.where(~read[f], parsed[f])
+    differ = parsed.nunique(axis=1, dropna=True) > 1
+    for i in differ[differ].index:
+        readers = [f for f in formats if read.at[i, f]]
+        settled = [f for f in readers if f in proven]
+        if len({parsed.at[i, f] for f in settled}) != 1:
+            a, b = readers[0], next(f for f in readers[1:] if parsed.at[i, f] != parsed.at[i, readers[0]])
             raise ProfileError(
-                f"{column}: the dates are ambiguous: every one reads both as {whole[0]} and as "
-                f"{clash[0]} (e.g. {text.iloc[0]!r}); the profile must name the one this file uses")
-    chosen = whole[0] if whole else max(formats, key=lambda f: parsed[f].notna().sum())
-    return _iso(values, present, parsed[chosen], column, " or ".join(formats))
+                f"{column}, line {int(lines[i])}: the dates are ambiguous: {text[i]!r} reads as "
+                f"{parsed.at[i, a]:%d %B %Y} with {a} and as {parsed.at[i, b]:%d %B %Y} with {b}, and the file "
+                "does not settle which it uses; the profile must name the one format this file uses")
+        chosen[i] = parsed.at[i, settled[0]]
+    return _iso(values, present, chosen, column, " or ".join(formats))
 
 
 def _iso(values, present, stamps, column, expected):
@@ -375,13 +394,16 @@ def _durations(values: pd.Series, unit: str, decimal: str, column: str):
     """Seconds from seconds, minutes, a clock (H:MM:SS or MM:SS) or an Excel day fraction."""
     present = values != ""
     if unit == "clock":
-        parts = values.str.split(":", expand=True).reindex(columns=[0, 1, 2])
-        nums = parts.apply(lambda c: pd.to_numeric(c.str.replace(",", ".", regex=False), errors="coerce"))
-        three = parts[2].notna()
-        seconds = np.where(three, nums[0] * 3600 + nums[1] * 60 + nums[2], nums[0] * 60 + nums[1])
-        seconds = pd.Series(seconds, index=values.index).where(present)
-        ok = nums[1].between(0, 59, inclusive="both") & (~three | nums[2].between(0, 60, inclusive="left"))
-        seconds = seconds.where(ok)
+        parts = values.str.replace(",", ".", regex=False).str.split(":")
+        count = parts.str.len()
+        three = count == 3
+
+        def part(i: int) -> pd.Series:   # the i-th part as a number (none where the value has fewer)
+            return pd.to_numeric(parts.str[i], errors="coerce")
+        hours = part(0).where(three, 0)
+        minutes, secs = part(1).where(three, part(0)), part(2).where(three, part(1))
+        ok = count.isin((2, 3)) & secs.between(0, 60, inclusive="left") & (~three | minutes.between(0, 59))
+        seconds = (hours * 3600 + minutes * 60 + secs).where(present & ok)
         return _number_text(values, present, seconds, column, "a duration as H:MM:SS or MM:SS")
     out, why = _numbers(values, decimal, column)
     if unit in ("minutes", "excel_days"):

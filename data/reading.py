@@ -80,11 +80,16 @@ def _looks_utf8(data: bytes) -> bool:
     return any(ord(ch) > 127 for ch in text[:200_000])
 
 
+def separator_named(name: str) -> str:
+    """A separator as a profile or a person names it ("tab" for a tab)."""
+    return {"tab": "\t", "\\t": "\t"}.get(name, name)
+
+
 def find_separator(text: str, separator: str | None = None) -> str:
     """The separator forced, else the one that splits the header line into most columns
     (ties go to the order of SEPARATORS) and keeps the next lines to the same count."""
     if separator:
-        return {"tab": "\t", "\\t": "\t"}.get(separator, separator)
+        return separator_named(separator)
     lines = [ln for ln in text[:1_000_000].splitlines()[:20] if ln.strip()]   # not the whole file
     if not lines:
         return ","
@@ -122,8 +127,8 @@ def _fast_table(text: str, sep: str, utf8: bytes) -> pd.DataFrame | None:
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     first = text.split("\n", 1)[0]
     header = next(csv.reader([first], delimiter=sep), [])
-    if not first.strip() or len({h.strip() for h in header}) < len(header):
-        return None
+    if not first.strip() or len({h.strip() for h in header}) < len(header) or not all(h.strip() for h in header):
+        return None   # blank or repeated column names: the careful reader names them
     try:   # Arrow's reader: several threads, and its strings are what pandas keeps
         cells = pd.read_csv(io.BytesIO(utf8), sep=sep, dtype=str, keep_default_na=False,
                             engine="pyarrow")
@@ -164,16 +169,23 @@ def _table(rows: list[tuple[int, list[str]]], name: str) -> pd.DataFrame:
     if not rows:
         raise ReadError(f"{name}: the file is empty")
     first, header = rows[0][0], [c.strip() for c in rows[0][1]]
-    if len(set(header)) < len(header):
-        twice = sorted({h for h in header if header.count(h) > 1})
-        raise ReadError(f"{name}, line {first}: column(s) named twice: {', '.join(twice)}")
     body = []
     for n, row in rows[1:]:
         if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
             raise ReadError(f"{name}, line {n}: {len(row)} cells for {len(header)} columns "
                             "(a separator inside a value that is not quoted?)")
         body.append(row[:len(header)] + [""] * (len(header) - len(row)) + [n])
-    return pd.DataFrame(body, columns=header + [LINE]).astype({LINE: int})
+    # a column without a name (trailing empty columns of a spreadsheet's export) is left out
+    # when it is empty, and named by its position when it holds values
+    keep, names = [], []
+    for i, h in enumerate(header):
+        if h or any(r[i].strip() for r in body):
+            keep.append(i)
+            names.append(h or f"(empty name) at position {i + 1}")
+    if len(set(names)) < len(names):
+        twice = sorted({h for h in names if names.count(h) > 1})
+        raise ReadError(f"{name}, line {first}: column(s) named twice: {', '.join(twice)}")
+    return pd.DataFrame([[r[i] for i in keep] + [r[-1]] for r in body], columns=names + [LINE]).astype({LINE: int})
 
 
 def _records(text: str, sep: str) -> list[tuple[int, list[str]]]:
