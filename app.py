@@ -52,15 +52,47 @@ def _build() -> Dash:
         navbar(),
         dbc.Container(dash.page_container, fluid=True, className="pb-4"),
     ])
+    app.server.add_url_rule("/api/summary", "summary", api_summary)
     return app
+
+
+def api_summary():
+    """``metrics summary`` answered by the dashboard, for the command line while the
+    dashboard holds the database: the same query keys as the command line's options
+    (``from``, ``to``, a dimension's values repeated or comma-separated, ``by``), the same
+    JSON, and the notes beside it."""
+    import json
+
+    from flask import Response, request
+
+    from metrics.query import DIMENSIONS, GROUPINGS, Scope
+    from metrics.summary import summary
+
+    settings = settings_module.active()
+    try:
+        filters = {d: [v for item in request.args.getlist(d) for v in item.split(",") if v] for d in DIMENSIONS}
+        by = request.args.get("by") or None
+        if by is not None and by not in GROUPINGS:
+            raise ValueError(f"unknown grouping {by!r}; known: {', '.join(GROUPINGS)}")
+        scope = Scope.of(request.args.get("from", ""), request.args.get("to", ""), **filters)
+        result, notes = summary(engine(settings.db), scope, by, settings.kpi)
+        status, body = 200, {"result": result, "notes": notes}
+    except ValueError as exc:
+        status, body = 400, {"error": str(exc)}
+    # the keys in the registry's order, as the command line prints them
+    return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
 
 
 def main() -> None:
     from waitress import serve
+
+    from data.inbox import watch
     settings = settings_module.active()
     app = create_app(settings)
     rollups.ensure(engine(settings.db), settings.kpi)   # before the first page, not during it
-    print(f"Pilotage on http://{settings.host}:{settings.port} (database {settings.db})")
+    watch(settings)
+    print(f"Pilotage on http://{settings.host}:{settings.port} (database {settings.db}; "
+          f"extracts dropped in {settings.inbox_path} are loaded within {settings.inbox_every:g} s)")
     serve(app.server, host=settings.host, port=settings.port, threads=8)
 
 

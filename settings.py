@@ -7,6 +7,9 @@ Nothing needs to be set: every value has a default that makes the app run.
 - ``PILOTAGE_HOST``     address the server listens on (default ``127.0.0.1``)
 - ``PILOTAGE_PORT``     port (default ``8050``)
 - ``PILOTAGE_PROFILES`` a folder of the user's own import profiles (``*.toml``)
+- ``PILOTAGE_INBOX``    the folder the running dashboard loads dropped extracts from
+                        (default: ``inbox`` beside the database); ``PILOTAGE_INBOX_EVERY``
+                        how often it looks, in seconds (default 30)
 - ``PILOTAGE_CONFIG``   a TOML settings file for the KPI settings and targets, e.g.::
 
       short_abandon_s = 5
@@ -108,6 +111,8 @@ class Settings:
     port: int = 8050
     config: Path | None = None
     profiles: Path | None = None     # the user's import profiles, beside the shipped ones
+    inbox: Path | None = None        # the folder the dashboard loads dropped extracts from
+    inbox_every: float = 30.0        # seconds between two looks at it
     max_upload_mb: float = 200.0     # largest file the import page takes
     kpi: KpiSettings = field(default_factory=KpiSettings)
     reject_budget: float = 0.05
@@ -131,6 +136,10 @@ class Settings:
     def key_path(self) -> Path:
         return self.key_file or self.db.with_suffix(".key")
 
+    @property
+    def inbox_path(self) -> Path:
+        return self.inbox or self.db.parent / "inbox"
+
 
 def _read_config(path: Path) -> dict:
     try:
@@ -152,6 +161,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         settings = replace(settings, key_file=Path(env["PILOTAGE_KEY_FILE"]).expanduser())
     if env.get("PILOTAGE_PROFILES"):
         settings = replace(settings, profiles=Path(env["PILOTAGE_PROFILES"]).expanduser())
+    if env.get("PILOTAGE_INBOX"):
+        settings = replace(settings, inbox=Path(env["PILOTAGE_INBOX"]).expanduser())
+    if env.get("PILOTAGE_INBOX_EVERY"):
+        try:
+            settings = replace(settings, inbox_every=float(env["PILOTAGE_INBOX_EVERY"]))
+        except ValueError:
+            raise SettingsError(f"PILOTAGE_INBOX_EVERY is a number of seconds, not {env['PILOTAGE_INBOX_EVERY']!r}") from None
     if env.get("PILOTAGE_HOST"):
         settings = replace(settings, host=env["PILOTAGE_HOST"])
     if env.get("PILOTAGE_PORT"):

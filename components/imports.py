@@ -134,14 +134,6 @@ def job_reports(job: Job) -> list[LoadReport]:
     return []
 
 
-def rejects_frame(reports: list[LoadReport]) -> pd.DataFrame:
-    """Every rejected row of a load: file, table, line and reason."""
-    parts = [r.rejects.assign(file=r.file_name, table=r.table) for r in reports if len(r.rejects)]
-    if not parts:
-        return pd.DataFrame(columns=["file", "table", "line", "reason"])
-    return pd.concat(parts)[["file", "table", "line", "reason"]]
-
-
 def load_history(engine: Engine, limit: int = 30) -> pd.DataFrame:
     with engine.connect() as conn:
         return frame(conn, "SELECT load_id, started_at, table_name, file_name, source, profile, rows_read, "

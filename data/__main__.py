@@ -21,7 +21,7 @@ from data import cli
 from data import db as database
 from data.customers import load_key
 from data.inspect import describe, inspect_file
-from data.loader import LoadError, load
+from data.loader import LoadError, load, write_rejects
 from data.profile import get_profile
 from settings import Settings, load_settings
 
@@ -70,12 +70,8 @@ def cmd_load(args) -> int:
 
 
 def _write_rejects(path: str | None, reports) -> None:
-    if not path:
-        return
-    import pandas as pd
-    frames = [r.rejects.assign(file=r.file_name) for r in reports if len(r.rejects)]
-    table = pd.concat(frames) if frames else pd.DataFrame(columns=["line", "reason", "file"])
-    table[["file", "line", "reason"]].to_csv(path, index=False)
+    if path:
+        write_rejects(Path(path), reports)
 
 
 def cmd_inspect(args) -> int:

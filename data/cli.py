@@ -4,12 +4,13 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from pathlib import Path
 
 import duckdb
 import sqlalchemy as sa
 
 from data.loader import LoadError
-from settings import SettingsError
+from settings import SettingsError, load_settings
 
 EXPECTED = (LoadError, SettingsError, ValueError, KeyError, OSError)
 # DuckDB's error when another process has the database file open (one process at a time)
@@ -22,9 +23,15 @@ def in_use(exc: Exception) -> str | None:
     if not found:
         return None
     path, pid = found.groups()
+    try:
+        settings = load_settings()
+        inbox, server = settings.inbox or Path(path).parent / "inbox", f"http://{settings.host}:{settings.port}"
+    except SettingsError:
+        inbox, server = "its inbox folder", "the dashboard's address"
     return (f"the database {path} is in use by another process{f' (PID {pid})' if pid else ''}, "
-            "for example the running dashboard: stop it and try again, or load the files "
-            "through the dashboard's import page")
+            f"for example the running dashboard: drop the files in its inbox ({inbox}) and it loads "
+            f"them itself, or load them through its import page; read through it with "
+            f"python -m metrics summary --server {server}")
 
 
 def run(parser: argparse.ArgumentParser, argv=None) -> int:

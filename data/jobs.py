@@ -64,6 +64,11 @@ class Jobs:
         thread.start()
         return job
 
+    def exclusive(self):
+        """The lane loads take one at a time (the database takes one writer at a time), for
+        work that runs in a thread of its own, such as the inbox's."""
+        return self._one_at_a_time
+
     def wait(self) -> None:
         """Until every job started so far has ended (for tests)."""
         for thread in list(self._threads):

@@ -2,20 +2,30 @@
 
     python -m metrics summary --db PATH --from YYYY-MM-DD --to YYYY-MM-DD
         [--channel X] [--queue X] [--campaign X] [--client X] [--site X] [--agent X]
-        [--team X] [--reason X] [--by DIMENSION] [--format json|table]
+        [--team X] [--reason X] [--by DIMENSION] [--format json|table] [--server URL]
 
 Every KPI of the dictionary; rates in percent (0-100), durations in seconds, unrounded in
 JSON; null where the denominator is zero (and where FCR or repeats have only pending
 contacts). A filter may be repeated or comma-separated. The table format ends with the notes
 a reader needs: contacts pending, means over channels that are not comparable.
+
+While the dashboard runs it holds the database (DuckDB lets one process open a file for
+writing): the summary is then asked of the dashboard itself (``--server``, by default the one
+the settings name when the database is held), which answers the same JSON.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import replace
 from pathlib import Path
+
+import duckdb
+import sqlalchemy as sa
 
 from data import cli
 from data import db as database
@@ -37,7 +47,17 @@ def cmd_summary(args) -> int:
         raise ValueError(f"database {settings.db} does not exist")
     filters = {d: _split(getattr(args, d)) for d in DIMENSIONS}
     scope = Scope.of(args.start, args.end, **filters)
-    result, notes = summary(database.engine(settings.db), scope, args.by, settings.kpi)
+    if args.server:
+        result, notes = _ask(args.server, args, filters)
+    else:
+        try:
+            result, notes = summary(database.engine(settings.db), scope, args.by, settings.kpi)
+        except (duckdb.IOException, sa.exc.OperationalError) as exc:   # as DuckDB, or wrapped by SQLAlchemy
+            if not cli.in_use(exc):
+                raise
+            server = f"http://{settings.host}:{settings.port}"
+            result, notes = _ask(server, args, filters, held=cli.in_use(exc))
+            print(f"note: the dashboard holds the database; read through it ({server})", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
@@ -45,6 +65,22 @@ def cmd_summary(args) -> int:
         for note in notes:
             print(f"note: {note}")
     return 0
+
+
+def _ask(server: str, args, filters: dict, held: str | None = None):
+    """The summary as the dashboard at ``server`` answers it (``/api/summary``)."""
+    query = [("from", args.start), ("to", args.end)] + [(d, ",".join(v)) for d, v in filters.items() if v]
+    query += [("by", args.by)] if args.by else []
+    url = f"{server.rstrip('/')}/api/summary?{urllib.parse.urlencode(query)}"
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            body = json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        raise ValueError(json.loads(exc.read() or b"{}").get("error") or f"the dashboard answered {exc.code}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = f"{held}; and no dashboard answers at {server}" if held else f"no dashboard answers at {server}"
+        raise ValueError(f"{reason} ({getattr(exc, 'reason', exc)}): give its address with --server") from None
+    return body["result"], body["notes"]
 
 
 def _print_table(rows: list[dict], by: str | None) -> None:
@@ -73,6 +109,9 @@ def parser() -> argparse.ArgumentParser:
         s.add_argument(f"--{dim}", action="append", metavar="X", help=f"only this {dim} (repeatable)")
     s.add_argument("--by", choices=GROUPINGS, help="one row per value of this dimension")
     s.add_argument("--format", choices=("json", "table"), default="table")
+    s.add_argument("--server", metavar="URL",
+                   help="ask the running dashboard at this address (e.g. http://127.0.0.1:8050); by default "
+                        "the one the settings name, when it holds the database")
     s.set_defaults(run=cmd_summary)
     return p
 

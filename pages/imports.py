@@ -8,6 +8,7 @@ from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 from components import imports as im
 from data.db import engine
 from data.jobs import JOBS
+from data.loader import rejects_frame
 from data.profile import available
 from settings import active
 
@@ -179,4 +180,4 @@ def update_rejects_download(_n, job_ref):
     job = JOBS.get((job_ref or {}).get("id"))
     if job is None:
         return no_update
-    return dcc.send_data_frame(im.rejects_frame(im.job_reports(job)).to_csv, "rejected-rows.csv", index=False)
+    return dcc.send_data_frame(rejects_frame(im.job_reports(job)).to_csv, "rejected-rows.csv", index=False)

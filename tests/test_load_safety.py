@@ -5,6 +5,7 @@ says clearly when another process (the running dashboard) holds the database."""
 from __future__ import annotations
 
 import csv
+import json
 import os
 import signal
 import subprocess
@@ -69,12 +70,13 @@ def fingerprint(eng) -> dict:
 
 
 def cli_env(tmp_path: Path) -> dict:
-    """The environment of a command line run: the tests' hashing key, no settings file."""
+    """The environment of a command line run: the tests' hashing key, no settings file, and a
+    dashboard address where none answers (port 1), unless a test starts one."""
     key = tmp_path / "test.key"
     key.write_text(KEY.decode())
-    env = dict(os.environ, PILOTAGE_KEY_FILE=str(key))
-    env.pop("PILOTAGE_CONFIG", None)
-    env.pop("PILOTAGE_DB", None)
+    env = dict(os.environ, PILOTAGE_KEY_FILE=str(key), PILOTAGE_HOST="127.0.0.1", PILOTAGE_PORT="1")
+    for name in ("PILOTAGE_CONFIG", "PILOTAGE_DB", "PILOTAGE_INBOX"):
+        env.pop(name, None)
     return env
 
 
@@ -287,14 +289,18 @@ def test_saf004_command_line_says_the_database_is_in_use(tmp_path):
         assert out.returncode == 1
         assert out.stdout == ""
         [line] = out.stderr.strip().splitlines()
-        assert line == (f"error: the database {path.resolve()} is in use by another process "
-                        f"(PID {holder.pid}), for example the running dashboard: stop it and "
-                        "try again, or load the files through the dashboard's import page")
-        # the metrics command line shares the error handler
+        held = (f"the database {path.resolve()} is in use by another process (PID {holder.pid}), for "
+                f"example the running dashboard: drop the files in its inbox ({path.resolve().parent / 'inbox'}) "
+                "and it loads them itself, or load them through its import page; read through it with "
+                "python -m metrics summary --server http://127.0.0.1:1")
+        assert line == f"error: {held}"
+        # the metrics command line asks the dashboard the settings name, and says none answers
         out = run("metrics", "summary", "--db", path, "--from", "2025-03-01", "--to", "2025-03-31",
                   tmp_path=tmp_path)
         assert out.returncode == 1
-        assert out.stderr.strip().splitlines() == [line]
+        [line] = out.stderr.strip().splitlines()
+        assert line.startswith(f"error: {held}; and no dashboard answers at http://127.0.0.1:1 (")
+        assert line.endswith("): give its address with --server")
     finally:
         holder.stdin.close()
         holder.wait(timeout=60)
@@ -303,3 +309,77 @@ def test_saf004_command_line_says_the_database_is_in_use(tmp_path):
               tmp_path=tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["contacts: contacts.csv: 1 rows loaded"]
+
+
+# ---------------------------------------------------------------- the nightly extract while the dashboard serves
+
+def test_saf005_while_the_dashboard_serves_the_command_line_reads_through_it(dash_duo, make_db, app_for, tmp_path):
+    contacts = [dict(contact_id=str(i), arrived_at="2025-03-03 09:00:00", channel="phone", outcome="answered",
+                     wait_s=w, talk_s=60) for i, w in enumerate([5, 10, 40])]
+    eng = make_db(contacts=contacts)
+    dash_duo.start_server(app_for(eng))          # the dashboard holds the database
+    path = Path(eng.url.database)
+    direct = ["--db", path, "--from", "2025-03-01", "--to", "2025-03-31", "--format", "json"]
+    out = run("metrics", "summary", *direct, "--server", dash_duo.server_url, tmp_path=tmp_path)
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout)
+    assert list(got)[:3] == ["offered", "handled", "answer_rate"]      # the registry's order
+    assert got["offered"] == 3 and got["service_level"] == pytest.approx(200 / 3)   # 5 s, 10 s within 20 s
+    # without --server, the dashboard the settings name is asked, and the command says so
+    env = dict(cli_env(tmp_path), PILOTAGE_PORT=dash_duo.server_url.rsplit(":", 1)[1])
+    out = subprocess.run([sys.executable, "-m", "metrics", "summary", *map(str, direct)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == got
+    assert "note: the dashboard holds the database; read through it" in out.stderr
+    # a bad request is one clear line, as the command line itself would say it
+    out = run("metrics", "summary", "--db", path, "--from", "2025-03-31", "--to", "2025-03-01",
+              "--server", dash_duo.server_url, tmp_path=tmp_path)
+    assert out.returncode == 1 and out.stderr.startswith("error: the period ends")
+
+
+def test_saf006_the_dashboard_loads_the_extracts_dropped_in_its_inbox(dash_duo, make_db, app_for, tmp_path):
+    from dataclasses import replace
+
+    from data.inbox import watch
+    from settings import active
+
+    eng = make_db(contacts=[dict(contact_id="c1", arrived_at="2025-03-03 09:00:00", channel="phone",
+                                 outcome="answered", wait_s=5, talk_s=60)])
+    inbox = tmp_path / "inbox"
+    dash_duo.start_server(app_for(eng, inbox=inbox, inbox_every=0.2, key_file=tmp_path / "test.key"))
+    (tmp_path / "test.key").write_text(KEY.decode())
+    watcher = watch(active())
+    try:
+        dash_duo.wait_for_page(dash_duo.server_url + "/?from=2025-03-01&to=2025-03-31")
+        dash_duo.wait_for_text_to_equal("#value-offered", "1")
+        # the night's extract, copied under a temporary name then renamed, as a careful job does
+        rows = [dict(contact_id=f"n{i}", arrived_at="2025-03-04 09:00:00", channel="phone", outcome="answered",
+                     wait_s=30, talk_s=60) for i in range(3)]
+        write_csv(inbox / "contacts-2025-03-04.csv.part", rows)
+        (inbox / "contacts-2025-03-04.csv.part").rename(inbox / "contacts-2025-03-04.csv")
+        bad = inbox / "contacts-bad.csv"
+        write_csv(bad, [dict(contact_id="b1", arrived_at="not a date", channel="phone", outcome="answered")])
+        wait_until(lambda: len(list((inbox / "loaded").glob("*contacts-2025-03-04.csv"))) == 1)
+        wait_until(lambda: len(list((inbox / "refused").glob("*contacts-bad.csv"))) == 1)
+        # loaded with the same rules and log: the page (computed afresh) shows the 4 contacts
+        dash_duo.wait_for_page(dash_duo.server_url + "/?from=2025-03-01&to=2025-03-31")
+        dash_duo.wait_for_text_to_equal("#value-offered", "4")
+        with eng.connect() as conn:
+            log = conn.exec_driver_sql("SELECT file_name, status FROM load_log ORDER BY load_id").fetchall()
+        assert ("contacts-2025-03-04.csv", "loaded") in log and ("contacts-bad.csv", "refused") in log
+        [error] = (inbox / "refused").glob("*.error.txt")
+        assert "contacts-bad.csv" in error.read_text() and "every row was rejected" in error.read_text()
+        [rejects] = (inbox / "refused").glob("*.rejects.csv")
+        assert "line" in rejects.read_text().splitlines()[0] and "not a date" in rejects.read_text()
+        assert list(inbox.glob("*.csv")) == []
+    finally:
+        watcher.stop()
+    assert dash_duo.get_logs() == []
+
+
+def wait_until(condition, timeout: float = 30.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.1)
