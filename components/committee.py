@@ -179,14 +179,16 @@ def history_figures(review: Review) -> list[dict]:
     return out
 
 
-def volume_table(review: Review) -> dbc.Table:
+def volume_table(review: Review, view: View) -> dbc.Table:
     v = review.volumes
+    formula = lambda c: help_text(c, view.settings.kpi) if c in KPIS else "handled contacts of the month before"  # noqa: E731
     body = [html.Tr([html.Td(r["channel"] if r["channel"] is not None else "(none)")] +
                     [html.Td(f"{int(r[c]):,}", className="num") for c, _ in VOLUME_COLUMNS[1:]])
             for r in v.to_dict("records")]
     body.append(html.Tr([html.Td("Total")] + [html.Td(f"{int(v[c].sum()):,}", className="num")
                                               for c, _ in VOLUME_COLUMNS[1:]], className="total"))
-    return dbc.Table([html.Thead(html.Tr([html.Th(h, className="num" if c != "channel" else None)
+    return dbc.Table([html.Thead(html.Tr([html.Th(h, className="num help-label" if c != "channel" else None,
+                                                  title=formula(c) if c != "channel" else None)
                                           for c, h in VOLUME_COLUMNS])), html.Tbody(body)],
                      size="sm", className="bg-white committee-table", id="committee-volumes")
 

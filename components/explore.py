@@ -342,15 +342,16 @@ def _text(name: str, value):
     return str(value)
 
 
-CONTACT_WIDTHS = {"arrived_at": 160, "channel": 80, "queue": 150, "agent_name": 150, "outcome": 110,
-                  "wait_s": 90, "handle_s": 110, "nps": 65, "csat": 65, "ces": 70}
+CONTACT_WIDTHS = {"arrived_at": 150, "channel": 80, "queue": 130, "agent_name": 140, "outcome": 100,
+                  "wait_s": 85, "handle_s": 105, "nps": 62, "csat": 62, "ces": 68}
 
 
 def contact_columns() -> list[dict]:
     """The contact list's columns at their width; the comment takes the rest of the line."""
-    cols = [{"field": f, "headerName": t, "width": CONTACT_WIDTHS.get(f), "flex": 0} for f, t in GRID_CONTACT_COLUMNS]
+    cols = [{"field": f, "headerName": t, "width": CONTACT_WIDTHS.get(f), "minWidth": CONTACT_WIDTHS.get(f), "flex": 0}
+            for f, t in GRID_CONTACT_COLUMNS]
     cols[0].update(pinned="left")
-    cols[-1].update(minWidth=260, flex=1, wrapText=True, autoHeight=True)
+    cols[-1].update(minWidth=200, flex=1, wrapText=True, autoHeight=True)
     return cols
 
 

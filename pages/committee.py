@@ -79,7 +79,7 @@ def update_committee(query):
         html.Div([dcc.Graph(figure=f, config=GRAPH_CONFIG, className="committee-chart")
                   for f in cm.history_figures(review)], id="committee-history", className="committee-charts"),
         html.H4("Volumes by channel", className="side-title mt-3"),
-        cm.volume_table(review),
+        cm.volume_table(review, view),
         html.H4("Worst-scored comments", className="side-title mt-3"),
         cm.verbatim_table(review),
     ])
