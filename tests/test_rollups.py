@@ -107,6 +107,15 @@ def rollup_rows(eng) -> dict[str, pd.DataFrame]:
         return {r.table: database.frame(conn, f"SELECT * FROM {r.table} ORDER BY ALL") for r in rollups.ROLLUPS}
 
 
+def fresh_build_is_the_same(eng) -> None:
+    kept = rollup_rows(eng)
+    with database.writing(eng) as conn:
+        for r in rollups.ROLLUPS:
+            rollups.build(conn, r, KpiSettings())
+    for table, rows in rollup_rows(eng).items():
+        pd.testing.assert_frame_equal(kept[table], rows, check_exact=True, obj=table)
+
+
 def test_rup004_each_load_keeps_the_rollups_equal_to_a_fresh_build(make_db, tmp_path):
     eng = make_db(contacts=ALL_CONTACTS, surveys=SURVEYS, agents=AGENTS)
     before = kpis(eng, ["fcr", "repeat_rate", "response_rate", "offered"], period=("2025-03-10", "2025-03-10"))
@@ -125,12 +134,7 @@ def test_rup004_each_load_keeps_the_rollups_equal_to_a_fresh_build(make_db, tmp_
     after = kpis(eng, ["fcr", "repeat_rate", "response_rate", "offered"], period=("2025-03-10", "2025-03-10"))
     # a1 still followed up, b1 now followed up by b3 -> FCR 0 / 2; a1 has an answer -> 1 / 2 handled
     assert after == {"fcr": 0.0, "repeat_rate": 0.0, "response_rate": 50.0, "offered": 2}
-    kept = rollup_rows(eng)
-    with database.writing(eng) as conn:
-        for r in rollups.ROLLUPS:
-            rollups.build(conn, r, KpiSettings())
-    for table, rows in rollup_rows(eng).items():
-        pd.testing.assert_frame_equal(kept[table], rows, check_exact=True, obj=table)
+    fresh_build_is_the_same(eng)
     for scope, by in CASES:
         same_numbers(eng, scope, by)
 
@@ -212,15 +216,6 @@ def test_rup009_a_later_extract_over_a_demo_database_keeps_the_rollups_exact(tmp
             same_numbers(eng, scope, by)
     finally:
         database.dispose(tmp_path / "demo.duckdb")
-
-
-def fresh_build_is_the_same(eng) -> None:
-    kept = rollup_rows(eng)
-    with database.writing(eng) as conn:
-        for r in rollups.ROLLUPS:
-            rollups.build(conn, r, KpiSettings())
-    for table, rows in rollup_rows(eng).items():
-        pd.testing.assert_frame_equal(kept[table], rows, check_exact=True, obj=table)
 
 
 def test_rup010_loads_that_move_the_first_or_latest_day_keep_the_rollups_exact(make_db, tmp_path):
