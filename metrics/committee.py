@@ -109,22 +109,31 @@ def _per_channel(db, scope: Scope, indicators: list[Indicator], settings) -> lis
 def _history(db, scope: Scope, indicators: list[Indicator], months, targets, client,
              settings, min_answers: int = 0) -> pd.DataFrame:
     """Each indicator's value, the answers or contacts behind it, its pending contacts and its
-    status per month (one query per channel the contract uses); a perceived score from fewer
-    than ``min_answers`` answers, or a month with only pending contacts, is not judged."""
+    status per month (two queries: the indicators over every channel, and those of one channel
+    per month and channel); a perceived score from fewer than ``min_answers`` answers, or a
+    month with only pending contacts, is not judged."""
     rows: dict[str, list[dict]] = {}
-    for channel in dict.fromkeys(i.channel for i in indicators):
-        kpis = [i.kpi for i in indicators if i.channel == channel]
-        found = compute(db, scope.with_filters(channel=channel) if channel else scope, kpis, by="month",
-                        settings=settings, counts=True).set_index("group")
+    everywhere = [i.kpi for i in indicators if i.channel is None]
+    channels = sorted({i.channel for i in indicators if i.channel})
+    found = {}
+    if everywhere:
+        found[None] = compute(db, scope, everywhere, by="month", settings=settings, counts=True).set_index("group")
+    if channels:
+        kpis = [i.kpi for i in indicators if i.channel]
+        by_channel = compute(db, scope.with_filters(channel=channels), kpis, by=["month", "channel"],
+                             settings=settings, counts=True)
+        for ch in channels:
+            found[ch] = by_channel[by_channel["channel"] == ch].set_index("month")
+    for channel, table in found.items():
         for i in (i for i in indicators if i.channel == channel):
             target = target_for(i.kpi, targets, i.channel, client)
             rows[i.key] = []
             for m in months:
                 key = m.isoformat()
-                value = found[i.kpi].get(key)
+                value = table[i.kpi].get(key)
                 value = None if value is None or value != value else float(value)
-                n = int(found[f"{i.kpi}__n"].get(key, 0))
-                pending = int(found[f"{i.kpi}__pending"].get(key, 0)) if KPIS[i.kpi].pending else 0
+                n = int(table[f"{i.kpi}__n"].get(key, 0))
+                pending = int(table[f"{i.kpi}__pending"].get(key, 0)) if KPIS[i.kpi].pending else 0
                 few = KPIS[i.kpi].group == "perceived" and 0 < n < min_answers
                 rows[i.key].append({"indicator": i.key, "month": m, "value": value, "n": n, "pending": pending,
                                     "too_few": few, "status": None if few else status(i.kpi, value, target)})
