@@ -167,7 +167,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         try:
             settings = replace(settings, inbox_every=float(env["PILOTAGE_INBOX_EVERY"]))
         except ValueError:
-            raise SettingsError(f"PILOTAGE_INBOX_EVERY is a number of seconds, not {env['PILOTAGE_INBOX_EVERY']!r}") from None
+            raise SettingsError("PILOTAGE_INBOX_EVERY is a number of seconds, "
+                                f"not {env['PILOTAGE_INBOX_EVERY']!r}") from None
     if env.get("PILOTAGE_HOST"):
         settings = replace(settings, host=env["PILOTAGE_HOST"])
     if env.get("PILOTAGE_PORT"):

@@ -232,7 +232,8 @@ def bar_figure(table: ExploreTable, kpi_id: str, level: str, view: View, scope: 
             type="bar", orientation="h", xaxis=f"x{axis}", yaxis=f"y{axis}",
             y=[labels.get(m, UNKNOWN) for m in members], x=[readings[m].value for m in members],
             customdata=[m or "" for m in members],
-            marker=dict(color=[FEW_COLOUR if readings[m].too_few else STATUS_COLOURS[s] for m, s in zip(members, states)]),
+            marker=dict(color=[FEW_COLOUR if readings[m].too_few else STATUS_COLOURS[s]
+                               for m, s in zip(members, states)]),
             text=[readings[m].cell + ("" if s is None else f" {STATUS[s][1]}") for m, s in zip(members, states)],
             textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>"))
     if not order:

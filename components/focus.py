@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.charts import COLOURS, base_figure, empty_figure, titled
-from components.kpi import Reading, answers_text, caveat, change_text, help_text, period_label, reading, status_badge, value_text
+from components.kpi import (Reading, answers_text, caveat, change_text, help_text, period_label, reading,
+                            status_badge, value_text)
 from components.state import GRAIN_WORD, grain_for
 from components.view import View
 from data.focus import Focus

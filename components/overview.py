@@ -78,19 +78,6 @@ def channels_shown(kpi_id: str, data: Compared) -> list[str]:
     return [ch for _n, ch in sorted(found, key=lambda t: (-t[0], t[1]))] if len(found) > 1 else []
 
 
-def _changes(kpi_id: str, value, data: OverviewData, rows) -> list[html.Div]:
-    """The change against the previous period and against last year, each naming its period."""
-    out = []
-    for other, row in ((data.previous, rows[0]), (data.last_year, rows[1])):
-        if other is None:
-            out.append(html.Div("– vs last year (not in the data)", className="kpi-change small"))
-            continue
-        r = reading(kpi_id, row or {})
-        text, direction = change_text(kpi_id, value, r.judged, period_label(other.start, other.end))
-        out.append(html.Div(text, className=f"kpi-change small {direction}"))
-    return out
-
-
 def kpi_card(kpi_id: str, data: OverviewData, view: View) -> dbc.Col:
     k = KPIS[kpi_id]
     now = reading(kpi_id, data.current.total, view.settings.min_answers)
@@ -116,7 +103,8 @@ def kpi_card(kpi_id: str, data: OverviewData, view: View) -> dbc.Col:
     return dbc.Col(dcc.Link(body, href=link, className="kpi-link", id=f"card-{kpi_id}"))
 
 
-def changes(kpi_id: str, value, previous: Compared, year: Compared | None, channel: str | None) -> list[tuple[str, str]]:
+def changes(kpi_id: str, value, previous: Compared, year: Compared | None,
+            channel: str | None) -> list[tuple[str, str]]:
     """The change against the previous period and against the same dates last year, each
     naming its period: (text, 'better' / 'worse' / '')."""
     out = []

@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
-import numpy as np
 import pandas as pd
 
 from data.reading import LINE, Sheet, read_lines, read_sheet, separator_named

@@ -37,7 +37,9 @@ class Maturity:
     @property
     def fcr_until(self) -> datetime | None:
         """Contacts that arrived before this instant are mature for FCR."""
-        return None if self.latest is None else datetime.combine(self.latest + timedelta(days=1), time.min) - self.window
+        if self.latest is None:
+            return None
+        return datetime.combine(self.latest + timedelta(days=1), time.min) - self.window
 
     @property
     def repeat_from(self) -> datetime | None:

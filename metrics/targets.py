@@ -48,8 +48,8 @@ def target_error(kpi_id: str, target, amber=None) -> str | None:
                     f"{format_value(k, high)} ({format_value(k, value)} given)")
     if amber is not None and (amber - target) * (1 if k.better == "higher" else -1) > 0:
         side = "below" if k.better == "higher" else "above"
-        return (f"“close from” must be {side} the target for {k.label_en} ({'higher' if k.better == 'higher' else 'lower'}"
-                f" is better): {format_value(k, amber)} is not {side} {format_value(k, target)}")
+        return (f"“close from” must be {side} the target for {k.label_en} ({k.better} is better): "
+                f"{format_value(k, amber)} is not {side} {format_value(k, target)}")
     return None
 
 

@@ -62,7 +62,8 @@ def settings_table(settings: Settings) -> dbc.Table:
             "positive": "positive: abandons within the threshold count as met"}[k.abandon_mode],
          settings.source("abandon_mode")),
         ("Repeat window", f"{k.repeat_window_h:g} hours: FCR counts a contact once the window after it has "
-                          "passed, repeats once the window before it is in the data", settings.source("repeat_window_h")),
+                          "passed, repeats once the window before it is in the data",
+         settings.source("repeat_window_h")),
         ("Fewest answers to judge a score", f"{settings.min_answers} answers", settings.source("min_answers")),
         ("Reject budget of a load", f"{settings.reject_budget:.0%} of a file's rows", settings.source("reject_budget")),
     ]

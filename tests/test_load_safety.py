@@ -339,8 +339,6 @@ def test_saf005_while_the_dashboard_serves_the_command_line_reads_through_it(das
 
 
 def test_saf006_the_dashboard_loads_the_extracts_dropped_in_its_inbox(dash_duo, make_db, app_for, tmp_path):
-    from dataclasses import replace
-
     from data.inbox import watch
     from settings import active
 
