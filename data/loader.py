@@ -289,19 +289,21 @@ def store(engine: Engine, reports: list[LoadReport], source: str, key: bytes,
 
 
 def rejects_frame(reports: list[LoadReport]) -> pd.DataFrame:
-    """Every rejected row of a load: file, table, line and reason."""
+    """Every rejected row of a load, for a file: file, table, line and reason. A file name or a
+    reason (which quotes the file's values) that a spreadsheet would take for a formula is
+    made text."""
     parts = [r.rejects.assign(file=r.file_name, table=r.table) for r in reports if len(r.rejects)]
     if not parts:
         return pd.DataFrame(columns=["file", "table", "line", "reason"])
-    return pd.concat(parts)[["file", "table", "line", "reason"]]
+    table = pd.concat(parts)[["file", "table", "line", "reason"]]
+    for column in ("file", "reason"):
+        table[column] = [f"'{v}" if str(v)[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in table[column]]
+    return table
 
 
 def write_rejects(path: Path, reports: list[LoadReport]) -> None:
-    """The rejected rows of a load as a CSV file; a reason quotes the file's values, so a
-    cell that a spreadsheet would take for a formula is written as text."""
-    table = rejects_frame(reports)
-    table["reason"] = [f"'{v}" if str(v)[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in table["reason"]]
-    table.to_csv(path, index=False)
+    """The rejected rows of a load as a CSV file."""
+    rejects_frame(reports).to_csv(path, index=False)
 
 
 def log_refusal(engine: Engine, reports: list[LoadReport], source: str, started: datetime) -> None:

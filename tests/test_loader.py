@@ -275,3 +275,14 @@ def test_ldr021_a_utf8_file_with_a_byte_order_mark_reads_its_first_column_and_ac
     with eng.connect() as conn:
         row = frame(conn, "SELECT contact_id, reason FROM contacts").iloc[0]
     assert (row["contact_id"], row["reason"]) == ("b1", "Résiliation")
+
+
+def test_ldr022_rejected_rows_files_never_carry_a_formula():
+    import pandas as pd
+
+    from data.loader import LoadReport, rejects_frame
+    report = LoadReport(table="contacts", file_name="=HYPERLINK(1).csv",
+                        rejects=pd.DataFrame({"line": [2, 3], "reason": ["=1+1 is not a date", "wait_s 'x' is not a number"]}))
+    table = rejects_frame([report])
+    assert table["file"].tolist() == ["'=HYPERLINK(1).csv"] * 2
+    assert table["reason"].tolist() == ["'=1+1 is not a date", "wait_s 'x' is not a number"]
