@@ -89,6 +89,9 @@ def load_one(engine: Engine, path: Path, key: bytes, reject_budget: float, profi
         error, reports = str(exc), exc.reports
     except (ProfileError, ReadError, OSError) as exc:
         error = f"{path.name}: {exc}"
+    except Exception as exc:   # noqa: BLE001 - filed as refused rather than tried again every look
+        logging.getLogger(__name__).exception("inbox: %s could not be loaded", path.name)
+        error = f"{path.name}: could not be loaded ({type(exc).__name__}); the dashboard's log has the details"
     target = path.parent / ("refused" if error else "loaded")
     target.mkdir(exist_ok=True)
     moved = target / f"{stamp}-{path.name}"
