@@ -161,8 +161,9 @@ def history_figures(review: Review) -> list[dict]:
     """One small chart per indicator: the last 12 months as bars coloured by result, and the
     target as a dashed line; plain figures of a fixed size, so that the page prints them all."""
     out = []
+    months = {key: h for key, h in review.history.groupby("indicator", sort=False)}
     for r in review.indicators.to_dict("records"):
-        h = review.history[review.history["indicator"] == r["indicator"]]
+        h = months[r["indicator"]]
         states = [_value(s) for s in h["status"]]
         layout = dict(template="none", width=CHART_WIDTH, height=CHART_HEIGHT, font=FONT, paper_bgcolor="white",
                       plot_bgcolor="white", margin=dict(l=40, r=10, t=30, b=45), bargap=0.25, showlegend=False,

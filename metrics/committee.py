@@ -75,12 +75,13 @@ def committee_review(db: Engine | Connection, base: Scope, client: str, month: d
     a KPI not comparable across channels named without a channel is reviewed per channel."""
     month = month.replace(day=1)
     months = tuple(add_months(month, i) for i in range(1 - HISTORY_MONTHS, 1))
-    scope = client_scope(base, client, months[0], month_end(month))
-    indicators = _per_channel(db, scope, [Indicator(k, c) for k, c in dict.fromkeys(contract)], settings)
-    history = _history(db, scope, indicators, months, targets, client, settings, min_answers)
-    year = add_months(month, -12)
-    last_year = (_history(db, client_scope(base, client, year, month_end(year)), indicators, (year,), targets,
-                          client, settings, min_answers) if first is not None and first <= year else None)
+    year = add_months(month, -12)          # the month before the twelve: the same month last year
+    named = [Indicator(k, c) for k, c in dict.fromkeys(contract)]
+    tables = _monthly(db, client_scope(base, client, year, month_end(month)), named, settings)
+    indicators = _per_channel(named, tables, months)
+    history = _history(tables, indicators, months, targets, client, min_answers)
+    last_year = (_history(tables, indicators, (year,), targets, client, min_answers)
+                 if first is not None and first <= year else None)
     this_month = client_scope(base, client, month, month_end(month))
     return Review(client, month, months, _summary(indicators, history, last_year, month, targets, client), history,
                   _volumes(db, this_month, client_scope(base, client, add_months(month, -1),
@@ -88,57 +89,57 @@ def committee_review(db: Engine | Connection, base: Scope, client: str, month: d
                   worst_verbatims(db, this_month, comments))
 
 
-def _per_channel(db, scope: Scope, indicators: list[Indicator], settings) -> list[Indicator]:
+def _monthly(db, scope: Scope, indicators: list[Indicator], settings) -> dict[str | None, pd.DataFrame]:
+    """The contract's KPIs month by month with the counts behind them, in two queries: over
+    every channel (``None``), and per month and channel for the KPIs read on one channel or
+    not comparable across channels."""
+    everywhere = [i.kpi for i in indicators if i.channel is None and not KPIS[i.kpi].per_channel]
+    per_channel = [i.kpi for i in indicators if i.channel is not None or KPIS[i.kpi].per_channel]
+    tables = {}
+    if everywhere:
+        tables[None] = compute(db, scope, everywhere, by="month", settings=settings, counts=True).set_index("group")
+    if per_channel:
+        found = compute(db, scope, per_channel, by=["month", "channel"], settings=settings, counts=True)
+        for channel, rows in found[found["channel"].notna()].groupby("channel"):
+            tables[channel] = rows.set_index("month")
+    return tables
+
+
+def _per_channel(indicators: list[Indicator], tables: dict, months) -> list[Indicator]:
     """The indicators, those not comparable across channels and named without one made one
     per channel of the client's twelve months (busiest first)."""
-    mixed = [i.kpi for i in indicators if i.channel is None and KPIS[i.kpi].per_channel]
-    if not mixed:
-        return indicators
-    found = compute(db, scope, mixed, by="channel", settings=settings, counts=True)
     out = []
+    keys = [m.isoformat() for m in months]
     for i in indicators:
-        if i.kpi not in mixed:
+        if i.channel is not None or not KPIS[i.kpi].per_channel:
             out.append(i)
             continue
-        rows = found[(found[f"{i.kpi}__n"] > 0) & found["group"].notna()]
-        rows = rows.sort_values([f"{i.kpi}__n", "group"], ascending=[False, True])
-        out += [Indicator(i.kpi, ch) for ch in rows["group"]] or [i]
+        volume = {ch: t[f"{i.kpi}__n"].reindex(keys).fillna(0).sum() for ch, t in tables.items() if ch is not None}
+        busy = sorted((ch for ch, n in volume.items() if n > 0), key=lambda ch: (-volume[ch], ch))
+        out += [Indicator(i.kpi, ch) for ch in busy] or [i]
     return list(dict.fromkeys(out))
 
 
-def _history(db, scope: Scope, indicators: list[Indicator], months, targets, client,
-             settings, min_answers: int = 0) -> pd.DataFrame:
+def _history(tables: dict, indicators: list[Indicator], months, targets, client,
+             min_answers: int = 0) -> pd.DataFrame:
     """Each indicator's value, the answers or contacts behind it, its pending contacts and its
-    status per month (two queries: the indicators over every channel, and those of one channel
-    per month and channel); a perceived score from fewer than ``min_answers`` answers, or a
-    month with only pending contacts, is not judged."""
-    rows: dict[str, list[dict]] = {}
-    everywhere = [i.kpi for i in indicators if i.channel is None]
-    channels = sorted({i.channel for i in indicators if i.channel})
-    found = {}
-    if everywhere:
-        found[None] = compute(db, scope, everywhere, by="month", settings=settings, counts=True).set_index("group")
-    if channels:
-        kpis = [i.kpi for i in indicators if i.channel]
-        by_channel = compute(db, scope.with_filters(channel=channels), kpis, by=["month", "channel"],
-                             settings=settings, counts=True)
-        for ch in channels:
-            found[ch] = by_channel[by_channel["channel"] == ch].set_index("month")
-    for channel, table in found.items():
-        for i in (i for i in indicators if i.channel == channel):
-            target = target_for(i.kpi, targets, i.channel, client)
-            rows[i.key] = []
-            for m in months:
-                key = m.isoformat()
-                value = table[i.kpi].get(key)
-                value = None if value is None or value != value else float(value)
-                n = int(table[f"{i.kpi}__n"].get(key, 0))
-                pending = int(table[f"{i.kpi}__pending"].get(key, 0)) if KPIS[i.kpi].pending else 0
-                few = KPIS[i.kpi].group == "perceived" and 0 < n < min_answers
-                rows[i.key].append({"indicator": i.key, "month": m, "value": value, "n": n, "pending": pending,
-                                    "too_few": few, "status": None if few else status(i.kpi, value, target)})
-    return pd.DataFrame([r for i in indicators for r in rows[i.key]],
-                        columns=["indicator", "month", "value", "n", "pending", "too_few", "status"])
+    status per month; a perceived score from fewer than ``min_answers`` answers, or a month
+    with only pending contacts, is not judged."""
+    rows = []
+    for i in indicators:
+        table = tables.get(i.channel)
+        target = target_for(i.kpi, targets, i.channel, client)
+        for m in months:
+            key = m.isoformat()
+            found = table is not None and key in table.index
+            value = table.at[key, i.kpi] if found else None
+            value = None if value is None or value != value else float(value)
+            n = int(table.at[key, f"{i.kpi}__n"]) if found else 0
+            pending = int(table.at[key, f"{i.kpi}__pending"]) if found and KPIS[i.kpi].pending else 0
+            few = KPIS[i.kpi].group == "perceived" and 0 < n < min_answers
+            rows.append({"indicator": i.key, "month": m, "value": value, "n": n, "pending": pending,
+                         "too_few": few, "status": None if few else status(i.kpi, value, target)})
+    return pd.DataFrame(rows, columns=["indicator", "month", "value", "n", "pending", "too_few", "status"])
 
 
 def _summary(indicators: list[Indicator], history: pd.DataFrame, last_year: pd.DataFrame | None, month: date,
@@ -146,23 +147,24 @@ def _summary(indicators: list[Indicator], history: pd.DataFrame, last_year: pd.D
     """Per indicator: target and amber, the month's value, what stands behind it and its status,
     the previous month's value and the same month's a year earlier (None when the data do not
     cover it), and in how many of the months judged the target was met."""
-    rows = []
+    cells = {(r["indicator"], r["month"]): r for r in history.to_dict("records")}
+    years = {} if last_year is None else {r["indicator"]: r for r in last_year.to_dict("records")}
     previous = add_months(month, -1)
+    rows = []
     for i in indicators:
-        h = history[history["indicator"] == i.key].set_index("month")
-        ly = None if last_year is None else last_year[last_year["indicator"] == i.key].iloc[0]
+        now, before, ly = cells[(i.key, month)], cells.get((i.key, previous)), years.get(i.key)
         target: Target | None = target_for(i.kpi, targets, i.channel, client)
-        known = h["status"].dropna()
+        judged = [r["status"] for (key, _m), r in cells.items() if key == i.key and isinstance(r["status"], str)]
         rows.append({
             "indicator": i.key, "kpi": i.kpi, "channel": i.channel, "label": i.label,
             "target": None if target is None else target.value,
             "amber": None if target is None else target.amber,
-            "actual": h.at[month, "value"], "n": int(h.at[month, "n"]), "pending": int(h.at[month, "pending"]),
-            "too_few": bool(h.at[month, "too_few"]), "status": h.at[month, "status"],
-            "previous": h.at[previous, "value"] if previous in h.index and not h.at[previous, "too_few"] else None,
-            "last_year": None if ly is None or ly["too_few"] else ly["value"],
+            "actual": now["value"], "n": now["n"], "pending": now["pending"], "too_few": now["too_few"],
+            "status": now["status"],
+            "previous": before["value"] if before and not before["too_few"] else None,
+            "last_year": ly["value"] if ly and not ly["too_few"] else None,
             "covered_last_year": last_year is not None,
-            "months_met": int((known == "met").sum()), "months_judged": int(len(known)),
+            "months_met": judged.count("met"), "months_judged": len(judged),
         })
     return pd.DataFrame(rows)
 
