@@ -50,6 +50,12 @@ def second_axis(title: str, side: str, **extra) -> dict:
             "showgrid": False, **extra}
 
 
+def plot_text(text) -> str:
+    """A value from the data as a chart's text: Plotly reads a few HTML tags in text, so its
+    markup characters are written as entities (it shows them as they are)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def plain(values) -> list:
     """JSON-ready values: NaN and None become null."""
     out = []

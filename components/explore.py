@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from dash import html
 
-from components.charts import AXIS, COLOURS, base_layout, empty_figure, title_layout
+from components.charts import AXIS, COLOURS, base_layout, empty_figure, plot_text, title_layout
 from components.grids import kpi_column
 from components.kpi import Reading, caveat, help_text, reading
 from components.view import View
@@ -224,13 +224,13 @@ def bar_figure(table: ExploreTable, kpi_id: str, level: str, view: View, scope: 
                                       showticklabels=k.unit != "seconds")   # the bars say the durations
         if channel:
             layout.setdefault("annotations", []).append(dict(
-                text=f"<b>{channel}</b>", xref=f"x{axis} domain", x=0.5, yref="paper", y=1,
-                yanchor="bottom", showarrow=False))
+                text=plot_text(channel), xref=f"x{axis} domain", x=0.5, yref="paper", y=1,
+                yanchor="bottom", showarrow=False, font=dict(size=13)))
         if i:
             layout[f"yaxis{axis}"] = dict(AXIS, anchor=f"x{axis}", matches="y", showticklabels=False)
         data.append(dict(
             type="bar", orientation="h", xaxis=f"x{axis}", yaxis=f"y{axis}",
-            y=[labels.get(m, UNKNOWN) for m in members], x=[readings[m].value for m in members],
+            y=[plot_text(labels.get(m, UNKNOWN)) for m in members], x=[readings[m].value for m in members],
             customdata=[m or "" for m in members],
             marker=dict(color=[FEW_COLOUR if readings[m].too_few else STATUS_COLOURS[s]
                                for m, s in zip(members, states)]),

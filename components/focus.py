@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from components.charts import COLOURS, base_figure, empty_figure, titled
+from components.charts import COLOURS, base_figure, empty_figure, plot_text, titled
 from components.kpi import (Reading, answers_text, caveat, change_text, help_text, period_label, reading,
                             status_badge, value_text)
 from components.state import GRAIN_WORD, grain_for
@@ -153,7 +153,7 @@ def breakdown_figure(data: pd.DataFrame, kpi_id: str, dim: str, view: View) -> g
                 for v, n in zip(top["value"], top["volume"])]
     # the member, its value and volume on the axis; the bar's own label stays short, so that
     # it always has room beside the bar
-    labels = [f"{'(unknown)' if m is None or m != m else names.get(m, m)} · {r.text} on {vol:,.0f}"
+    labels = [f"{'(unknown)' if m is None or m != m else plot_text(names.get(m, m))} · {r.text} on {vol:,.0f}"
               + (" (too few to judge)" if r.too_few else "")
               for m, r, vol in zip(top["member"], readings, top["volume"])]
     unit = {"percent": " pts", "score": " pts"}.get(k.unit, "")

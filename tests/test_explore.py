@@ -181,7 +181,9 @@ def test_exp007_waits_per_channel_and_scores_from_too_few_answers(view):
     assert frame["Average speed of answer, chat (seconds)"].tolist()[-1] == 100.0
     assert "Average speed of answer, all channels mixed (seconds)" in frame
     fig = ex.bar_figure(table, "asa", "queue", view, view.scope())
-    assert [a["text"] for a in fig["layout"]["annotations"]] == ["<b>phone</b>", "<b>chat</b>"]
+    assert [a["text"] for a in fig["layout"]["annotations"]] == ["phone", "chat"]
+    from components.charts import plot_text
+    assert plot_text("<a href='x'>chat</a> & co") == "&lt;a href='x'&gt;chat&lt;/a&gt; &amp; co"
 
 
 def test_exp008_the_user_chooses_the_columns():
