@@ -9,19 +9,46 @@ import dash_bootstrap_components as dbc
 from dash import Dash, html
 
 import settings as settings_module
+from access import gate
+from access.viewer import Viewer, current
 from data.db import engine
 from metrics import rollups
 from settings import Settings
 
 TITLE = "Pilotage"
+LOCAL_MODE = ("Local mode: anyone on this machine can use Pilotage. To share it, add a user: "
+              "python -m data users add NAME --role admin (the password on standard input), then sign in.")
 
 
-def navbar() -> dbc.Navbar:
+def navbar(viewer: Viewer) -> dbc.Navbar:
+    """The pages the viewer's role may open, and who is signed in."""
     links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
-             for page in dash.page_registry.values() if page.get("nav", True)]
+             for page in dash.page_registry.values() if page.get("nav", True) and viewer.may_open(page["path"])]
+    who = [] if viewer.local or viewer.name is None else [
+        dbc.NavItem(html.Span(f"{viewer.name} ({viewer.role})", className="nav-link small ms-3 text-light", id="nav-user")),
+        dbc.NavItem(dbc.NavLink("Sign out", href="/logout", external_link=True, id="nav-sign-out"))]
     return dbc.Navbar(
-        dbc.Container([dbc.NavbarBrand(TITLE, href="/"), dbc.Nav(links, navbar=True)], fluid=True),
+        dbc.Container([dbc.NavbarBrand(TITLE, href="/"), dbc.Nav(links + who, navbar=True)], fluid=True),
         color="primary", dark=True, className="mb-3")
+
+
+def shell():
+    """The page around every view, made for the viewer of each page load."""
+    viewer = current()
+    banner = [dbc.Alert(LOCAL_MODE, color="warning", className="py-1 px-3 small mb-0 rounded-0",
+                        id="local-mode")] if viewer.local else []
+    return html.Div(banner + [navbar(viewer), dbc.Container(dash.page_container, fluid=True, className="pb-4")])
+
+
+def _guarded(layout, path: str):
+    """A page's layout, or the reason the viewer may not open it (a page reached inside the
+    app, without the server seeing its address)."""
+    def guarded(**query):
+        if not current().may_open(path):
+            return dbc.Alert("This page is not open to your role. Ask an administrator if you need it.",
+                             color="warning", className="mt-3", id="forbidden")
+        return layout(**query) if callable(layout) else layout
+    return guarded
 
 
 _app: Dash | None = None
@@ -38,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         settings_module.activate(settings)
     if _app is None:
         _app = _build()
+    gate.configure(_app.server, settings_module.active())
     return _app
 
 
@@ -48,10 +76,10 @@ def _build() -> Dash:
     app = Dash(__name__, use_pages=True, title=TITLE, suppress_callback_exceptions=True)
     # the server refuses a request past the upload limit (an upload travels base64: 4/3 larger)
     app.server.config["MAX_CONTENT_LENGTH"] = int(settings_module.active().max_upload_mb * 1024 * 1024 * 4 / 3) + 2**20
-    app.layout = html.Div([
-        navbar(),
-        dbc.Container(dash.page_container, fluid=True, className="pb-4"),
-    ])
+    app.layout = shell
+    for page in dash.page_registry.values():
+        page["layout"] = _guarded(page["layout"], page["path"])
+    gate.install(app.server)
     app.server.add_url_rule("/api/summary", "summary", api_summary)
     return app
 
@@ -75,7 +103,7 @@ def api_summary():
         if by is not None and by not in GROUPINGS:
             raise ValueError(f"unknown grouping {by!r}; known: {', '.join(GROUPINGS)}")
         scope = Scope.of(request.args.get("from", ""), request.args.get("to", ""), **filters)
-        result, notes = summary(engine(settings.db), scope, by, settings.kpi)
+        result, notes = summary(engine(settings.db), scope.restricted(**current().restrictions), by, settings.kpi)
         status, body = 200, {"result": result, "notes": notes}
     except ValueError as exc:
         status, body = 400, {"error": str(exc)}
@@ -87,7 +115,11 @@ def main() -> None:
     from waitress import serve
 
     from data.inbox import watch
+    from data.users import has_users
     settings = settings_module.active()
+    if not has_users(engine(settings.db)) and not gate.is_loopback(settings.host):
+        raise SystemExit(f"error: Pilotage has no user yet, so it serves this machine only (PILOTAGE_HOST="
+                         f"{settings.host} is not): add a user first: python -m data users add NAME --role admin")
     app = create_app(settings)
     rollups.ensure(engine(settings.db), settings.kpi)   # before the first page, not during it
     watch(settings)

@@ -7,6 +7,9 @@ Nothing needs to be set: every value has a default that makes the app run.
 - ``PILOTAGE_HOST``     address the server listens on (default ``127.0.0.1``)
 - ``PILOTAGE_PORT``     port (default ``8050``)
 - ``PILOTAGE_PROFILES`` a folder of the user's own import profiles (``*.toml``)
+- ``PILOTAGE_SESSION_HOURS`` how long a sign-in lasts (default 12)
+- ``PILOTAGE_PROXIES``  how many reverse proxies stand in front (their forwarded address and
+                        scheme are then trusted; default 0)
 - ``PILOTAGE_INBOX``    the folder the running dashboard loads dropped extracts from
                         (default: ``inbox`` beside the database); ``PILOTAGE_INBOX_EVERY``
                         how often it looks, in seconds (default 30)
@@ -113,6 +116,8 @@ class Settings:
     profiles: Path | None = None     # the user's import profiles, beside the shipped ones
     inbox: Path | None = None        # the folder the dashboard loads dropped extracts from
     inbox_every: float = 30.0        # seconds between two looks at it
+    session_hours: float = 12.0      # how long a sign-in lasts
+    proxies: int = 0                 # reverse proxies in front, whose forwarded headers are trusted
     max_upload_mb: float = 200.0     # largest file the import page takes
     kpi: KpiSettings = field(default_factory=KpiSettings)
     reject_budget: float = 0.05
@@ -139,6 +144,11 @@ class Settings:
     @property
     def inbox_path(self) -> Path:
         return self.inbox or self.db.parent / "inbox"
+
+    @property
+    def secret_path(self) -> Path:
+        """The key that signs sessions, beside the customer-id key (back both up)."""
+        return self.key_path.with_suffix(".secret")
 
 
 def _read_config(path: Path) -> dict:
@@ -169,6 +179,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         except ValueError:
             raise SettingsError("PILOTAGE_INBOX_EVERY is a number of seconds, "
                                 f"not {env['PILOTAGE_INBOX_EVERY']!r}") from None
+    for name, attr, kind in (("PILOTAGE_SESSION_HOURS", "session_hours", float), ("PILOTAGE_PROXIES", "proxies", int)):
+        if env.get(name):
+            try:
+                settings = replace(settings, **{attr: kind(env[name])})
+            except ValueError:
+                raise SettingsError(f"{name} must be a number, not {env[name]!r}") from None
     if env.get("PILOTAGE_HOST"):
         settings = replace(settings, host=env["PILOTAGE_HOST"])
     if env.get("PILOTAGE_PORT"):

@@ -24,12 +24,13 @@ def campaign_table(view: View) -> pd.DataFrame:
                                 settings=view.settings.kpi)
     measures = measures[measures["group"].notna()].rename(columns={"group": "campaign"})
     info = campaign_info(view.db, measures["campaign"].tolist())
-    table = measures.merge(info, on="campaign", how="left")
     kpis = kpis_from_measures(measures.rename(columns={"campaign": "group"}), CAMPAIGN_KPIS, counts=True)
     channels = compute(view.db, view.scope(), ["handled"], by=["campaign", "channel"], settings=view.settings.kpi)
     channels = channels[channels["handled"] > 0].groupby("campaign").size().rename("channels").reset_index()
-    table = table.merge(kpis.rename(columns={"group": "campaign"}), on="campaign", suffixes=("__m", ""))
-    return table.merge(channels, on="campaign", how="left").fillna({"channels": 0})
+    keyed = lambda f: f.astype({"campaign": object})  # noqa: E731 - an empty scope's keys are no text
+    table = keyed(measures).merge(keyed(info), on="campaign", how="left")
+    table = table.merge(keyed(kpis.rename(columns={"group": "campaign"})), on="campaign", suffixes=("__m", ""))
+    return table.merge(keyed(channels), on="campaign", how="left").fillna({"channels": 0})
 
 
 def by_attribute(table: pd.DataFrame, attribute: str) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from components.kpi import (Reading, answers_text, caveat, change_text, help_tex
                             status_badge, value_text)
 from components.state import GRAIN_WORD, grain_for
 from components.view import View
-from data.focus import Focus
+from data.focus import Focus, current_focus
 from metrics.focus import WAIT_KPIS, distribution, gap_contributions, related_indicators, trend_with_last_year
 from metrics.periods import covers, last_year
 from metrics.query import Scope, compute, dimension_values, values
@@ -28,6 +28,11 @@ DIM_LABELS = {"channel": "Channel", "queue": "Queue", "campaign": "Campaign", "c
 SERIES_COLOURS = {"answered": "#18bc9c", "abandoned": "#e74c3c", "promoter": "#18bc9c",
                   "passive": "#f39c12", "detractor": "#e74c3c", "satisfied": "#18bc9c",
                   "neutral": "#f39c12", "dissatisfied": "#e74c3c", "easy": "#18bc9c", "hard": "#e74c3c"}
+
+
+def team_focus(view: View) -> Focus | None:
+    """The team's stored focus, for those who work on it (a client sees the plain view)."""
+    return current_focus(view.db) if view.viewer.may("focus") else None
 
 
 def chosen_kpi(extra: dict, stored: Focus | None) -> str:

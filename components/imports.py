@@ -21,6 +21,7 @@ from data.db import frame
 from data.inspect import Inspection, canonical_table, inspect_file, sniff
 from data.loader import LoadError, LoadReport, load
 from data.reading import read_sheet
+from data.audit import Actor
 from data.customers import load_key
 from data.jobs import JOBS, Job
 from data.profile import get_profile
@@ -111,8 +112,9 @@ def preview(settings: Settings, staged: Staged, profile: str) -> Inspection:
 
 
 def start_load(settings: Settings, engine: Engine, files: list[tuple[Staged, str, str]],
-               source: str | None) -> Job:
-    """Load staged files, each ``(staged, profile, table)``, as one load in the background."""
+               source: str | None, actor: Actor) -> Job:
+    """Load staged files, each ``(staged, profile, table)``, as one load in the background, by
+    ``actor`` (for the audit trail)."""
     items = {}
     for staged, profile, table in files:
         if table in items:
@@ -122,7 +124,7 @@ def start_load(settings: Settings, engine: Engine, files: list[tuple[Staged, str
 
     def work(on_step):
         return load(engine, items, source=source or None, key=key, reject_budget=settings.reject_budget,
-                    on_step=on_step)
+                    on_step=on_step, actor=actor)
     return JOBS.start(work, total=len(items) + 1)
 
 

@@ -20,7 +20,8 @@ from sqlalchemy.engine import Engine
 from components.state import FILTER_KEYS, PRESETS, ViewState, preset_period, which_preset
 from data.db import engine
 from data.targets import stored_targets
-from metrics import rollups
+from access.viewer import Viewer, current
+from metrics import maturity, rollups
 from metrics.maturity import Maturity
 from metrics.query import Scope, data_extent, dimension_values
 from metrics.targets import merge_targets
@@ -53,10 +54,11 @@ class View:
 
     settings: Settings
     db: Engine
-    first: date | None
+    first: date | None  # the first and latest day with data the viewer may see
     last: date | None
     state: ViewState
     targets: dict       # the settings file's targets with the users' on top
+    viewer: Viewer      # who is looking: their restrictions narrow every scope
 
     @property
     def has_data(self) -> bool:
@@ -64,22 +66,26 @@ class View:
 
     @property
     def maturity(self) -> Maturity:
-        """Which contacts count for FCR and repeats: the data's first and latest day."""
-        return Maturity(self.first, self.last, self.settings.kpi.repeat_window_h)
+        """Which contacts count for FCR and repeats: the first and latest day of all the data."""
+        return Maturity(*maturity.span(self.db), self.settings.kpi.repeat_window_h)
 
     def scope(self, **changes) -> Scope:
-        """The state's scope (``changes`` override filters), with the viewer's restrictions."""
-        scope = self.state.scope()
+        """The state's scope (``changes`` override filters), with the viewer's restrictions:
+        the one way a page's queries are scoped."""
+        scope = self.state.scope().restricted(**self.viewer.restrictions)
         return scope.with_filters(**changes) if changes else scope
 
 
 def open_view(query: dict | None) -> View:
+    """The view of a page's query for the viewer of the request (``access.viewer.current``):
+    the browser says what to show, the server's session what may be seen."""
     settings = active()
     db = engine(settings.db)
     rollups.ensure(db, settings.kpi)    # built for these settings (at once when they are)
-    first, last = data_extent(db, Scope(date.min, date.max))
+    viewer = current()
+    first, last = data_extent(db, Scope(date.min, date.max).restricted(**viewer.restrictions))
     return View(settings, db, first, last, ViewState.from_query(query or {}, (first, last)),
-                merge_targets(settings.targets, stored_targets(db)))
+                merge_targets(settings.targets, stored_targets(db)), viewer)
 
 
 def nav_location() -> dcc.Location:

@@ -5,6 +5,8 @@
                         [--rejects FILE]
     python -m data inspect FILE [--profile NAME|PATH] [--encoding ENC] [--rows N]
     python -m data demo --db PATH [--contacts N] [--seed S]
+    python -m data users add NAME --role ROLE [--client C ...] [--team T ...]   (password on stdin)
+    python -m data users list | remove NAME | passwd NAME                       (password on stdin)
 
 Errors are one clear line on standard error and a non-zero exit code.
 """
@@ -19,6 +21,7 @@ from tqdm import tqdm
 
 from data import cli
 from data import db as database
+from data.audit import COMMAND_LINE
 from data.customers import load_key
 from data.inspect import describe, inspect_file
 from data.loader import LoadError, load, write_rejects
@@ -57,7 +60,7 @@ def cmd_load(args) -> int:
     try:
         reports = load(database.engine(settings.db), files, source=args.source, profile=profile,
                        encoding=args.encoding, key=load_key(settings.key_path),
-                       reject_budget=settings.reject_budget, on_step=step)
+                       reject_budget=settings.reject_budget, on_step=step, actor=COMMAND_LINE)
     except LoadError as exc:
         _write_rejects(args.rejects, exc.reports)
         raise
@@ -95,6 +98,40 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def _password() -> str:
+    """One line of standard input: typed without echo at a terminal, else read as piped."""
+    if sys.stdin.isatty():
+        import getpass
+        return getpass.getpass(prompt="")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_users(args) -> int:
+    from data.users import add_user, remove_user, set_password, users
+
+    engine = database.engine(_settings(args).db)
+    if args.action == "list":
+        for u in users(engine):
+            limits = ", ".join(u.clients or u.teams) or "all"
+            print(f"{u.name}\t{u.role}\t{limits}\tchanged {u.changed_at:%d/%m/%Y %H:%M}")
+        return 0
+    if not args.name:
+        raise ValueError(f"users {args.action} needs a user name")
+    if args.action == "add":
+        if not args.role:
+            raise ValueError("users add needs --role (admin, director, team_lead or client)")
+        u = add_user(engine, args.name, args.role, _password(), args.client, args.team, actor=COMMAND_LINE)
+        print(f"user {u.name} added, role {u.role}" + (f", limited to {', '.join(u.clients or u.teams)}"
+                                                          if u.clients or u.teams else ""))
+    elif args.action == "remove":
+        remove_user(engine, args.name, actor=COMMAND_LINE)
+        print(f"user {args.name} removed")
+    else:
+        set_password(engine, args.name, _password(), actor=COMMAND_LINE)
+        print(f"password of {args.name} changed")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m data", description="Load extracts into Pilotage.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -121,6 +158,14 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--contacts", type=int, default=200_000, help="number of contacts")
     demo.add_argument("--seed", type=int, default=1)
     demo.set_defaults(run=cmd_demo)
+    us = sub.add_parser("users", help="the people who sign in (a password is read from standard input)")
+    us.add_argument("action", choices=("add", "list", "remove", "passwd"))
+    us.add_argument("name", nargs="?", help="the user's name")
+    us.add_argument("--role", choices=("admin", "director", "team_lead", "client"))
+    us.add_argument("--client", action="append", default=[], metavar="C", help="a client it may see (repeatable)")
+    us.add_argument("--team", action="append", default=[], metavar="T", help="a team it may see (repeatable)")
+    us.add_argument("--db", help="database file")
+    us.set_defaults(run=cmd_users)
     return p
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from data.loader import LoadError
 from settings import SettingsError, load_settings
 
-EXPECTED = (LoadError, SettingsError, ValueError, KeyError, OSError)
+EXPECTED = (LoadError, SettingsError, ValueError, KeyError, OSError)   # UserError is a ValueError
 # DuckDB's error when another process has the database file open (one process at a time)
 LOCKED = re.compile(r'Could not set lock on file "([^"]*)"(?:.*?\(PID (\d+)\))?', re.S)
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from data.audit import Actor, record
 from data.db import frame
 from metrics.registry import kpi as known_kpi
 
@@ -21,13 +22,15 @@ class Focus:
 
 
 def set_focus(engine: Engine, kpi: str, target: float | None, starts_on: date,
-              note: str | None = None) -> Focus:
+              note: str | None = None, actor: Actor | None = None) -> Focus:
     known_kpi(kpi)  # refuses an unknown id
     focus = Focus(kpi, None if target is None else float(target), starts_on,
                   (note or "").strip() or None, datetime.now())
     with engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO focus VALUES (:set_at, :kpi, :target, :starts_on, :note)"),
                      focus.__dict__)
+        record(conn, actor or Actor(None), "focus", kpi=kpi, target=focus.target, starts_on=starts_on,
+               note=focus.note)
     return focus
 
 

@@ -24,6 +24,7 @@ from typing import Callable
 
 from sqlalchemy.engine import Engine
 
+from data.audit import INBOX
 from data.customers import load_key
 from data.db import engine as engine_of
 from data.inspect import canonical_table, sniff
@@ -84,7 +85,7 @@ def load_one(engine: Engine, path: Path, key: bytes, reject_budget: float, profi
     error = None
     try:
         table, profile = table_and_profile(path, profiles)
-        reports = load(engine, {table: (path, profile)}, key=key, reject_budget=reject_budget)
+        reports = load(engine, {table: (path, profile)}, key=key, reject_budget=reject_budget, actor=INBOX)
     except LoadError as exc:
         error, reports = str(exc), exc.reports
     except (ProfileError, ReadError, OSError) as exc:

@@ -21,6 +21,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from data.audit import Actor, record
 from data.customers import hash_ids
 from data.db import raw, scalar, writing
 from data.derived import refresh_gaps, refresh_surveyed
@@ -243,8 +244,11 @@ def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, loa
         duck.unregister(view)
 
 
-def _log(conn: Connection, report: LoadReport, source: str, started: datetime) -> int:
+def _log(conn: Connection, report: LoadReport, source: str, started: datetime, actor: Actor | None) -> int:
+    """The load log's row of a file, and the audit trail's (who loaded it, from where)."""
     load_id = report.load_id or scalar(conn, "SELECT nextval('load_ids')")
+    record(conn, actor or Actor(None), "load", file=report.file_name, table=report.table, source=source,
+           profile=report.profile, status=report.status, accepted=report.accepted, rejected=report.rejected)
     conn.execute(sa.text(
         "INSERT INTO load_log VALUES (:id, :started, :finished, :table, :file, :checksum, :source,"
         " :profile, :read, :accepted, :rejected, :status, :message)"),
@@ -262,7 +266,7 @@ def _already_loaded(conn: Connection, report: LoadReport, source: str) -> bool:
 
 
 def store(engine: Engine, reports: list[LoadReport], source: str, key: bytes,
-          started: datetime | None = None) -> list[LoadReport]:
+          started: datetime | None = None, actor: Actor | None = None) -> list[LoadReport]:
     """Store validated files in one transaction and log them; nothing is kept on failure."""
     started = started or datetime.now()
     with writing(engine) as conn:
@@ -281,7 +285,7 @@ def store(engine: Engine, reports: list[LoadReport], source: str, key: bytes,
                     f", {report.dropped} left out by the profile" if report.dropped else "") + (
                     f", {report.rejected} rejected: {_list_rejects(report.rejects)}"
                     if report.rejected else "")
-            report.load_id = _log(conn, report, source, started)
+            report.load_id = _log(conn, report, source, started, actor)
         if any(r.status == "loaded" for r in reports):
             refresh_rollups(conn, CONTACT_DAYS, SURVEY_DAYS)
         conn.exec_driver_sql(f"DROP TABLE {CONTACT_DAYS}; DROP TABLE {SURVEY_DAYS}")
@@ -306,19 +310,20 @@ def write_rejects(path: Path, reports: list[LoadReport]) -> None:
     rejects_frame(reports).to_csv(path, index=False)
 
 
-def log_refusal(engine: Engine, reports: list[LoadReport], source: str, started: datetime) -> None:
+def log_refusal(engine: Engine, reports: list[LoadReport], source: str, started: datetime,
+                actor: Actor | None = None) -> None:
     with engine.begin() as conn:
         for report in reports:
             report.load_id = None
-            _log(conn, report, source, started)
+            _log(conn, report, source, started, actor)
 
 
 def load(engine: Engine, files: Mapping[str, str | Path | tuple[Path, Profile]], *, source: str | None = None,
          key: bytes, profile: Profile | None = None, encoding: str | None = None, reject_budget: float = 0.05,
-         on_step: Callable[[str], None] | None = None) -> list[LoadReport]:
+         on_step: Callable[[str], None] | None = None, actor: Actor | None = None) -> list[LoadReport]:
     """Load files (``{table: path}``, or ``{table: (path, profile)}`` for a file with its own
     profile; else read through ``profile``, canonical by default) as one all-or-nothing load;
-    the source defaults to the first file's profile's.
+    the source defaults to the first file's profile's; ``actor`` is who loads, for the audit trail.
 
     Returns a report per table made; raises LoadError, after logging every file as
     refused, when any file is refused.
@@ -346,7 +351,7 @@ def load(engine: Engine, files: Mapping[str, str | Path | tuple[Path, Profile]],
     if refusal is None:
         step("storing")
         try:
-            return store(engine, reports, source, key, started)
+            return store(engine, reports, source, key, started, actor)
         except LoadError as exc:
             refusal = exc
         except sa.exc.DBAPIError as exc:
@@ -355,5 +360,5 @@ def load(engine: Engine, files: Mapping[str, str | Path | tuple[Path, Profile]],
         if report.status != "refused":
             report.status = "refused"
             report.message = f"{report.file_name}: not loaded because the load was refused ({refusal})"
-    log_refusal(engine, reports, source, started)
+    log_refusal(engine, reports, source, started, actor)
     raise LoadError(str(refusal), reports)

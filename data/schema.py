@@ -162,4 +162,15 @@ def ddl() -> list[str]:
         """CREATE TABLE IF NOT EXISTS decisions (
             saved_at TIMESTAMP NOT NULL, client VARCHAR NOT NULL, month DATE NOT NULL,
             text VARCHAR NOT NULL)""",
+        "ALTER TABLE decisions ADD COLUMN IF NOT EXISTS author VARCHAR",
+        # the people who sign in: a role, the clients or teams it is limited to (JSON lists),
+        # an argon2id hash of the password (never the password)
+        """CREATE TABLE IF NOT EXISTS users (
+            name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, clients VARCHAR NOT NULL,
+            teams VARCHAR NOT NULL, password_hash VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
+            changed_at TIMESTAMP NOT NULL)""",
+        # every change and every sign-in: who, when, from which address, what (JSON)
+        """CREATE TABLE IF NOT EXISTS audit (
+            happened_at TIMESTAMP NOT NULL, who VARCHAR, address VARCHAR, action VARCHAR NOT NULL,
+            detail VARCHAR)""",
     ]

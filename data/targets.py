@@ -6,13 +6,15 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from data.audit import Actor, record
 from data.db import frame
 from metrics.registry import kpi as known_kpi
 
 
 def set_target(engine: Engine, kpi: str, target: float | None, amber: float | None = None,
-               channel: str | None = None, client: str | None = None) -> None:
-    """Store a target (None removes the user's target: the settings file's applies again)."""
+               channel: str | None = None, client: str | None = None, actor: Actor | None = None) -> None:
+    """Store a target (None removes the user's target: the settings file's applies again),
+    noted in the audit trail as ``actor``'s."""
     known_kpi(kpi)
     if channel and client:
         raise ValueError("a target is for every contact, one channel or one client, not both")
@@ -20,6 +22,8 @@ def set_target(engine: Engine, kpi: str, target: float | None, amber: float | No
         conn.execute(sa.text("INSERT INTO targets VALUES (:at, :kpi, :channel, :client, :target, :amber)"),
                      {"at": datetime.now(), "kpi": kpi, "channel": channel or None,
                       "client": client or None, "target": target, "amber": amber})
+        record(conn, actor or Actor(None), "target", kpi=kpi, channel=channel or None, client=client or None,
+               target=target, amber=amber)
 
 
 def stored_targets(engine: Engine) -> list[dict]:

@@ -4,6 +4,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
+from access.viewer import require
 from components import committee as cm
 from components.committee_pdf import review_pdf
 from components.committee_xlsx import review_workbook
@@ -30,6 +31,7 @@ def layout(**query):
         return empty_state("No contact in the data names a client: the committee review is per client.")
     decisions = decisions_for(view.db, choice.client, choice.month)
     contract = ", ".join(Indicator(k, c).label for k, c in contract_for(view.settings, choice.client))
+    writes = view.viewer.may("decisions")   # a client reads its committee's decisions, and does not write them
     return html.Div([
         nav_location(),
         dcc.Store(id="committee-state", data=committee_query(choice)),
@@ -53,17 +55,20 @@ def layout(**query):
         dcc.Loading(html.Div(id="committee-content"), type="dot", delay_show=300),
         html.H4("Decisions", className="side-title mt-3"),
         dbc.Textarea(id="committee-decisions", rows=5, maxLength=MAX_LENGTH, className="no-print",
-                     value=decisions.text if decisions else "",
+                     value=decisions.text if decisions else "", readOnly=not writes,
                      placeholder="The decisions and actions agreed in this month's committee"),
         html.Div(id="committee-decisions-print", className="print-only decisions-print"),
-        html.Div([dbc.Button("Save decisions", id="committee-save", color="primary", size="sm", className="mt-2"),
+        html.Div([dbc.Button("Save decisions", id="committee-save", color="primary", size="sm", className="mt-2",
+                             style=None if writes else {"display": "none"}),
                   html.Span(saved_text(decisions), id="committee-saved", className="small text-muted ms-2")],
                  className="no-print"),
     ])
 
 
 def saved_text(decisions) -> str:
-    return f"Saved {decisions.saved_at:%d/%m/%Y %H:%M}" if decisions else "Not recorded yet"
+    if not decisions:
+        return "Not recorded yet"
+    return f"Saved {decisions.saved_at:%d/%m/%Y %H:%M}" + (f" by {decisions.author}" if decisions.author else "")
 
 
 @callback(Output("committee-content", "children"), Input("committee-state", "data"))
@@ -103,9 +108,12 @@ def update_choice(client, month, query):
 @callback(Output("committee-saved", "children"), Input("committee-save", "n_clicks"),
           State("committee-decisions", "value"), State("committee-state", "data"), prevent_initial_call=True)
 def update_saved(_clicks, text, query):
+    viewer = require("decisions")
     view, client, month = _open(query)
+    if client is None:
+        return "Not saved: no client to record them for."
     try:
-        saved = save_decisions(view.db, client, month, text or "")
+        saved = save_decisions(view.db, client, month, text or "", actor=viewer.actor)
     except ValueError as exc:
         return f"Not saved: {exc}"
     return saved_text(saved)

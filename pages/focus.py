@@ -5,9 +5,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
+from access.viewer import require
 from components import focus as fc
 from components.view import NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view, state_store
-from data.focus import current_focus, set_focus
+from data.focus import set_focus
 from metrics.registry import KPIS
 from metrics.targets import target_error
 
@@ -20,7 +21,7 @@ def layout(**query):
     view = open_view(query)
     if not view.has_data:
         return empty_state()
-    stored = current_focus(view.db)
+    stored = fc.team_focus(view)
     kpi_id = fc.chosen_kpi(view.state.extra, stored)
     kpi_options = [{"label": KPIS[k].label_en, "value": k} for k in fc.FOCUS_KPIS]
     target = fc.focus_target(kpi_id, view, stored)
@@ -32,7 +33,8 @@ def layout(**query):
             dbc.Col(dcc.Dropdown(id=control_id("kpi"), options=kpi_options, value=kpi_id,
                                  clearable=False), md=4),
             dbc.Col(dbc.Button("Set as our focus…", id="focus-open-form", size="sm", color="primary",
-                               outline=True), width="auto", className="align-self-center"),
+                               outline=True), width="auto", className="align-self-center",
+                    style=None if view.viewer.may("focus") else {"display": "none"}),
         ], className="g-2 mb-2"),
         dbc.Collapse(dbc.Card(dbc.CardBody(dbc.Row([
             dbc.Col([dbc.Label("Indicator", className="small"),
@@ -78,7 +80,7 @@ def layout(**query):
 def focus_view(query):
     """Everything the page shows for a query, as the callback's outputs."""
     view = open_view(query)
-    stored = current_focus(view.db)
+    stored = fc.team_focus(view)
     kpi_id = fc.chosen_kpi(view.state.extra, stored)
     channel = fc.focus_channel(kpi_id, view)
     target = fc.focus_target(kpi_id, view, stored, channel)
@@ -121,11 +123,12 @@ def update_form_open(_n, is_open):
           State("focus-form-start", "date"), State("focus-form-note", "value"),
           State("focus-state", "data"), prevent_initial_call=True)
 def update_save_focus(_n, kpi_id, target, start, note, query):
+    viewer = require("focus")
     if kpi_id not in fc.FOCUS_KPIS or not start:
         return no_update, "Choose an indicator and a start date."
     problem = target is not None and target_error(kpi_id, target)
     if problem:
         return no_update, f"Not saved: {problem}."
     view = open_view(query)
-    set_focus(view.db, kpi_id, target, date.fromisoformat(str(start)[:10]), note)
+    set_focus(view.db, kpi_id, target, date.fromisoformat(str(start)[:10]), note, actor=viewer.actor)
     return href("/focus", view.state.query(kpi=kpi_id)), ""

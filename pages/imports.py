@@ -5,6 +5,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 
+from access.viewer import require
 from components import imports as im
 from data.db import engine
 from data.jobs import JOBS
@@ -67,6 +68,7 @@ def history_table() -> dbc.Table:
 @callback(Output("import-files", "data"), Output("import-error", "children"),
           Input("import-upload", "contents"), State("import-upload", "filename"), prevent_initial_call=True)
 def update_upload(contents, names):
+    require("import")
     settings, files, errors = active(), [], []
     for content, name in zip(contents or [], names or []):
         try:
@@ -80,6 +82,7 @@ def update_upload(contents, names):
 
 @callback(Output("import-file-list", "children"), Output("import-load", "disabled"), Input("import-files", "data"))
 def update_file_list(files):
+    require("import")
     settings = active()
     options = list(available(settings.profiles))
     cards = [dbc.Card(dbc.CardBody([
@@ -97,6 +100,7 @@ def update_file_list(files):
 @callback(Output({"role": "import-preview", "index": ALL}, "children"),
           Input({"role": "import-profile", "index": ALL}, "value"), State("import-files", "data"))
 def update_previews(profiles, files):
+    require("import")
     settings = active()
     return [preview_of(settings, im.staged_from(f), p) for f, p in zip(files or [], profiles)]
 
@@ -133,11 +137,12 @@ def preview_of(settings, staged, profile):
           State({"role": "import-profile", "index": ALL}, "value"), State("import-source", "value"),
           prevent_initial_call=True)
 def update_start(_clicks, files, profiles, source):
+    viewer = require("import")
     settings = active()
     try:
         chosen = [(im.staged_from(f), p) for f, p in zip(files or [], profiles)]
         items = [(s, p, im.table_for(settings, s, p)) for s, p in chosen]
-        job = im.start_load(settings, engine(settings.db), items, (source or "").strip() or None)
+        job = im.start_load(settings, engine(settings.db), items, (source or "").strip() or None, viewer.actor)
     except (ValueError, OSError) as exc:   # an UploadError, a LoadError, a file gone
         return no_update, True, str(exc)
     return {"id": job.id}, False, ""
@@ -147,6 +152,7 @@ def update_start(_clicks, files, profiles, source):
           Output("import-result", "children"), Output("import-poll", "disabled"), Output("import-history", "children"),
           Input("import-poll", "n_intervals"), State("import-job", "data"), prevent_initial_call=True)
 def update_poll(_n, job_ref):
+    require("import")
     job = JOBS.get((job_ref or {}).get("id"))
     if job is None:
         return 0, "", "", no_update, True, no_update
@@ -177,6 +183,7 @@ def result_of(job):
 @callback(Output("import-rejects-file", "data"), Input("import-rejects", "n_clicks"), State("import-job", "data"),
           prevent_initial_call=True)
 def update_rejects_download(_n, job_ref):
+    require("import")
     job = JOBS.get((job_ref or {}).get("id"))
     if job is None:
         return no_update

@@ -4,6 +4,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
+from access.viewer import require
 from components.kpi import value_text
 from components.view import open_view
 from data.targets import set_target, stored_targets
@@ -87,6 +88,7 @@ def layout(**_query):
           State("target-kpi", "value"), State("target-channel", "value"), State("target-client", "value"),
           State("target-value", "value"), State("target-amber", "value"), prevent_initial_call=True)
 def update_target(_save, _remove, kpi_id, channel, client, target, amber):
+    viewer = require("targets")
     removing = dash.ctx.triggered_id == "target-remove"
     if kpi_id not in TARGET_KPIS:
         return no_update, "Choose an indicator."
@@ -97,5 +99,5 @@ def update_target(_save, _remove, kpi_id, channel, client, target, amber):
         return no_update, f"Not saved: {problem}."
     view = open_view({})
     set_target(view.db, kpi_id, None if removing else float(target),
-               None if removing or amber is None else float(amber), channel, client)
+               None if removing or amber is None else float(amber), channel, client, actor=viewer.actor)
     return targets_table(open_view({})), "Removed." if removing else "Saved."

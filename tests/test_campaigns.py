@@ -9,6 +9,7 @@ import pytest
 
 from components import campaigns as cp
 from components.state import ViewState
+from access.viewer import LOCAL
 from components.view import View
 from metrics.campaigns import campaign_progress
 from metrics.query import Scope
@@ -40,7 +41,7 @@ def view(make_db):
     eng = make_db(contacts=CONTACTS, campaigns=CAMPAIGNS)
     state = ViewState.from_query({"from": "2025-03-01", "to": "2025-03-31"}, (date(2025, 3, 3), date(2025, 3, 6)))
     settings = replace(Settings(), db=Path(eng.url.database))
-    return View(settings, eng, date(2025, 3, 3), date(2025, 3, 6), state, dict(settings.targets))
+    return View(settings, eng, date(2025, 3, 3), date(2025, 3, 6), state, dict(settings.targets), LOCAL)
 
 
 def test_cmp101_kpis_per_campaign_with_reference_data(view):
@@ -89,3 +90,11 @@ def test_cmp104_campaigns_page_and_drill_to_agents(dash_duo, make_db, app_for):
     dash_duo.wait_for_element("#explore-grid .ag-row[row-id='A1']")
     assert "path=campaign%3AREN" in dash_duo.driver.current_url
     assert dash_duo.get_logs() == []
+
+
+def test_cmp106_a_scope_with_no_campaign_contact_gives_an_empty_table(view):
+    from dataclasses import replace as changed
+    empty = changed(view, state=ViewState.from_query({"from": "2025-03-01", "to": "2025-03-31", "client": "nobody"},
+                                                   (view.first, view.last)))
+    table = cp.campaign_table(empty)
+    assert table.empty and cp.rows(table, "campaign") == []

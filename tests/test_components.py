@@ -54,6 +54,7 @@ def test_cmp005_overview_data_current_previous_and_series(make_db):
 
     from components.overview import overview_data
     from components.state import ViewState
+    from access.viewer import LOCAL
     from components.view import View
     from settings import Settings
 
@@ -63,7 +64,7 @@ def test_cmp005_overview_data_current_previous_and_series(make_db):
     eng = make_db(contacts=contacts)
     state = ViewState.from_query({"from": "2025-03-08", "to": "2025-03-10"}, (date(2025, 3, 1), date(2025, 3, 10)))
     settings = replace(Settings(), db=Path(eng.url.database))
-    data = overview_data(View(settings, eng, date(2025, 3, 1), date(2025, 3, 10), state, settings.targets))
+    data = overview_data(View(settings, eng, date(2025, 3, 1), date(2025, 3, 10), state, settings.targets, LOCAL))
     # 8-10 March: 2 of 3 within 20 s; the 3 days before (5-7 March) hold no contact;
     assert data.current.total["service_level"] == pytest.approx(200 / 3)
     assert (data.previous.start, data.previous.end) == (date(2025, 3, 5), date(2025, 3, 7))

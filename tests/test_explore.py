@@ -10,6 +10,7 @@ from selenium.webdriver.common.by import By
 
 from components import explore as ex
 from components.state import ViewState
+from access.viewer import LOCAL
 from components.view import View
 from metrics.contacts import contact_detail, contact_list
 from metrics.query import Scope
@@ -43,7 +44,7 @@ def view(make_db):
     eng = make_db(contacts=CONTACTS, surveys=SURVEYS, agents=AGENTS)
     state = ViewState.from_query({"from": "2025-03-01", "to": "2025-03-31"}, (date(2025, 3, 3), date(2025, 3, 5)))
     settings = replace(Settings(), db=Path(eng.url.database))
-    return View(settings, eng, date(2025, 3, 3), date(2025, 3, 5), state, dict(settings.targets))
+    return View(settings, eng, date(2025, 3, 3), date(2025, 3, 5), state, dict(settings.targets), LOCAL)
 
 
 def test_exp001_drill_path_follows_the_hierarchy():

@@ -151,6 +151,7 @@ def test_foc009_waits_are_followed_on_one_channel_and_last_year_only_when_there(
 
     from components import focus as fc
     from components.state import ViewState
+    from access.viewer import LOCAL
     from components.view import View
     from settings import Settings
 
@@ -159,7 +160,7 @@ def test_foc009_waits_are_followed_on_one_channel_and_last_year_only_when_there(
     eng = make_db(contacts=CONTACTS[:-1] + chats)                     # without last year's x
     state = ViewState.from_query({"from": "2025-03-01", "to": "2025-03-31"}, (date(2025, 3, 3), date(2025, 3, 5)))
     settings = replace(Settings(), db=Path(eng.url.database))
-    view = View(settings, eng, date(2025, 3, 3), date(2025, 3, 5), state, dict(settings.targets))
+    view = View(settings, eng, date(2025, 3, 3), date(2025, 3, 5), state, dict(settings.targets), LOCAL)
     # phone: 4 answered calls (a b c e), chat 2: the ASA is followed on the phone
     assert fc.focus_channel("asa", view) == "phone"
     assert fc.focus_channel("service_level", view) is None           # a rate compares across channels

@@ -182,10 +182,12 @@ def test_rup007_rollups_equal_the_direct_computation_on_a_demo_database(tmp_path
 
 
 def test_rup008_the_dashboard_builds_the_rollups_for_its_own_settings(fixture_db, app_for):
+    from access.viewer import LOCAL, acting_as
     from components.view import open_view
     strict = KpiSettings(sl_thresholds={"phone": 10}, repeat_window_h=48)
     app_for(fixture_db, kpi=strict)
-    view = open_view({"from": MARCH[0], "to": MARCH[1]})
+    with acting_as(LOCAL):
+        view = open_view({"from": MARCH[0], "to": MARCH[1]})
     assert rollups.covering(fixture_db, "contacts", ("agent",), strict) is not None
     same_numbers(view.db, view.scope(), "agent", strict)
 

@@ -10,6 +10,7 @@ from selenium.webdriver.common.by import By
 
 from components import service as sv
 from components.state import ViewState
+from access.viewer import LOCAL
 from components.view import View
 from settings import Settings
 
@@ -34,7 +35,7 @@ CONTACTS = [
 def make_view(eng, day=MONDAY):
     state = ViewState.from_query({"day": day, "channel": "phone"}, (date(2025, 3, 3), date(2025, 3, 10)))
     settings = replace(Settings(), db=Path(eng.url.database))
-    return View(settings, eng, date(2025, 3, 3), date(2025, 3, 10), state, dict(settings.targets))
+    return View(settings, eng, date(2025, 3, 3), date(2025, 3, 10), state, dict(settings.targets), LOCAL)
 
 
 def test_svc001_intervals_against_target_and_last_week(make_db):
@@ -124,7 +125,7 @@ def test_svc007_each_channel_is_judged_against_its_own_targets(make_db):
     eng = make_db(contacts=CONTACTS + chats)
     state = ViewState.from_query({"day": MONDAY, "channel": "chat"}, (date(2025, 3, 3), date(2025, 3, 10)))
     settings = replace(Settings(), db=Path(eng.url.database))
-    view = View(settings, eng, date(2025, 3, 3), date(2025, 3, 10), state, dict(settings.targets))
+    view = View(settings, eng, date(2025, 3, 3), date(2025, 3, 10), state, dict(settings.targets), LOCAL)
     rows = {r["interval"]: r for r in sv.interval_rows(sv.intervals(view, date(2025, 3, 10)))}
     # chat threshold 60 s: 50 s within, 70 s not -> 50 %; ASA (50 + 70) / 2 = 60 s, on the
     # chat's own 60 s target (the phone's is 30 s)
