@@ -20,6 +20,7 @@ import os
 import secrets
 import threading
 import time
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -119,7 +120,7 @@ def _viewer() -> Viewer:
     """The request's viewer (see the module)."""
     db = engine(active().db)
     if not has_users(db):
-        return Viewer(LOCAL.name, LOCAL.role, local=True, address=_address()) if is_loopback(_address()) else NOBODY
+        return replace(LOCAL, address=_address()) if is_loopback(_address()) else NOBODY
     if not current_user.is_authenticated:
         return NOBODY
     u = current_user.user
