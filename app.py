@@ -11,6 +11,7 @@ from dash import Dash, html
 import settings as settings_module
 from access import gate
 from access.viewer import Viewer, current
+from components import errors, inputs
 from data.db import engine
 from metrics import rollups
 from settings import Settings
@@ -37,7 +38,8 @@ def shell():
     viewer = current()
     banner = [dbc.Alert(LOCAL_MODE, color="warning", className="py-1 px-3 small mb-0 rounded-0",
                         id="local-mode")] if viewer.local else []
-    return html.Div(banner + [navbar(viewer), dbc.Container(dash.page_container, fluid=True, className="pb-4")])
+    return html.Div(banner + [navbar(viewer), errors.banner(),
+                              dbc.Container(dash.page_container, fluid=True, className="pb-4")])
 
 
 def _guarded(layout, path: str):
@@ -73,15 +75,39 @@ def _build() -> Dash:
     # the Bootstrap theme is served from assets/vendor: no request leaves the machine
     # a page's layout depends on the data (no client, no data yet: a message instead of the
     # controls), so the callbacks' ids cannot all be checked against the layouts at start-up
-    app = Dash(__name__, use_pages=True, title=TITLE, suppress_callback_exceptions=True)
+    app = Dash(__name__, use_pages=True, title=TITLE, suppress_callback_exceptions=True,
+               on_error=errors.on_callback_error)
     # the server refuses a request past the upload limit (an upload travels base64: 4/3 larger)
     app.server.config["MAX_CONTENT_LENGTH"] = int(settings_module.active().max_upload_mb * 1024 * 1024 * 4 / 3) + 2**20
     app.layout = shell
     for page in dash.page_registry.values():
         page["layout"] = _guarded(page["layout"], page["path"])
     gate.install(app.server)
+    app.server.before_request(refuse_malformed)
+    app.server.register_error_handler(500, server_error)
     app.server.add_url_rule("/api/summary", "summary", api_summary)
     return app
+
+
+def refuse_malformed():
+    """A callback request of the wrong shape is answered 400 with the reason, before Dash
+    reads it."""
+    from flask import Response, request
+
+    if request.method == "POST" and request.path.endswith("/_dash-update-component"):
+        problem = inputs.malformed(request.get_json(silent=True), dash.get_app().callback_map, "_pages_location")
+        if problem:
+            return Response(problem, status=400, mimetype="text/plain")
+    return None
+
+
+def server_error(error):
+    """Outside the callbacks (which report in the page): a short page with the error's id."""
+    from flask import Response
+
+    ref = errors.report(getattr(error, "original_exception", None) or error)
+    return Response(f"Something went wrong (error {ref}). Tell your administrator this error number.",
+                    status=500, mimetype="text/plain")
 
 
 def api_summary():
@@ -114,6 +140,7 @@ def api_summary():
 def main() -> None:
     from waitress import serve
 
+    from components.imports import prune, staging_dir
     from data.inbox import watch
     from data.users import has_users
     settings = settings_module.active()
@@ -122,6 +149,7 @@ def main() -> None:
                          f"{settings.host} is not): add a user first: python -m data users add NAME --role admin")
     app = create_app(settings)
     rollups.ensure(engine(settings.db), settings.kpi)   # before the first page, not during it
+    prune(staging_dir(settings))                        # uploads a stopped server left behind
     watch(settings)
     print(f"Pilotage on http://{settings.host}:{settings.port} (database {settings.db}; "
           f"extracts dropped in {settings.inbox_path} are loaded within {settings.inbox_every:g} s)")

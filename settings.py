@@ -6,6 +6,10 @@ Nothing needs to be set: every value has a default that makes the app run.
 - ``PILOTAGE_KEY_FILE`` key for hashing customer ids (default: beside the database, ``.key``)
 - ``PILOTAGE_HOST``     address the server listens on (default ``127.0.0.1``)
 - ``PILOTAGE_PORT``     port (default ``8050``)
+- ``PILOTAGE_ALLOWED_HOSTS`` the names users reach the server by, comma-separated (``name``
+                        for any port, ``name:port`` for one), beside ``PILOTAGE_HOST``,
+                        ``localhost``, ``127.0.0.1`` and ``::1``, which it always answers: a
+                        request for another ``Host`` is refused (default: none more)
 - ``PILOTAGE_PROFILES`` a folder of the user's own import profiles (``*.toml``)
 - ``PILOTAGE_SESSION_HOURS`` how long a sign-in lasts (default 12)
 - ``PILOTAGE_PROXIES``  how many reverse proxies stand in front (their forwarded address and
@@ -13,6 +17,11 @@ Nothing needs to be set: every value has a default that makes the app run.
 - ``PILOTAGE_INBOX``    the folder the running dashboard loads dropped extracts from
                         (default: ``inbox`` beside the database); ``PILOTAGE_INBOX_EVERY``
                         how often it looks, in seconds (default 30)
+- ``PILOTAGE_MAX_UPLOAD_MB`` the largest file the import page takes (default 200);
+  ``PILOTAGE_MAX_COLUMNS`` the most columns an imported file may have (default 500);
+  ``PILOTAGE_MAX_FIELD_KB`` the longest value it may hold, in KB (default 64);
+  ``PILOTAGE_MAX_XLSX_MB`` the size an .xlsx may expand to once unzipped, in MB (default
+  100). A file past one is refused before it is parsed, the message naming the setting.
 - ``PILOTAGE_CONFIG``   a TOML settings file for the KPI settings and targets, e.g.::
 
       short_abandon_s = 5
@@ -118,7 +127,11 @@ class Settings:
     inbox_every: float = 30.0        # seconds between two looks at it
     session_hours: float = 12.0      # how long a sign-in lasts
     proxies: int = 0                 # reverse proxies in front, whose forwarded headers are trusted
+    allowed_hosts: tuple[str, ...] = ()   # Host names answered beside the host and localhost (access.http)
     max_upload_mb: float = 200.0     # largest file the import page takes
+    max_columns: int = 500           # the bounds of an imported file (data.reading.Limits)
+    max_field_kb: float = 64.0       # its longest value, in thousands of characters
+    max_xlsx_mb: float = 100.0       # what a workbook's parts may expand to
     kpi: KpiSettings = field(default_factory=KpiSettings)
     reject_budget: float = 0.05
     min_answers: int = 10            # a score from fewer survey answers is shown with its count, not judged
@@ -161,6 +174,17 @@ def _read_config(path: Path) -> dict:
         raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from None
 
 
+def _positive(name: str, text: str, kind: type):
+    """A bound from the environment: a number above 0."""
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or not 0 < value < float("inf"):
+        raise SettingsError(f"{name} must be a number above 0, not {text!r}")
+    return value
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from the environment and the optional settings file."""
     env = os.environ if environ is None else environ
@@ -185,8 +209,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
                 settings = replace(settings, **{attr: kind(env[name])})
             except ValueError:
                 raise SettingsError(f"{name} must be a number, not {env[name]!r}") from None
+    for name, attr, kind in (("PILOTAGE_MAX_UPLOAD_MB", "max_upload_mb", float),
+                             ("PILOTAGE_MAX_COLUMNS", "max_columns", int),
+                             ("PILOTAGE_MAX_FIELD_KB", "max_field_kb", float),
+                             ("PILOTAGE_MAX_XLSX_MB", "max_xlsx_mb", float)):
+        if env.get(name):
+            settings = replace(settings, **{attr: _positive(name, env[name], kind)})
     if env.get("PILOTAGE_HOST"):
         settings = replace(settings, host=env["PILOTAGE_HOST"])
+    if env.get("PILOTAGE_ALLOWED_HOSTS"):
+        hosts = tuple(h.strip() for h in env["PILOTAGE_ALLOWED_HOSTS"].split(",") if h.strip())
+        settings = replace(settings, allowed_hosts=hosts)
     if env.get("PILOTAGE_PORT"):
         try:
             settings = replace(settings, port=int(env["PILOTAGE_PORT"]))

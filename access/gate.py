@@ -29,9 +29,11 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from markupsafe import escape
 
+from access import http
 from access.viewer import LOCAL, NOBODY, Viewer
 from data.audit import Actor, record
 from data.db import engine
+from data.files import private_folder
 from data.users import User, has_users, user, verify
 from settings import Settings, active
 
@@ -60,7 +62,7 @@ def secret_key(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         key = secrets.token_hex(32).encode()
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -233,7 +235,9 @@ def configure(server: Flask, settings: Settings) -> None:
 
 
 def install(server: Flask) -> None:
-    """Sessions, sign-in and the gate on the app's server (once)."""
+    """The host check and headers (``access.http``), sessions, sign-in and the gate on the
+    app's server (once)."""
+    http.install(server)
     server.session_interface = _Sessions()
     manager = LoginManager()
     manager.init_app(server)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts import COLOURS, base_figure, empty_figure, titled
+from components.charts import COLOURS, base_figure, empty_figure, plot_text, titled
 from components.grids import kpi_column
 from components.kpi import reading
 from components.view import View
@@ -105,7 +105,7 @@ def _progress(view: View, campaign: str, table: pd.DataFrame) -> go.Figure:
     fig.add_scatter(x=data["day"], y=data["tried"], name="Customers tried", line=dict(color=COLOURS["accent"]))
     fig.add_scatter(x=data["day"], y=data["reached"], name="Customers reached",
                     line=dict(color=COLOURS["perceived"]))
-    title = f"Progress of {campaign}"
+    title = f"Progress of {plot_text(campaign)}"
     if info is not None and info["target_size"] == info["target_size"] and info["target_size"]:
         size = float(info["target_size"])
         fig.add_hline(y=size, line=dict(color=COLOURS["target"], dash="dash"),

@@ -9,7 +9,7 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components.charts import AXIS, COLOURS, FONT
+from components.charts import AXIS, COLOURS, FONT, plot_text
 from components.kpi import Reading, answers_text, change_text, help_text, value_text
 from components.view import View
 from metrics.committee import RESULT, WORST_ORDER_TEXT, Review, committee_review, month_start
@@ -167,7 +167,7 @@ def history_figures(review: Review) -> list[dict]:
         states = [_value(s) for s in h["status"]]
         layout = dict(template="none", width=CHART_WIDTH, height=CHART_HEIGHT, font=FONT, paper_bgcolor="white",
                       plot_bgcolor="white", margin=dict(l=40, r=10, t=30, b=45), bargap=0.25, showlegend=False,
-                      title=dict(text=r["label"], x=0.5, xanchor="center", y=0.97, yanchor="top", font=dict(size=12)),
+                      title=dict(text=plot_text(r["label"]), x=0.5, xanchor="center", y=0.97, yanchor="top", font=dict(size=12)),
                       xaxis=dict(AXIS, tickangle=-45, tickfont=dict(size=9)), yaxis=dict(AXIS, tickfont=dict(size=9)))
         if _value(r["target"]) is not None:
             layout["shapes"] = [dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=r["target"],

@@ -11,6 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from components.committee import VOLUME_COLUMNS, _value, month_label, result_text, title, unjudged_text
 from data.decisions import Decisions
+from data.exports import put_cell
 from metrics.committee import WORST_ORDER_TEXT, Review
 from metrics.registry import KPIS
 
@@ -65,13 +66,7 @@ def _header(ws: Worksheet, name: str, subtitle: str, headers: list[str], widths:
 
 
 def _put(ws: Worksheet, row: int, col: int, value, fmt: str | None = None, state: str | None = None):
-    cell = ws.cell(row, col)
-    value = _value(value)
-    if isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"   # text from the data stays text, never a formula
-    else:
-        cell.value = value.item() if hasattr(value, "item") else value
+    cell = put_cell(ws.cell(row, col), _value(value))   # text from the data stays text, never a formula
     if fmt:
         cell.number_format = fmt
     if state in FILLS:

@@ -135,7 +135,7 @@ def trend_figure(view: View, kpi_id: str, target: Target | None, channel: str | 
         fig.add_vrect(x0=max(pending_from, view.state.start).isoformat(), x1=view.state.end.isoformat(),
                       fillcolor=COLOURS["bar"], opacity=0.5, line_width=0, layer="below",
                       annotation_text="pending", annotation_position="top left")
-    titled(fig, f"{k.label_en}{f' – {channel}' if channel else ''}, {GRAIN_WORD[grain]}, against target"
+    titled(fig, f"{k.label_en}{f' – {plot_text(channel)}' if channel else ''}, {GRAIN_WORD[grain]}, against target"
                 + (" and last year" if data["last_year"].notna().any() else ""))
     return fig
 

@@ -2,7 +2,12 @@
 the load as a background job, its result and the load history.
 
 The browser only ever holds an upload's token and file name: the server rebuilds the path
-from them (a hex token, a cleaned name), so no request can point a load at another file.
+from them (a hex token, a cleaned name), so no request can point a load at another file, and
+a profile is chosen by its name among the known ones, never by a path. An upload is kept
+(readable by the server's user only) until its load ends, whatever the outcome, or for an
+hour when it is never loaded. In a request the page reads only the start of a file (its
+first PREVIEW_BYTES, a workbook's first PREVIEW_SHEET_ROWS rows): the load, in the
+background, reads all of it.
 """
 from __future__ import annotations
 
@@ -18,16 +23,21 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from data.db import frame
+from data.files import private_folder, write_private
 from data.inspect import Inspection, canonical_table, inspect_file, sniff
 from data.loader import LoadError, LoadReport, load
-from data.reading import read_sheet
+from data.reading import Limits, is_workbook, read_sheet
 from data.audit import Actor
 from data.customers import load_key
 from data.jobs import JOBS, Job
-from data.profile import get_profile
+from data.profile import ProfileError, named_profile
 from settings import Settings
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
+UNKNOWN = "unknown upload"
+UPLOAD_AGE_S = 3600            # an upload not loaded within the hour is deleted
+PREVIEW_BYTES = 512 * 1024     # what a request reads of a text file
+PREVIEW_SHEET_ROWS = 2_000     # and of a workbook's sheet
 
 
 class UploadError(ValueError):
@@ -70,61 +80,110 @@ def stage(settings: Settings, content: str, name: str) -> Staged:
     prune(staging_dir(settings))
     staged = Staged(secrets.token_hex(16), clean_name(name), len(data))
     path = staged.path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    private_folder(path.parent)
+    write_private(path, data)
     return staged
 
 
-def prune(folder: Path, max_age_s: float = 86400) -> None:
-    """Forget uploads older than a day (a load reads its files within seconds of the click)."""
+def prune(folder: Path, max_age_s: float = UPLOAD_AGE_S) -> None:
+    """Delete the uploads older than ``max_age_s``: abandoned (a load reads its files within
+    seconds of the click, and deletes them when it ends)."""
     if not folder.is_dir():
         return
     limit = time.time() - max_age_s
     for upload in folder.iterdir():
-        if _TOKEN.match(upload.name) and upload.stat().st_mtime < limit:
+        try:
+            old = _TOKEN.fullmatch(upload.name) and upload.stat().st_mtime < limit
+        except FileNotFoundError:   # deleted meanwhile
+            continue
+        if old:
             shutil.rmtree(upload, ignore_errors=True)
 
 
-def staged_from(data: dict) -> Staged:
+def discard(settings: Settings, staged: Staged) -> None:
+    """Delete a staged upload (its load has ended)."""
+    shutil.rmtree(staging_dir(settings) / staged.token, ignore_errors=True)
+
+
+def staged_from(data) -> Staged:
     """A staged file named by the browser, checked: a token we made, a clean name."""
-    token, name = str(data.get("token", "")), str(data.get("name", ""))
-    if not _TOKEN.match(token) or clean_name(name) != name:
-        raise UploadError("unknown upload")
-    return Staged(token, name, int(data.get("size", 0)))
+    data = data if isinstance(data, dict) else {}
+    token, name, size = data.get("token"), data.get("name"), data.get("size")
+    if not (isinstance(token, str) and _TOKEN.fullmatch(token) and isinstance(name, str) and clean_name(name) == name):
+        raise UploadError(UNKNOWN)
+    return Staged(token, name, size if isinstance(size, int) and not isinstance(size, bool) else 0)
+
+
+def head(settings: Settings, staged: Staged) -> tuple[bytes, Limits]:
+    """What a request reads of a staged file, and within which limits: a text file's first
+    PREVIEW_BYTES (cut after its last whole line), a workbook's first PREVIEW_SHEET_ROWS rows
+    (a workbook cannot be cut: it is read, within its bound on the expanded size)."""
+    try:
+        with open(staged.path(settings), "rb") as fh:
+            data = fh.read(PREVIEW_BYTES + 1)
+            if is_workbook(data, staged.name):
+                return data + fh.read(), Limits.of(settings, rows=PREVIEW_SHEET_ROWS)
+    except OSError:   # gone (loaded, or abandoned), or never made
+        raise UploadError(UNKNOWN) from None
+    if len(data) > PREVIEW_BYTES:
+        data = data[:PREVIEW_BYTES]
+        data = data[:data.rfind(b"\n") + 1] or data
+    return data, Limits.of(settings)
 
 
 def guess(settings: Settings, staged: Staged) -> str:
-    """The profile that fits a staged file best (canonical when none fits)."""
-    return sniff(staged.path(settings), extra=settings.profiles).profile or "canonical"
+    """The profile that fits a staged file best (canonical when none fits, or when the file
+    cannot be read: its preview says why)."""
+    try:
+        data, limits = head(settings, staged)
+        found = sniff(staged.path(settings), extra=settings.profiles, data=data, name=staged.name, limits=limits)
+    except (UploadError, ProfileError, OSError):
+        return "canonical"
+    return found.profile or "canonical"
 
 
-def table_for(settings: Settings, staged: Staged, profile: str) -> str:
+def table_for(settings: Settings, staged: Staged, profile) -> str:
     """The table a staged file is loaded for: the profile's first, or the canonical file's."""
-    chosen = get_profile(profile, settings.profiles)
+    chosen = named_profile(profile, settings.profiles)
     if not chosen.canonical:
         return next(iter(chosen.tables))
-    return canonical_table(read_sheet(staged.path(settings)).headers)
+    data, limits = head(settings, staged)
+    return canonical_table(read_sheet(staged.path(settings), data=data, name=staged.name, limits=limits).headers)
 
 
-def preview(settings: Settings, staged: Staged, profile: str) -> Inspection:
-    return inspect_file(staged.path(settings), profile, extra=settings.profiles,
-                        reject_budget=settings.reject_budget)
+def preview(settings: Settings, staged: Staged, profile) -> Inspection:
+    """What a staged file gives through a known profile (by its name), from its start only."""
+    try:
+        data, limits = head(settings, staged)
+        chosen = named_profile(profile, settings.profiles)
+    except (UploadError, ProfileError) as exc:
+        return Inspection(staged.name, error=str(exc))
+    return inspect_file(staged.path(settings), chosen, extra=settings.profiles, reject_budget=settings.reject_budget,
+                        data=data, name=staged.name, limits=limits)
 
 
 def start_load(settings: Settings, engine: Engine, files: list[tuple[Staged, str, str]],
                source: str | None, actor: Actor) -> Job:
-    """Load staged files, each ``(staged, profile, table)``, as one load in the background, by
-    ``actor`` (for the audit trail)."""
+    """Load staged files, each ``(staged, profile name, table)``, as one load in the background,
+    by ``actor`` (for the audit trail); the files are deleted when it ends, whatever the outcome."""
+    if not files:
+        raise UploadError("no file to load")
     items = {}
     for staged, profile, table in files:
         if table in items:
             raise UploadError(f"two files for {table} in one load: load them one after the other")
-        items[table] = (staged.path(settings), get_profile(profile, settings.profiles))
+        if not staged.path(settings).is_file():
+            raise UploadError(UNKNOWN)
+        items[table] = (staged.path(settings), named_profile(profile, settings.profiles))
     key = load_key(settings.key_path)
 
     def work(on_step):
-        return load(engine, items, source=source or None, key=key, reject_budget=settings.reject_budget,
-                    on_step=on_step, actor=actor)
+        try:
+            return load(engine, items, source=source or None, key=key, reject_budget=settings.reject_budget,
+                        on_step=on_step, actor=actor, limits=Limits.of(settings))
+        finally:
+            for staged, _profile, _table in files:
+                discard(settings, staged)
     return JOBS.start(work, total=len(items) + 1)
 
 

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from components.charts import COLOURS, base_layout, empty_figure, plain, second_axis, sparkline
+from components.charts import COLOURS, base_layout, empty_figure, plain, plot_text, second_axis, sparkline
 from components.kpi import caveat, change_text, help_mark, period_label, reading, status_badge, value_text
 from components.state import grain_for
 from components.view import View
@@ -194,7 +194,7 @@ def comparison_series(view: View, data: OverviewData, delivered: str) -> tuple[p
     one = compute(view.db, view.scope(channel=[channels[0]]), [delivered], by=data.grain,
                   settings=view.settings.kpi)
     series = data.series.drop(columns=[delivered]).merge(one, on="group", how="left")
-    return series, f" ({channels[0]})"
+    return series, f" ({plot_text(channels[0])})"
 
 
 def compared_pair(extra: dict) -> tuple[str, str]:

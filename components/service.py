@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 
 from dash import html
 
-from components.charts import base_layout, empty_figure, plain, title_layout
+from components import inputs
+from components.charts import base_layout, empty_figure, plain, plot_text, title_layout
 from components.grids import kpi_column
 from components.kpi import Reading, help_text, reading
 from components.view import View
@@ -22,11 +23,11 @@ AGENT_KPIS = ("handled", "aht", "transfer_rate", "responses", "nps", "csat")
 HEATMAP_WEEKS = 4
 
 
-def chosen_day(extra: dict, last: date) -> date:
-    try:
-        return date.fromisoformat(extra.get("day", ""))
-    except ValueError:
-        return last
+def chosen_day(extra: dict, first: date, last: date) -> date:
+    """The day the URL asks for, within the data's days (``first`` to ``last``); the latest
+    by default."""
+    asked = inputs.day(extra.get("day"))
+    return min(max(asked, first), last) if asked else last
 
 
 def day_scope(view: View, day: date) -> Scope:
@@ -151,7 +152,7 @@ def _heatmap(data: pd.DataFrame, x: str, y: str, view: View, scope: Scope, title
                          margin=dict(l=10, r=10, t=60, b=40))
     layout["yaxis"] = dict(layout["yaxis"], autorange="reversed", automargin=True, type="category")
     layout["xaxis"] = dict(layout["xaxis"], type="category")
-    heatmap = dict(type="heatmap", x=list(table.columns), y=[row_label(v) for v in table.index], z=z,
+    heatmap = dict(type="heatmap", x=list(table.columns), y=[plot_text(row_label(v)) for v in table.index], z=z,
                    customdata=[plain(row) for row in offered.to_numpy()],
                    zmin=max(0.0, mid - 40), zmax=100, zmid=mid,
                    colorscale=[[0, "#c0392b"], [0.5, "#f9e79f"], [1, "#18bc9c"]],

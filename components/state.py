@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from components import inputs
 from metrics import periods
 from metrics.query import Scope
 
@@ -54,11 +55,17 @@ def default_period(first: date, last: date) -> tuple[date, date]:
     return (start, end) if first <= start else preset_period("7d", last)
 
 
-def _parse_date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+def clamped_period(start: date | None, end: date | None, first: date | None,
+                   last: date | None) -> tuple[date, date]:
+    """The period asked for, kept within the months the data cover and the year before
+    them (the longest preset's reach; a period of whole months stays whole); a missing,
+    reversed or disjoint one gives the default period."""
+    if last is None:
+        return (date.today(),) * 2
+    low, high = periods.add_months(first.replace(day=1), -12), periods.month_end(last)
+    if start is None or end is None or end < start or end < low or start > high:
+        return default_period(first, last)
+    return max(start, low), min(end, high)
 
 
 def _split(text: str | None) -> tuple[str, ...]:
@@ -76,14 +83,12 @@ class ViewState:
 
     @classmethod
     def from_query(cls, query: dict, extent: tuple[date | None, date | None]) -> "ViewState":
-        """The state of a query string; a missing or bad period falls back to the default."""
-        first, last = extent
-        start, end = _parse_date(query.get("from")), _parse_date(query.get("to"))
-        if start is None or end is None or end < start:
-            start, end = default_period(first, last) if last else (date.today(),) * 2
+        """The state of a query string (any value from the browser): the period within the
+        data's months (``clamped_period``), the filters, the page's own keys as texts."""
+        query = inputs.query(query)
+        start, end = clamped_period(inputs.day(query.get("from")), inputs.day(query.get("to")), *extent)
         filters = {k: _split(query.get(k)) for k in FILTER_KEYS if _split(query.get(k))}
-        extra = {k: str(v) for k, v in query.items()
-                 if k not in FILTER_KEYS + PERIOD_KEYS and v not in (None, "")}
+        extra = {k: v for k, v in query.items() if k not in FILTER_KEYS + PERIOD_KEYS and v}
         return cls(start, end, filters, extra)
 
     def scope(self) -> Scope:

@@ -26,6 +26,7 @@ from metrics.maturity import Maturity
 from metrics.query import Scope, data_extent, dimension_values
 from metrics.targets import merge_targets
 from settings import Settings, active
+from components import inputs
 
 # The Location that callbacks write the URL to. Each page lays out its own (``nav_location``):
 # Dash honours ``prevent_initial_call`` only when a callback's outputs arrive with its
@@ -35,12 +36,15 @@ NAV_ID = "nav"
 PAGES_LOCATION = "_pages_location"
 # page keys that a change of a control makes meaningless (a new `by` starts a new drill path)
 RESETS = {"by": ("path",)}
+# the page controls' keys (``control_id``): explore's, focus's, the overview's, the campaigns'
+CONTROL_KEYS = ("by", "cols", "kpi", "sort", "dim", "dkpi", "pkpi", "show")
 FILTER_LABELS = {"channel": "Channel", "client": "Client", "queue": "Queue",
                  "campaign": "Campaign", "team": "Team", "agent": "Agent"}
 
 
 def control_id(key: str) -> dict:
-    """Id of a page control whose ``value`` is written to the URL under ``key``."""
+    """Id of a page control whose ``value`` is written to the URL under ``key`` (one of
+    ``CONTROL_KEYS``: the others are not read)."""
     return {"role": "control", "key": key}
 
 
@@ -134,28 +138,37 @@ def filter_bar(view: View, period: bool = True, single: tuple[str, ...] = ()) ->
 @callback(
     Output(filter_id(ALL), "options"),
     Input("filter-state", "data"),
-    State(filter_id(ALL), "id"),
     State(filter_id(ALL), "value"),
 )
-def update_filter_options(query, ids, values):
+@inputs.takes(inputs.query, inputs.each(inputs.texts))
+def update_filter_options(query, values):
     """The options of every filter: the values found in the period (selected ones kept)."""
-    if not ids:
-        return []
+    keys = keys_of(ctx.outputs_list)
     view = open_view(query)
     if not view.has_data:
-        return [[] for _ in ids]
-    found = dimension_values(view.db, view.scope(), [i["key"] for i in ids])
+        return [[] for _ in keys]
+    found = dimension_values(view.db, view.scope(), [k for k in keys if k])
     out = []
-    for i, selected in zip(ids, values):
-        key = i["key"]
-        selected = [selected] if isinstance(selected, str) else selected
+    for n, key in enumerate(keys):
+        if key is None:
+            out.append([])
+            continue
+        selected = values[n] if n < len(values) else []
         pairs = found[key] if key == "agent" else [(v, v) for v in found[key]]
         options = [{"label": label if label == value else f"{label} ({value})", "value": value}
                    for value, label in pairs]
         known = {o["value"] for o in options}
-        options += [{"label": v, "value": v} for v in selected or [] if v not in known]
+        options += [{"label": v, "value": v} for v in selected if v not in known]
         out.append(options)
     return out
+
+
+def keys_of(items, known: tuple[str, ...] = FILTER_KEYS) -> list[str | None]:
+    """The keys of a pattern's components (``filter_id``, ``control_id``), as Dash lists
+    them in a request: None for an id of another shape or an unknown key."""
+    items = items if isinstance(items, list) else []
+    return [i["id"].get("key") if isinstance(i, dict) and isinstance(i.get("id"), dict)
+            and i["id"].get("key") in known else None for i in items]
 
 
 def query_from_controls(current: dict, trigger, preset: str | None, start: str | None,
@@ -165,7 +178,7 @@ def query_from_controls(current: dict, trigger, preset: str | None, start: str |
     ``trigger`` is the id of the period control that changed, or the key of the filter or
     page control."""
     query = dict(current)
-    if trigger == "period-preset" and preset and preset != "custom" and last:
+    if trigger == "period-preset" and preset in PRESETS and preset != "custom" and last:
         start_d, end_d = preset_period(preset, last)
         start, end = start_d.isoformat(), end_d.isoformat()
     if start and end:
@@ -202,14 +215,17 @@ def href(pathname: str, query: dict) -> str:
     State(PAGES_LOCATION, "search"),
     prevent_initial_call=True,
 )
+@inputs.takes(inputs.text, inputs.day, inputs.day, inputs.each(inputs.choice), inputs.each(inputs.choice),
+              inputs.text, inputs.text)
 def update_url(preset, start, end, filter_values, control_values, pathname, search):
     """Write the controls to the URL; the page re-renders from it."""
     if len(ctx.triggered) > 1:  # a page being laid out, not a person changing a control
         return no_update
-    current = dict(parse_qsl((search or "").lstrip("?")))
-    filters = {i["id"]["key"]: i["value"] for i in ctx.inputs_list[3]}
-    controls = {i["id"]["key"]: i["value"] for i in ctx.inputs_list[4]}
-    trigger = ctx.triggered_id if isinstance(ctx.triggered_id, str) else ctx.triggered_id["key"]
+    current = inputs.query(dict(parse_qsl((search or "").lstrip("?"))))
+    filters = {k: v for k, v in zip(keys_of(ctx.inputs_list[3]), filter_values) if k}
+    controls = {k: v for k, v in zip(keys_of(ctx.inputs_list[4], CONTROL_KEYS), control_values) if k}
+    trigger = ctx.triggered_id
+    trigger = trigger.get("key") if isinstance(trigger, dict) else trigger if isinstance(trigger, str) else None
     last = open_view(current).last if trigger == "period-preset" else None
     query = query_from_controls(current, trigger, preset, start, end, filters, controls, last)
     if query == current:

@@ -26,6 +26,7 @@ from data.customers import load_key
 from data.inspect import describe, inspect_file
 from data.loader import LoadError, load, write_rejects
 from data.profile import get_profile
+from data.reading import Limits
 from settings import Settings, load_settings
 
 
@@ -60,7 +61,8 @@ def cmd_load(args) -> int:
     try:
         reports = load(database.engine(settings.db), files, source=args.source, profile=profile,
                        encoding=args.encoding, key=load_key(settings.key_path),
-                       reject_budget=settings.reject_budget, on_step=step, actor=COMMAND_LINE)
+                       reject_budget=settings.reject_budget, on_step=step, actor=COMMAND_LINE,
+                       limits=Limits.of(settings))
     except LoadError as exc:
         _write_rejects(args.rejects, exc.reports)
         raise
@@ -79,7 +81,8 @@ def _write_rejects(path: str | None, reports) -> None:
 
 def cmd_inspect(args) -> int:
     settings = load_settings()
-    result = inspect_file(args.file, args.profile, extra=settings.profiles, encoding=args.encoding)
+    result = inspect_file(args.file, args.profile, extra=settings.profiles, encoding=args.encoding,
+                          limits=Limits.of(settings))
     print(describe(result, args.rows))
     return 1 if result.error else 0
 

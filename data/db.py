@@ -11,10 +11,18 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from data.derived import refresh_surveyed
+from data.files import make_private, private_folder
 from data.schema import ddl
 
 _engines: dict[Path, Engine] = {}
 _lock = threading.Lock()
+
+# Every connection, the serving ones and the loader's alike (DuckDB shares these settings
+# between the connections to one file): no reading or writing of files or URLs from SQL
+# (read_csv, COPY, ATTACH), no extension installed or loaded, and no SET to undo that. The
+# loader reads files itself and hands DuckDB the rows (Arrow tables it registers).
+LOCKED_DOWN = {"enable_external_access": False, "autoinstall_known_extensions": False,
+               "autoload_known_extensions": False, "lock_configuration": True}
 
 
 class CommitGate:
@@ -97,16 +105,18 @@ def generation() -> int:
 
 
 def engine(path: str | Path) -> Engine:
-    """The engine for a database file, created with its schema on first use."""
+    """The engine for a database file, created with its schema on first use (the file and
+    the folders made for it readable by their owner only)."""
     path = Path(path).expanduser().resolve()
     with _lock:
         if path not in _engines:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            eng = sa.create_engine(f"duckdb:///{path}")
+            private_folder(path.parent)
+            eng = sa.create_engine(f"duckdb:///{path}", connect_args={"config": dict(LOCKED_DOWN)})
             with eng.begin() as conn:
                 for statement in ddl():
                     conn.exec_driver_sql(statement)
                 refresh_surveyed(conn, "SELECT source, contact_id FROM contacts WHERE surveyed IS NULL")
+            make_private(path)   # made by DuckDB through the umask
             _engines[path] = eng
             _new_generation()    # another process may have changed the file while it was closed
         return _engines[path]

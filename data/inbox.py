@@ -31,7 +31,7 @@ from data.inspect import canonical_table, sniff
 from data.jobs import JOBS
 from data.loader import LoadError, LoadReport, load, write_rejects
 from data.profile import Profile, ProfileError, get_profile
-from data.reading import ReadError, read_sheet
+from data.reading import LIMITS, Limits, ReadError, read_sheet
 from settings import Settings
 
 ORDER = ("agents", "campaigns", "contacts", "surveys")
@@ -65,27 +65,28 @@ def _rank(name: str) -> int:
     return ORDER.index(table)
 
 
-def table_and_profile(path: Path, profiles: Path | None) -> tuple[str, Profile]:
+def table_and_profile(path: Path, profiles: Path | None, limits: Limits = LIMITS) -> tuple[str, Profile]:
     """The table a dropped file is for and the profile that reads it (see the module)."""
     named = path.stem.split("--", 1)[1] if "--" in path.stem else None
-    profile = get_profile(named or sniff(path, extra=profiles).profile or "canonical", profiles)
+    profile = get_profile(named or sniff(path, extra=profiles, limits=limits).profile or "canonical", profiles)
     prefix = next((t for t in ORDER if path.name.lower().startswith(t)), None)
     if prefix:
         return prefix, profile
     if not profile.canonical:
         return next(iter(profile.tables)), profile
-    return canonical_table(read_sheet(path).headers), profile
+    return canonical_table(read_sheet(path, limits=limits).headers), profile
 
 
 def load_one(engine: Engine, path: Path, key: bytes, reject_budget: float, profiles: Path | None,
-             now: datetime | None = None) -> tuple[Path, list[LoadReport]]:
+             now: datetime | None = None, limits: Limits = LIMITS) -> tuple[Path, list[LoadReport]]:
     """Load one dropped file and file it away: where it went, and the load's reports."""
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     reports: list[LoadReport] = []
     error = None
     try:
-        table, profile = table_and_profile(path, profiles)
-        reports = load(engine, {table: (path, profile)}, key=key, reject_budget=reject_budget, actor=INBOX)
+        table, profile = table_and_profile(path, profiles, limits)
+        reports = load(engine, {table: (path, profile)}, key=key, reject_budget=reject_budget, actor=INBOX,
+                       limits=limits)
     except LoadError as exc:
         error, reports = str(exc), exc.reports
     except (ProfileError, ReadError, OSError) as exc:
@@ -140,6 +141,6 @@ def watch(settings: Settings) -> Watcher:
     def work(path: Path) -> None:
         with JOBS.exclusive():
             moved, _reports = load_one(engine_of(settings.db), path, load_key(settings.key_path),
-                                       settings.reject_budget, settings.profiles)
+                                       settings.reject_budget, settings.profiles, limits=Limits.of(settings))
         logging.getLogger(__name__).info("inbox: %s -> %s", path.name, moved.parent.name)
     return Watcher(Inbox(settings.inbox_path, settings.profiles), work, settings.inbox_every).start()

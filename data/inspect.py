@@ -10,7 +10,7 @@ from pathlib import Path
 
 from data.loader import LoadError, LoadReport, prepare
 from data.profile import Profile, ProfileError, available, get_profile, load_profile, separator, source_columns
-from data.reading import ReadError, read_sheet
+from data.reading import LIMITS, Limits, ReadError, read_sheet
 from data.schema import TABLES
 
 _QUEUE_LOG = re.compile(r"^\d{9,11}\|[^|]*\|[^|]*\|[^|]*\|[A-Z_]+")
@@ -57,14 +57,14 @@ def profile_scores(data: bytes, headers: list[str], profiles: dict[str, Profile]
 
 
 def sniff(path: Path | str, *, extra: Path | None = None, encoding: str | None = None,
-          data: bytes | None = None, name: str | None = None) -> Inspection:
+          data: bytes | None = None, name: str | None = None, limits: Limits = LIMITS) -> Inspection:
     """How a file reads (encoding, separator, header) and how well each profile fits it, with
     the best in ``profile`` (None when none knows its columns); nothing is mapped."""
     path = Path(path)
     out = Inspection(name or path.name)
     data = path.read_bytes() if data is None else data
     try:   # a queue log is not a table: its profile reads it
-        sheet = read_sheet(path, encoding=encoding, data=data, name=out.file_name)
+        sheet = read_sheet(path, encoding=encoding, data=data, name=out.file_name, limits=limits)
         out.encoding, out.separator, out.headers = sheet.encoding, sheet.separator, sheet.headers
     except ReadError as exc:
         out.error = str(exc)
@@ -84,13 +84,15 @@ def canonical_table(headers: list[str]) -> str:
     return "contacts"
 
 
-def inspect_file(path: Path | str, profile: str | None = None, *, extra: Path | None = None,
+def inspect_file(path: Path | str, profile: str | Profile | None = None, *, extra: Path | None = None,
                  encoding: str | None = None, reject_budget: float = 1.0, data: bytes | None = None,
-                 name: str | None = None) -> Inspection:
+                 name: str | None = None, limits: Limits = LIMITS) -> Inspection:
+    """A file looked at through ``profile`` (a name or path, or a profile already chosen; the
+    best fit when None), within ``limits``."""
     path = Path(path)
     try:
         data = path.read_bytes() if data is None else data
-        out = sniff(path, extra=extra, encoding=encoding, data=data, name=name)
+        out = sniff(path, extra=extra, encoding=encoding, data=data, name=name, limits=limits)
     except OSError as exc:
         return Inspection(name or path.name, error=str(exc))
     try:
@@ -98,11 +100,11 @@ def inspect_file(path: Path | str, profile: str | None = None, *, extra: Path | 
             out.error = out.error or (f"{out.file_name}: no profile knows this file's columns; write one "
                                       "for it (see data/profiles/README.md)")
             return out
-        chosen = get_profile(profile or out.profile, extra)
+        chosen = profile if isinstance(profile, Profile) else get_profile(profile or out.profile, extra)
         out.profile, out.error = chosen.name, None
         out.table = canonical_table(out.headers) if chosen.canonical else next(iter(chosen.tables))
         out.reports = prepare(path, out.table, reject_budget, chosen, data=data, name=out.file_name,
-                              encoding=encoding)
+                              encoding=encoding, limits=limits)
     except LoadError as exc:
         out.error, out.reports = str(exc), exc.reports
     except (ReadError, ProfileError) as exc:

@@ -25,8 +25,9 @@ from data.audit import Actor, record
 from data.customers import hash_ids
 from data.db import raw, scalar, writing
 from data.derived import refresh_gaps, refresh_surveyed
+from data.exports import csv_bytes, inert
 from data.profile import Mapped, Profile, ProfileError, apply_profile, canonical, read_source
-from data.reading import LINE, ReadError
+from data.reading import LIMITS, LINE, Limits, ReadError
 from data.schema import SQL_TYPES, TABLES, Table
 from data.validate import validate
 from metrics.rollups import refresh as refresh_rollups
@@ -97,11 +98,11 @@ def _list_rejects(rejects: pd.DataFrame) -> str:
 
 
 def map_file(path: Path, table_name: str, profile: Profile, *, data: bytes | None = None,
-             name: str | None = None, encoding: str | None = None) -> dict[str, Mapped]:
+             name: str | None = None, encoding: str | None = None, limits: Limits = LIMITS) -> dict[str, Mapped]:
     """What a profile makes of a file, the table it is loaded for first (no database)."""
     name = name or Path(path).name
     try:
-        sheet = read_source(profile, path, data=data, name=name, encoding=encoding)
+        sheet = read_source(profile, path, data=data, name=name, encoding=encoding, limits=limits)
         mapped = apply_profile(profile, sheet)
     except (ReadError, ProfileError) as exc:
         message = str(exc) if str(exc).startswith(name) else f"{name}: {exc}"
@@ -116,7 +117,7 @@ def map_file(path: Path, table_name: str, profile: Profile, *, data: bytes | Non
 
 def prepare(path: Path, table_name: str, reject_budget: float, profile: Profile | None = None, *,
             data: bytes | None = None, name: str | None = None,
-            encoding: str | None = None) -> list[LoadReport]:
+            encoding: str | None = None, limits: Limits = LIMITS) -> list[LoadReport]:
     """Read, map and validate one file without touching the database: a report for the
     table it is loaded for, and one for each other table its profile makes of it."""
     profile = profile or canonical()
@@ -128,7 +129,7 @@ def prepare(path: Path, table_name: str, reject_budget: float, profile: Profile 
         raise LoadError(f"{name}: cannot read the file ({exc.strerror})", [report]) from None
     report.checksum = hashlib.sha256(data).hexdigest()
     try:
-        mapped = map_file(path, table_name, profile, data=data, name=name, encoding=encoding)
+        mapped = map_file(path, table_name, profile, data=data, name=name, encoding=encoding, limits=limits)
     except LoadError as exc:
         report.status, report.message = "refused", str(exc)
         raise LoadError(str(exc), [report]) from None
@@ -301,13 +302,13 @@ def rejects_frame(reports: list[LoadReport]) -> pd.DataFrame:
         return pd.DataFrame(columns=["file", "table", "line", "reason"])
     table = pd.concat(parts)[["file", "table", "line", "reason"]]
     for column in ("file", "reason"):
-        table[column] = [f"'{v}" if str(v)[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in table[column]]
+        table[column] = [inert(v) for v in table[column]]
     return table
 
 
 def write_rejects(path: Path, reports: list[LoadReport]) -> None:
     """The rejected rows of a load as a CSV file."""
-    rejects_frame(reports).to_csv(path, index=False)
+    path.write_bytes(csv_bytes(rejects_frame(reports)))
 
 
 def log_refusal(engine: Engine, reports: list[LoadReport], source: str, started: datetime,
@@ -320,10 +321,12 @@ def log_refusal(engine: Engine, reports: list[LoadReport], source: str, started:
 
 def load(engine: Engine, files: Mapping[str, str | Path | tuple[Path, Profile]], *, source: str | None = None,
          key: bytes, profile: Profile | None = None, encoding: str | None = None, reject_budget: float = 0.05,
-         on_step: Callable[[str], None] | None = None, actor: Actor | None = None) -> list[LoadReport]:
+         on_step: Callable[[str], None] | None = None, actor: Actor | None = None,
+         limits: Limits = LIMITS) -> list[LoadReport]:
     """Load files (``{table: path}``, or ``{table: (path, profile)}`` for a file with its own
     profile; else read through ``profile``, canonical by default) as one all-or-nothing load;
-    the source defaults to the first file's profile's; ``actor`` is who loads, for the audit trail.
+    the source defaults to the first file's profile's; ``actor`` is who loads, for the audit trail;
+    a file past ``limits`` is refused.
 
     Returns a report per table made; raises LoadError, after logging every file as
     refused, when any file is refused.
@@ -343,7 +346,8 @@ def load(engine: Engine, files: Mapping[str, str | Path | tuple[Path, Profile]],
     for table_name, (path, file_profile) in items.items():
         step(f"reading {Path(path).name}")
         try:
-            reports.extend(prepare(Path(path), table_name, reject_budget, file_profile, encoding=encoding))
+            reports.extend(prepare(Path(path), table_name, reject_budget, file_profile, encoding=encoding,
+                                   limits=limits))
         except LoadError as exc:
             reports.extend(exc.reports or [LoadReport(table_name, Path(path).name, status="refused",
                                                       message=str(exc), profile=file_profile.name)])

@@ -19,7 +19,7 @@ from typing import Mapping
 
 import pandas as pd
 
-from data.reading import LINE, Sheet, read_lines, read_sheet, separator_named
+from data.reading import LIMITS, LINE, Limits, Sheet, read_lines, read_sheet, separator_named
 from data.schema import TABLES
 
 SHIPPED = Path(__file__).resolve().parent / "profiles"
@@ -28,6 +28,7 @@ SPEC_KEYS = {"from", "with", "value", "case", "between", "empty", "map", "dateti
              "number", "otherwise"}
 DURATIONS = ("seconds", "minutes", "clock", "excel_days")
 ISO = "%Y-%m-%d %H:%M:%S"
+PROFILE_BYTES = 256 * 1024    # far more than any profile; what is read of a file given as one
 
 
 class ProfileError(ValueError):
@@ -86,18 +87,35 @@ def get_profile(name_or_path: str, extra: Path | None = None) -> Profile:
     return load_profile(known[name_or_path])
 
 
+def named_profile(name, extra: Path | None = None) -> Profile:
+    """A profile by its name only, one of ``available``: what a browser may choose. Any other
+    value (a path, a list...) is refused without looking at the file system for it."""
+    known = available(extra)
+    if not isinstance(name, str) or name not in known:
+        shown = repr(name[:40] + "…" if len(name) > 40 else name) if isinstance(name, str) else "(not a name)"
+        raise ProfileError(f"unknown import profile {shown}; known: {', '.join(known)}")
+    return load_profile(known[name])
+
+
 @lru_cache(maxsize=1)
 def canonical() -> Profile:
     return load_profile(SHIPPED / "canonical.toml")
 
 
 def load_profile(path: Path) -> Profile:
+    """The profile of a file, which must be a file (not a device) of at most PROFILE_BYTES."""
+    path = Path(path)
+    if path.exists() and not path.is_file():
+        raise ProfileError(f"profile {path}: not a file")
     try:
         with open(path, "rb") as fh:
-            raw = tomllib.load(fh)
+            text = fh.read(PROFILE_BYTES + 1)
+        if len(text) > PROFILE_BYTES:
+            raise ProfileError(f"profile {path.name}: over {PROFILE_BYTES // 1024} KB, not a profile")
+        raw = tomllib.loads(text.decode("utf-8"))
     except FileNotFoundError:
         raise ProfileError(f"profile file {path} does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ProfileError(f"profile {path.name}: not valid TOML ({exc})") from None
     return parse_profile(raw, path.stem, path)
 
@@ -147,15 +165,16 @@ def _check_spec(spec, where: str) -> None:
 # ---------------------------------------------------------------- applying
 
 def read_source(profile: Profile, path: Path | str, data: bytes | None = None,
-                name: str | None = None, encoding: str | None = None) -> Sheet:
-    """The file's cells as the profile reads them (``encoding`` overrides the profile's)."""
+                name: str | None = None, encoding: str | None = None, limits: Limits = LIMITS) -> Sheet:
+    """The file's cells as the profile reads them (``encoding`` overrides the profile's),
+    within ``limits``."""
     encoding = encoding or _auto(profile.read.get("encoding"))
     if profile.format == "asterisk-queue-log":
         from data.asterisk import assemble
         lines, used = read_lines(path, encoding=encoding, data=data, name=name)
         return Sheet(name or Path(path).name, assemble(lines, name or Path(path).name), used, "|")
     return read_sheet(path, encoding=encoding, separator=_auto(profile.read.get("separator")),
-                      sheet=profile.read.get("sheet"), data=data, name=name)
+                      sheet=profile.read.get("sheet"), data=data, name=name, limits=limits)
 
 
 def _auto(value):

@@ -4,13 +4,21 @@ Text files: UTF-8 with or without BOM, CP1252 and Latin-1 are told apart (or for
 separator (``,`` ``;`` tab ``|``) is found from the header line (or forced). Workbooks: one
 sheet of an .xlsx. Every cell stays text: types are the profile's and the validator's work.
 Each row keeps the line of the file it came from (``LINE``), for messages.
+
+What a file may hold is bounded (``Limits``: its columns, the length of a value, the size a
+workbook expands to), and a file past a bound is refused before the costly part of its reading,
+with the file, the line and the setting that sets the bound. A workbook's formula cells are
+read as the values they were saved with; one saved without its value is refused, with its cells.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import iterparse
 
 import pandas as pd
 
@@ -19,10 +27,60 @@ ENCODINGS = ("utf-8", "cp1252", "latin-1")
 SEPARATORS = (",", ";", "\t", "|")
 # what UTF-8 text looks like once wrongly decoded as CP1252 / Latin-1: 'Ã©' for 'é'...
 _MOJIBAKE = ("Ã©", "Ã¨", "Ã ", "Ã§", "Ã´", "Ã¢", "Ãª", "Ã‰", "â‚¬", "â€™", "Ã¹", "Ã®", "Â°")
+MB = 1024 * 1024
+CELLS_NAMED = 10                     # formula cells named in a refusal
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")   # a formula element in a sheet's XML
+# the csv module's own bound on a value (128 KB, a traceback past it) is lifted: the bound is
+# Limits.field_kb, checked on the cells read, with the line
+csv.field_size_limit(2**31 - 1)
 
 
 class ReadError(ValueError):
     """A file that cannot be read as a table; the message names the file (and line)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a file may hold, each bound a setting (named in the refusal), and how much of it
+    to read (``rows``: a preview's first rows of a workbook; None reads it all)."""
+
+    columns: int = 500          # PILOTAGE_MAX_COLUMNS
+    field_kb: float = 64        # PILOTAGE_MAX_FIELD_KB: the longest value, in thousands of characters
+    xlsx_mb: float = 100        # PILOTAGE_MAX_XLSX_MB: the size a workbook's parts expand to
+    rows: int | None = None
+
+    @classmethod
+    def of(cls, settings, rows: int | None = None) -> "Limits":
+        """The bounds a ``settings.Settings`` sets."""
+        return cls(settings.max_columns, settings.max_field_kb, settings.max_xlsx_mb, rows)
+
+    @property
+    def field_chars(self) -> int:
+        return int(self.field_kb * 1024)
+
+
+LIMITS = Limits()
+
+
+def check_columns(count: int, name: str, line: int, limits: Limits) -> None:
+    """Refuse a record of more cells than a file may have columns."""
+    if count > limits.columns:
+        raise ReadError(f"{name}: {count:,} columns on line {line}, more than the {limits.columns:,} "
+                        "a file may have (PILOTAGE_MAX_COLUMNS)")
+
+
+def check_values(cells: pd.DataFrame, name: str, limits: Limits, header_line: int = 1) -> None:
+    """Refuse a file with a column name or a value longer than a value may be, naming the
+    first line that holds one."""
+    limit = limits.field_chars
+    lines = [header_line] if any(len(str(c)) > limit for c in cells.columns) else []
+    for column in cells.columns.drop(LINE, errors="ignore"):
+        long = cells[column].str.len() > limit
+        if long.any():
+            lines.append(int(cells.loc[long.idxmax(), LINE]))
+    if lines:
+        raise ReadError(f"{name}, line {min(lines)}: a value longer than the {limits.field_kb:g} KB "
+                        "a value may hold (PILOTAGE_MAX_FIELD_KB)")
 
 
 @dataclass(frozen=True)
@@ -95,7 +153,7 @@ def find_separator(text: str, separator: str | None = None) -> str:
         return ","
     best, best_score = ",", (0, 0)
     for sep in SEPARATORS:
-        counts = [len(next(csv.reader([ln], delimiter=sep))) for ln in lines]
+        counts = [len(next(csv.reader([ln], delimiter=sep), [])) for ln in lines]
         steady = sum(c == counts[0] for c in counts[1:])
         score = (counts[0], steady) if counts[0] > 1 else (0, 0)
         if score > best_score:
@@ -104,29 +162,33 @@ def find_separator(text: str, separator: str | None = None) -> str:
 
 
 def read_sheet(path: Path | str, *, encoding: str | None = None, separator: str | None = None,
-               sheet: str | None = None, data: bytes | None = None, name: str | None = None) -> Sheet:
-    """A file's cells as text (``data`` gives the bytes of an upload instead of a path)."""
+               sheet: str | None = None, data: bytes | None = None, name: str | None = None,
+               limits: Limits = LIMITS) -> Sheet:
+    """A file's cells as text (``data`` gives the bytes of an upload instead of a path), within
+    ``limits``."""
     data, name = _contents(path, data, name)
     if is_workbook(data, name):
-        return _read_workbook(data, name, sheet)
+        return _read_workbook(data, name, sheet, limits)
     text, used = decode(data, name, encoding)
     sep = find_separator(text, separator)
-    cells = _fast_table(text, sep, data if used == "utf-8" else text.encode("utf-8"))
+    cells = _fast_table(text, sep, data if used == "utf-8" else text.encode("utf-8"), name, limits)
     if cells is None:   # blank lines, values over several lines, ragged rows: read line by line
         try:
-            cells = _table(_records(text, sep), name)
+            cells = _table(_records(text, sep, name, limits), name, limits)
         except csv.Error as exc:
             raise ReadError(f"{name}: not a readable CSV file ({exc})") from None
     return Sheet(name, cells, used, sep)
 
 
-def _fast_table(text: str, sep: str, utf8: bytes) -> pd.DataFrame | None:
+def _fast_table(text: str, sep: str, utf8: bytes, name: str, limits: Limits) -> pd.DataFrame | None:
     """The common case, read fast from the text's UTF-8 bytes: a header on line 1, then one
     record per line (so a row's line is its position + 2). None when the file is not that
-    simple (blank lines, values over several lines, ragged rows)."""
+    simple (blank lines, values over several lines, ragged rows). A header of more columns
+    than a file may have is refused before the rest is read."""
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     first = text.split("\n", 1)[0]
     header = next(csv.reader([first], delimiter=sep), [])
+    check_columns(len(header), name, 1, limits)
     if not first.strip() or len({h.strip() for h in header}) < len(header) or not all(h.strip() for h in header):
         return None   # blank or repeated column names: the careful reader names them
     try:   # Arrow's reader: several threads, and its strings are what pandas keeps
@@ -138,6 +200,7 @@ def _fast_table(text: str, sep: str, utf8: bytes) -> pd.DataFrame | None:
         return None
     cells.columns = [h.strip() for h in header]
     cells[LINE] = range(2, len(cells) + 2)
+    check_values(cells, name, limits)
     return cells
 
 
@@ -162,13 +225,14 @@ def _contents(path: Path | str, data: bytes | None, name: str | None) -> tuple[b
     return data, name
 
 
-def _table(rows: list[tuple[int, list[str]]], name: str) -> pd.DataFrame:
+def _table(rows: list[tuple[int, list[str]]], name: str, limits: Limits) -> pd.DataFrame:
     """Records as (line where it starts, cells), the first being the header, as a DataFrame
     with each row's line."""
     rows = [(n, row) for n, row in rows if any(c.strip() for c in row)]
     if not rows:
         raise ReadError(f"{name}: the file is empty")
     first, header = rows[0][0], [c.strip() for c in rows[0][1]]
+    check_columns(len(header), name, first, limits)
     body = []
     for n, row in rows[1:]:
         if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
@@ -185,27 +249,103 @@ def _table(rows: list[tuple[int, list[str]]], name: str) -> pd.DataFrame:
     if len(set(names)) < len(names):
         twice = sorted({h for h in names if names.count(h) > 1})
         raise ReadError(f"{name}, line {first}: column(s) named twice: {', '.join(twice)}")
-    return pd.DataFrame([[r[i] for i in keep] + [r[-1]] for r in body], columns=names + [LINE]).astype({LINE: int})
+    cells = pd.DataFrame([[r[i] for i in keep] + [r[-1]] for r in body], columns=names + [LINE]).astype({LINE: int})
+    check_values(cells, name, limits, first)
+    return cells
 
 
-def _records(text: str, sep: str) -> list[tuple[int, list[str]]]:
+def _records(text: str, sep: str, name: str, limits: Limits) -> list[tuple[int, list[str]]]:
     """The CSV records of a text, each with the line it starts on (a quoted value may hold
-    line breaks)."""
+    line breaks); a record of more cells than a file may have columns stops the reading."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     out, start = [], 1
     for row in reader:
+        check_columns(len(row), name, start, limits)
         out.append((start, row))
         start = reader.line_num + 1
     return out
 
 
-def _read_workbook(data: bytes, name: str, sheet: str | None) -> Sheet:
+def _read_workbook(data: bytes, name: str, sheet: str | None, limits: Limits) -> Sheet:
+    """One sheet of a workbook (``limits.rows``: its first rows only), refused before it is
+    parsed when its parts expand past ``limits.xlsx_mb``."""
     try:
+        _check_expanded(data, name, limits)
         book = pd.read_excel(io.BytesIO(data), sheet_name=sheet or 0, dtype=str, header=None,
-                             keep_default_na=False)
+                             keep_default_na=False, nrows=limits.rows)   # the values saved with formulas
+        title, unsaved = _unsaved_formulas(data, sheet, limits.rows)
+    except ReadError:
+        raise
     except ValueError as exc:
         raise ReadError(f"{name}: {exc}") from None
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise ReadError(f"{name}: not a readable .xlsx workbook ({exc})") from None
+    if unsaved:
+        raise ReadError(f"{name}: sheet {title!r} {_cells_named(unsaved)} without a saved value; open and "
+                        "save the file in Excel, or export it as CSV")
     rows = [(n, ["" if v is None else str(v) for v in r]) for n, r in enumerate(book.itertuples(index=False), 1)]
-    return Sheet(name, _table(rows, name), None, None)
+    return Sheet(name, _table(rows, name, limits), None, None)
+
+
+def _check_expanded(data: bytes, name: str, limits: Limits) -> None:
+    """Refuse a workbook whose parts, as its archive declares them (the zip reader holds each
+    part to its declared size), expand past the bound."""
+    try:
+        size = sum(part.file_size for part in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ReadError(f"{name}: not a readable .xlsx workbook ({exc})") from None
+    if size > limits.xlsx_mb * MB:
+        raise ReadError(f"{name}: the workbook expands to {size / MB:,.1f} MB, more than the "
+                        f"{limits.xlsx_mb:g} MB a workbook may (PILOTAGE_MAX_XLSX_MB)")
+
+
+def _unsaved_formulas(data: bytes, sheet: str | None, rows: int | None) -> tuple[str, list[str]]:
+    """The title of the sheet read (named, else the first) and its cells, among its first
+    ``rows`` rows, that hold a formula saved without its value (a workbook written by a
+    program rather than saved by a spreadsheet: its formulas were never computed)."""
+    from openpyxl.reader.excel import ExcelReader
+
+    reader = ExcelReader(io.BytesIO(data), read_only=True)
+    reader.read_manifest()
+    reader.read_workbook()
+    sheets = [(s.name, rel.target) for s, rel in reader.parser.find_sheets() if rel.Type.endswith("/worksheet")]
+    title, part = next((s for s in sheets if s[0] == sheet), sheets[0]) if sheet else sheets[0]
+    if not _holds_formulas(reader.archive, part):
+        return title, []
+    unsaved, seen = [], 0
+    with reader.archive.open(part) as xml:
+        for _event, element in iterparse(xml):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "c" and _unsaved(element):
+                unsaved.append(element.get("r") or "?")
+            elif tag == "row":
+                seen += 1
+                element.clear()
+                if rows is not None and seen >= rows:
+                    break
+    return title, unsaved
+
+
+def _holds_formulas(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether a sheet's XML holds a formula (a quick look, before parsing it)."""
+    tail = b""
+    with archive.open(part) as xml:
+        while chunk := xml.read(MB):
+            if _FORMULA.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def _unsaved(cell) -> bool:
+    """A cell with a formula and no saved value (an empty one is a value only for text)."""
+    children = {child.tag.rsplit("}", 1)[-1]: child for child in cell}
+    if "f" not in children:
+        return False
+    value = children.get("v")
+    return value is None or (not value.text and cell.get("t") != "str")
+
+
+def _cells_named(cells: list[str]) -> str:
+    shown = ", ".join(cells[:CELLS_NAMED]) + (f" and {len(cells) - CELLS_NAMED:,} more" if len(cells) > CELLS_NAMED else "")
+    return f"cell {shown} holds a formula" if len(cells) == 1 else f"cells {shown} hold formulas"

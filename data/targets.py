@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from data.audit import Actor, record
 from data.db import frame
+from data.limits import NAME_LIMIT, bounded_text, finite
 from metrics.registry import kpi as known_kpi
 
 
@@ -18,6 +19,8 @@ def set_target(engine: Engine, kpi: str, target: float | None, amber: float | No
     known_kpi(kpi)
     if channel and client:
         raise ValueError("a target is for every contact, one channel or one client, not both")
+    target, amber = finite("the target", target), finite("“close from”", amber)
+    channel, client = bounded_text("the channel", channel, NAME_LIMIT), bounded_text("the client", client, NAME_LIMIT)
     with engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO targets VALUES (:at, :kpi, :channel, :client, :target, :amber)"),
                      {"at": datetime.now(), "kpi": kpi, "channel": channel or None,

@@ -12,6 +12,7 @@ from data.audit import ACTIONS, trail
 from data.db import engine
 from data.users import ROLES, UserError, add_user, remove_user, set_password, users
 from settings import active
+from components import inputs
 
 dash.register_page(__name__, path="/admin", name="Administration", title="Pilotage – Administration", order=11)
 
@@ -62,6 +63,7 @@ def layout(**_query):
           Input("admin-add", "n_clicks"), Input("admin-passwd", "n_clicks"), Input("admin-remove", "n_clicks"),
           State("admin-name", "value"), State("admin-role", "value"), State("admin-clients", "value"),
           State("admin-teams", "value"), State("admin-password", "value"), prevent_initial_call=True)
+@inputs.takes(inputs.count, inputs.count, inputs.count, inputs.text, inputs.text, inputs.text, inputs.text, inputs.text)
 def update_users(_add, _passwd, _remove, name, role, clients, teams, password):
     viewer = require("users")
     db = engine(active().db)
@@ -87,14 +89,10 @@ def update_users(_add, _passwd, _remove, name, role, clients, teams, password):
 @callback(Output("audit-grid", "rowData"), Output("audit-grid", "columnDefs"),
           Input("audit-period", "start_date"), Input("audit-period", "end_date"), Input("audit-who", "value"),
           Input("audit-action", "value"), Input("admin-message", "children"))
+@inputs.takes(inputs.day, inputs.day, inputs.text, inputs.text, inputs.ignored)
 def update_audit(start, end, who, action, _changed):
     require("audit")
-    day = lambda text: date.fromisoformat(str(text)[:10]) if text else None  # noqa: E731
-    try:
-        rows = trail(engine(active().db), day(start), day(end), who if isinstance(who, str) else None,
-                     action if action in ACTIONS else None)
-    except ValueError:
-        rows = trail(engine(active().db))
+    rows = trail(engine(active().db), start, end, who, action if action in ACTIONS else None)
     data = [{"when": f"{r.happened_at:%d/%m/%Y %H:%M:%S}", "who": r.who or "–", "address": r.address or "–",
              "action": r.action, "detail": r.detail} for r in rows.itertuples(index=False)]
     columns = [{"field": "when", "headerName": "When", "maxWidth": 170}, {"field": "who", "headerName": "Who", "maxWidth": 160},

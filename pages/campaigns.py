@@ -8,6 +8,7 @@ from components import campaigns as cp
 from components.grids import grid
 from metrics.query import dimension_values
 from components.view import NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view, state_store
+from components import inputs
 
 dash.register_page(__name__, path="/campaigns", name="Campaigns", title="Pilotage – Campaigns", order=4)
 
@@ -42,6 +43,7 @@ def layout(**query):
     Output("campaigns-progress", "figure"),
     Input("campaigns-state", "data"),
 )
+@inputs.takes(inputs.query)
 def update_campaigns(query):
     view = open_view(query)
     table = cp.campaign_table(view)
@@ -54,8 +56,8 @@ def update_campaigns(query):
 
 @callback(Output(NAV_ID, "href", allow_duplicate=True), Input("campaigns-grid", "cellClicked"),
           State("campaigns-state", "data"), prevent_initial_call=True)
-def update_open_campaign(cell, query):
-    campaign = (cell or {}).get("rowId")
+@inputs.takes(inputs.cell, inputs.query)
+def update_open_campaign(campaign, query):
     if not campaign:
         return no_update
     view = open_view(query)

@@ -12,6 +12,7 @@ from components.view import NAV_ID, empty_state, href, nav_location, open_view
 from data.decisions import MAX_LENGTH, decisions_for, save_decisions
 from metrics.committee import Indicator
 from settings import contract_for
+from components import inputs
 
 dash.register_page(__name__, path="/committee", name="Committee", title="Pilotage – Committee", order=5)
 
@@ -72,6 +73,7 @@ def saved_text(decisions) -> str:
 
 
 @callback(Output("committee-content", "children"), Input("committee-state", "data"))
+@inputs.takes(inputs.query)
 def update_committee(query):
     view, client, month = _open(query)
     review = cm.review_of(view, client, month)
@@ -100,6 +102,7 @@ def _open(query: dict):
 
 @callback(Output(NAV_ID, "href", allow_duplicate=True), Input("committee-client", "value"),
           Input("committee-month", "value"), State("committee-state", "data"), prevent_initial_call=True)
+@inputs.takes(inputs.text, inputs.text, inputs.query)
 def update_choice(client, month, query):
     new = {"client": client, "month": month}
     return no_update if new == query else href("/committee", new)
@@ -107,6 +110,7 @@ def update_choice(client, month, query):
 
 @callback(Output("committee-saved", "children"), Input("committee-save", "n_clicks"),
           State("committee-decisions", "value"), State("committee-state", "data"), prevent_initial_call=True)
+@inputs.takes(inputs.count, inputs.text, inputs.query)
 def update_saved(_clicks, text, query):
     viewer = require("decisions")
     view, client, month = _open(query)
@@ -121,6 +125,7 @@ def update_saved(_clicks, text, query):
 
 @callback(Output("committee-download", "data"), Input("committee-xlsx", "n_clicks"),
           Input("committee-pdf", "n_clicks"), State("committee-state", "data"), prevent_initial_call=True)
+@inputs.takes(inputs.count, inputs.count, inputs.query)
 def update_download(_xlsx, _pdf, query):
     return export_file(query, "pdf" if ctx.triggered_id == "committee-pdf" else "xlsx")
 

@@ -7,8 +7,10 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from components import explore as ex
 from components.grids import grid
 from components.view import NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view, state_store
+from data.exports import csv_bytes, xlsx_bytes
 from metrics.contacts import SORTS, contact_detail
 from metrics.registry import KPIS
+from components import inputs
 
 dash.register_page(__name__, path="/explore", name="Explore", title="Pilotage – Explore", order=1)
 
@@ -170,6 +172,7 @@ def _detail(view, scope, key):
     Output("explore-detail", "children"),
     Input("explore-state", "data"),
 )
+@inputs.takes(inputs.query)
 def update_explore(query):
     return explore_view(query)
 
@@ -187,32 +190,33 @@ def _drill(query, member):
 
 @callback(Output(NAV_ID, "href", allow_duplicate=True), Input("explore-grid", "cellClicked"),
           State("explore-state", "data"), prevent_initial_call=True)
-def update_drill_from_row(cell, query):
-    member = (cell or {}).get("rowId")
+@inputs.takes(inputs.cell, inputs.query)
+def update_drill_from_row(member, query):
     return no_update if member in (None, "", ex.TOTAL_ROW) else _drill(query, member)
 
 
 @callback(Output(NAV_ID, "href", allow_duplicate=True), Input("explore-bars", "clickData"),
           State("explore-state", "data"), prevent_initial_call=True)
-def update_drill_from_bar(click, query):
-    if not click or not click.get("points"):
-        return no_update
-    return _drill(query, click["points"][0].get("customdata") or None)
+@inputs.takes(inputs.point, inputs.query)
+def update_drill_from_bar(member, query):
+    return _drill(query, member or None)
 
 
 @callback(Output(NAV_ID, "href", allow_duplicate=True), Input("explore-contact-grid", "cellClicked"),
           State("explore-state", "data"), prevent_initial_call=True)
-def update_open_contact(cell, query):
-    if not cell or not cell.get("rowId"):
+@inputs.takes(inputs.cell, inputs.query)
+def update_open_contact(contact, query):
+    if not contact:
         return no_update
     view = open_view(query)
-    return href("/explore", view.state.query(contact=cell["rowId"]))
+    return href("/explore", view.state.query(contact=contact))
 
 
 @callback(Output(NAV_ID, "href", allow_duplicate=True), Input("explore-modal", "is_open"),
           State("explore-state", "data"), prevent_initial_call=True)
+@inputs.takes(inputs.flag, inputs.query)
 def update_close_contact(is_open, query):
-    if is_open or not (query or {}).get("contact"):
+    if is_open or not query.get("contact"):
         return no_update
     view = open_view(query)
     return href("/explore", view.state.query(contact=None))
@@ -221,6 +225,7 @@ def update_close_contact(is_open, query):
 @callback(Output("explore-download", "data"), Input("explore-csv", "n_clicks"),
           Input("explore-xlsx", "n_clicks"), Input("explore-contacts-csv", "n_clicks"),
           State("explore-state", "data"), prevent_initial_call=True)
+@inputs.takes(inputs.count, inputs.count, inputs.count, inputs.query)
 def update_download(_csv, _xlsx, _contacts, query):
     view = open_view(query)
     by = ex.chosen_by(view.state.extra)
@@ -230,9 +235,8 @@ def update_download(_csv, _xlsx, _contacts, query):
     name = f"pilotage-{view.state.start}-{view.state.end}"
     if ctx.triggered_id == "explore-contacts-csv" or level is None:
         frame = ex.contacts_file(view, scope)
-        return dcc.send_data_frame(frame.to_csv, f"{name}-contacts.csv", index=False)
+        return dcc.send_bytes(csv_bytes(frame), f"{name}-contacts.csv")
     frame = ex.download_frame(ex.explore_table(view, scope, level), level)
     if ctx.triggered_id == "explore-xlsx":
-        return dcc.send_data_frame(frame.to_excel, f"{name}-by-{level}.xlsx", index=False,
-                                   sheet_name=f"by {level}")
-    return dcc.send_data_frame(frame.to_csv, f"{name}-by-{level}.csv", index=False)
+        return dcc.send_bytes(xlsx_bytes(frame, f"by {level}"), f"{name}-by-{level}.xlsx")
+    return dcc.send_bytes(csv_bytes(frame), f"{name}-by-{level}.csv")

@@ -1,5 +1,4 @@
 """Focus: one indicator at a time, for teams mobilised on it."""
-from datetime import date
 
 import dash
 import dash_bootstrap_components as dbc
@@ -11,6 +10,7 @@ from components.view import NAV_ID, control_id, empty_state, filter_bar, href, n
 from data.focus import set_focus
 from metrics.registry import KPIS
 from metrics.targets import target_error
+from components import inputs
 
 dash.register_page(__name__, path="/focus", name="Focus", title="Pilotage – Focus", order=2)
 
@@ -107,12 +107,14 @@ def focus_view(query):
     Output("focus-related-slot", "children"),
     Input("focus-state", "data"),
 )
+@inputs.takes(inputs.query)
 def update_focus(query):
     return focus_view(query)
 
 
 @callback(Output("focus-form", "is_open"), Input("focus-open-form", "n_clicks"),
           State("focus-form", "is_open"), prevent_initial_call=True)
+@inputs.takes(inputs.count, inputs.flag)
 def update_form_open(_n, is_open):
     return not is_open
 
@@ -122,6 +124,7 @@ def update_form_open(_n, is_open):
           State("focus-form-kpi", "value"), State("focus-form-target", "value"),
           State("focus-form-start", "date"), State("focus-form-note", "value"),
           State("focus-state", "data"), prevent_initial_call=True)
+@inputs.takes(inputs.count, inputs.text, inputs.number, inputs.day, inputs.text, inputs.query)
 def update_save_focus(_n, kpi_id, target, start, note, query):
     viewer = require("focus")
     if kpi_id not in fc.FOCUS_KPIS or not start:
@@ -130,5 +133,8 @@ def update_save_focus(_n, kpi_id, target, start, note, query):
     if problem:
         return no_update, f"Not saved: {problem}."
     view = open_view(query)
-    set_focus(view.db, kpi_id, target, date.fromisoformat(str(start)[:10]), note, actor=viewer.actor)
+    try:
+        set_focus(view.db, kpi_id, target, start, note, actor=viewer.actor)
+    except ValueError as exc:
+        return no_update, f"Not saved: {exc}."
     return href("/focus", view.state.query(kpi=kpi_id)), ""

@@ -3,12 +3,14 @@ background (the dashboard keeps answering), then the result and the load history
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from access.viewer import require
 from components import imports as im
+from components import inputs
 from data.db import engine
 from data.jobs import JOBS
+from data.exports import csv_bytes
 from data.loader import rejects_frame
 from data.profile import available
 from settings import active
@@ -21,6 +23,7 @@ PROBLEMS_SHOWN = 20
 
 def layout(**_query):
     settings = active()
+    im.prune(im.staging_dir(settings))   # the uploads abandoned over an hour ago
     profiles = ", ".join(available(settings.profiles))
     return html.Div([
         html.H4("Import extracts", className="side-title"),
@@ -67,10 +70,13 @@ def history_table() -> dbc.Table:
 
 @callback(Output("import-files", "data"), Output("import-error", "children"),
           Input("import-upload", "contents"), State("import-upload", "filename"), prevent_initial_call=True)
+@inputs.takes(inputs.uploads, inputs.uploads)
 def update_upload(contents, names):
     require("import")
     settings, files, errors = active(), [], []
-    for content, name in zip(contents or [], names or []):
+    for content, name in zip(contents, names):
+        if content is None or name is None:
+            continue
         try:
             staged = im.stage(settings, content, name)
             files.append({"token": staged.token, "name": staged.name, "size": staged.size,
@@ -81,33 +87,47 @@ def update_upload(contents, names):
 
 
 @callback(Output("import-file-list", "children"), Output("import-load", "disabled"), Input("import-files", "data"))
+@inputs.takes(inputs.records)
 def update_file_list(files):
     require("import")
     settings = active()
     options = list(available(settings.profiles))
     cards = [dbc.Card(dbc.CardBody([
         dbc.Row([
-            dbc.Col(html.Strong(f["name"]), width="auto"),
+            dbc.Col(html.Strong(f.get("name", "")), width="auto"),
             dbc.Col(html.Span(f"{f['size'] / 1024:,.0f} KB", className="text-muted small"), width="auto"),
-            dbc.Col(dcc.Dropdown(id={"role": "import-profile", "index": i}, options=options, value=f["profile"],
-                                 clearable=False), md=3),
+            dbc.Col(dcc.Dropdown(id={"role": "import-profile", "index": i}, options=options, clearable=False,
+                                 value=f.get("profile") if f.get("profile") in options else None), md=3),
         ], className="g-2 align-items-center"),
         dcc.Loading(html.Div(id={"role": "import-preview", "index": i}), type="dot"),
-    ]), className="mb-2") for i, f in enumerate(files or [])]
+    ]), className="mb-2") for i, f in enumerate(files)]
     return cards, not files
 
 
 @callback(Output({"role": "import-preview", "index": ALL}, "children"),
           Input({"role": "import-profile", "index": ALL}, "value"), State("import-files", "data"))
+@inputs.takes(inputs.each(inputs.choice), inputs.records)
 def update_previews(profiles, files):
     require("import")
     settings = active()
-    return [preview_of(settings, im.staged_from(f), p) for f, p in zip(files or [], profiles)]
+    # one preview per card shown: the i-th file through the i-th profile (a forged request
+    # may name more previews than files or profiles: those are unknown uploads)
+    return [preview_of(settings, files[i] if i < len(files) else None, profiles[i] if i < len(profiles) else None)
+            for i in range(len(ctx.outputs_list))]
 
 
-def preview_of(settings, staged, profile):
+def preview_of(settings, file, profile):
+    """What a file of the page's store gives through a profile, or why it cannot be read."""
+    try:
+        staged = im.staged_from(file)
+    except im.UploadError:
+        return [dbc.Alert(im.UNKNOWN, color="danger", className="small py-1 my-1")]
     result = im.preview(settings, staged, profile)
     parts = []
+    if staged.size > im.PREVIEW_BYTES:
+        parts.append(html.Div(f"A preview of the start of the file (its first {im.PREVIEW_BYTES // 1024:,} KB, or a "
+                              f"workbook's first {im.PREVIEW_SHEET_ROWS:,} rows): the load reads all of it.",
+                              className="small text-muted"))
     if result.encoding or result.separator:
         sep = {"\t": "tab"}.get(result.separator, result.separator)
         parts.append(html.Div(f"Read as {result.encoding or 'a workbook'}"
@@ -136,11 +156,12 @@ def preview_of(settings, staged, profile):
           Input("import-load", "n_clicks"), State("import-files", "data"),
           State({"role": "import-profile", "index": ALL}, "value"), State("import-source", "value"),
           prevent_initial_call=True)
+@inputs.takes(inputs.count, inputs.records, inputs.each(inputs.choice), inputs.text)
 def update_start(_clicks, files, profiles, source):
     viewer = require("import")
     settings = active()
     try:
-        chosen = [(im.staged_from(f), p) for f, p in zip(files or [], profiles)]
+        chosen = [(im.staged_from(f), p) for f, p in zip(files, profiles)]
         items = [(s, p, im.table_for(settings, s, p)) for s, p in chosen]
         job = im.start_load(settings, engine(settings.db), items, (source or "").strip() or None, viewer.actor)
     except (ValueError, OSError) as exc:   # an UploadError, a LoadError, a file gone
@@ -151,9 +172,10 @@ def update_start(_clicks, files, profiles, source):
 @callback(Output("import-progress", "value"), Output("import-progress", "label"), Output("import-step", "children"),
           Output("import-result", "children"), Output("import-poll", "disabled"), Output("import-history", "children"),
           Input("import-poll", "n_intervals"), State("import-job", "data"), prevent_initial_call=True)
-def update_poll(_n, job_ref):
+@inputs.takes(inputs.count, inputs.job)
+def update_poll(_n, job_id):
     require("import")
-    job = JOBS.get((job_ref or {}).get("id"))
+    job = JOBS.get(job_id)
     if job is None:
         return 0, "", "", no_update, True, no_update
     pct = round(100 * job.progress)
@@ -182,9 +204,10 @@ def result_of(job):
 
 @callback(Output("import-rejects-file", "data"), Input("import-rejects", "n_clicks"), State("import-job", "data"),
           prevent_initial_call=True)
-def update_rejects_download(_n, job_ref):
+@inputs.takes(inputs.count, inputs.job)
+def update_rejects_download(_n, job_id):
     require("import")
-    job = JOBS.get((job_ref or {}).get("id"))
+    job = JOBS.get(job_id)
     if job is None:
         return no_update
-    return dcc.send_data_frame(rejects_frame(im.job_reports(job)).to_csv, "rejected-rows.csv", index=False)
+    return dcc.send_bytes(csv_bytes(rejects_frame(im.job_reports(job))), "rejected-rows.csv")

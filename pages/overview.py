@@ -10,6 +10,7 @@ from components.overview import (COMPARABLE_DELIVERED, COMPARABLE_PERCEIVED, DEL
                                  overview_data, per_channel_card, trend_figure)
 from components.state import GRAIN_WORD
 from components.view import control_id, empty_state, filter_bar, nav_location, open_view, state_store
+from components import inputs
 
 dash.register_page(__name__, path="/", name="Overview", title="Pilotage – Overview", order=0)
 
@@ -57,6 +58,7 @@ def layout(**query):
     Output("overview-correlation", "children"),
     Input("overview-state", "data"),
 )
+@inputs.takes(inputs.query)
 def update_overview(query):
     view = open_view(query)
     data = overview_data(view)

@@ -1,6 +1,6 @@
 """Daily service: one day per queue and half-hour against target and last week, its agents,
 and four weeks of service level by half-hour."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import dash
 import dash_bootstrap_components as dbc
@@ -13,6 +13,7 @@ from components.view import NAV_ID, empty_state, filter_bar, href, nav_location,
 from metrics.query import compute, values
 from metrics.registry import KPIS
 from metrics.targets import scope_target
+from components import inputs
 
 dash.register_page(__name__, path="/service", name="Daily service", title="Pilotage – Daily service",
                    order=3)
@@ -25,7 +26,8 @@ def service_query(query: dict) -> dict:
     """A team lead's day is about one channel, the phone unless another is chosen: each
     channel has its own threshold and targets, and e-mail waits in hours would drown the
     phone's seconds."""
-    channel = next((c for c in str(query.get("channel") or "").split(",") if c), "phone")
+    query = inputs.query(query)
+    channel = next((c for c in query.get("channel", "").split(",") if c), "phone")
     return {**query, "channel": channel}
 
 
@@ -33,7 +35,7 @@ def layout(**query):
     view = open_view(service_query(query))
     if not view.has_data:
         return empty_state()
-    day = sv.chosen_day(view.state.extra, view.last)
+    day = sv.chosen_day(view.state.extra, view.first, view.last)
     return html.Div([
         nav_location(),
         filter_bar(view, period=False, single=("channel",)),
@@ -96,9 +98,10 @@ def headline(view, day):
     Output("service-weeks", "figure"),
     Input("service-state", "data"),
 )
+@inputs.takes(inputs.query)
 def update_service(query):
-    view = open_view(service_query(query or {}))
-    day = sv.chosen_day(view.state.extra, view.last)
+    view = open_view(service_query(query))
+    day = sv.chosen_day(view.state.extra, view.first, view.last)
     return (headline(view, day), sv.interval_rows(sv.intervals(view, day)), sv.interval_columns(view),
             sv.queue_heatmap(view, day), sv.agent_rows(sv.agents_of_day(view, day), view.settings.min_answers),
             sv.agent_columns(view), sv.weeks_heatmap(view, day))
@@ -106,10 +109,11 @@ def update_service(query):
 
 @callback(Output(NAV_ID, "href", allow_duplicate=True), Input("service-day", "date"),
           State("service-state", "data"), prevent_initial_call=True)
+@inputs.takes(inputs.day, inputs.query)
 def update_day(day, query):
     """A day picked writes the URL; the day the page shows (the latest by default) does not,
     or opening the page would lay it out and compute it twice."""
     view = open_view(query)
-    if not day or str(day)[:10] == sv.chosen_day(view.state.extra, view.last).isoformat():
+    if day is None or view.last is None or day == sv.chosen_day(view.state.extra, view.first, view.last):
         return no_update
-    return href("/service", view.state.query(day=date.fromisoformat(str(day)[:10])))
+    return href("/service", view.state.query(day=day))

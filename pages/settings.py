@@ -11,6 +11,7 @@ from data.targets import set_target, stored_targets
 from metrics.query import Scope, dimension_values
 from metrics.registry import KPIS
 from metrics.targets import target_error
+from components import inputs
 
 dash.register_page(__name__, path="/settings", name="Settings", title="Pilotage – Settings", order=10)
 
@@ -87,6 +88,7 @@ def layout(**_query):
           Input("target-save", "n_clicks"), Input("target-remove", "n_clicks"),
           State("target-kpi", "value"), State("target-channel", "value"), State("target-client", "value"),
           State("target-value", "value"), State("target-amber", "value"), prevent_initial_call=True)
+@inputs.takes(inputs.count, inputs.count, inputs.text, inputs.text, inputs.text, inputs.number, inputs.number)
 def update_target(_save, _remove, kpi_id, channel, client, target, amber):
     viewer = require("targets")
     removing = dash.ctx.triggered_id == "target-remove"
@@ -98,6 +100,13 @@ def update_target(_save, _remove, kpi_id, channel, client, target, amber):
     if problem:
         return no_update, f"Not saved: {problem}."
     view = open_view({})
-    set_target(view.db, kpi_id, None if removing else float(target),
-               None if removing or amber is None else float(amber), channel, client, actor=viewer.actor)
+    found = dimension_values(view.db, Scope(view.first, view.last), ["channel", "client"]) if view.has_data else {}
+    for key, value in (("channel", channel), ("client", client)):
+        if value and value not in found.get(key, ()):
+            return no_update, f"Not saved: no {key} {value[:60]!r} in the data."
+    try:
+        set_target(view.db, kpi_id, None if removing else target, None if removing else amber, channel, client,
+                   actor=viewer.actor)
+    except ValueError as exc:
+        return no_update, f"Not saved: {exc}."
     return targets_table(open_view({})), "Removed." if removing else "Saved."

@@ -4,12 +4,9 @@ The attacks are made as an attacker makes them: through the server's own routes,
 signed-in client's session cookie, forging the requests the browser would send."""
 from __future__ import annotations
 
-import base64
-import io
 import json
 import os
 import re
-import shutil
 import stat
 import subprocess
 import sys
@@ -24,6 +21,7 @@ from data.audit import trail
 from data.decisions import save_decisions
 from data.targets import set_target
 from data.users import UserError, add_user, remove_user, set_password, users, verify
+from forging import dependencies, files, files_text, forged, page_callback
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORDS = {"ada": "ada-password-1", "dora": "dora-password-1", "tom": "tom-password-1", "clio": "clio-password-1"}
@@ -272,7 +270,7 @@ def test_acc010_a_page_the_role_may_not_open_is_refused_with_a_page_that_says_so
         assert page.status_code == 403 and "not open to your role" in page.get_data(as_text=True), path
     assert client.get("/committee").status_code == 200
     # reached inside the app (the pages' own callback), the same answer
-    body = forged(client, page_callback(client), pathname="/settings")
+    body = forged_as(client, page_callback(client), pathname="/settings")
     assert "This page is not open to your role" in body.get_data(as_text=True)
     lead = app.server.test_client()
     sign_in(lead, "tom")
@@ -357,15 +355,15 @@ def test_acc013_changes_are_recorded_with_who_and_from_where(both, app_for):
     sign_in(client, "dora")
     deps = client.get("/_dash-dependencies").get_json()
     saving = next(cb for cb in deps if cb["output"].startswith("..targets-slot.children"))
-    response = forged(client, saving, values={"target-kpi.value": "nps", "target-value.value": 35,
-                                              "target-amber.value": None, "target-channel.value": None,
-                                              "target-client.value": None},
-                      changed="target-save.n_clicks")
+    response = forged_as(client, saving, values={"target-kpi.value": "nps", "target-value.value": 35,
+                                                 "target-amber.value": None, "target-channel.value": None,
+                                                 "target-client.value": None},
+                         changed="target-save.n_clicks")
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     decisions = next(cb for cb in deps if cb["output"] == "committee-saved.children")
-    forged(client, decisions, values={"committee-decisions.value": "Renfort midi",
-                                      "committee-state.data": {"client": "ACME", "month": "2025-03"}},
-           changed="committee-save.n_clicks")
+    forged_as(client, decisions, values={"committee-decisions.value": "Renfort midi",
+                                         "committee-state.data": {"client": "ACME", "month": "2025-03"}},
+              changed="committee-save.n_clicks")
     entries = {}
     for r in trail(both[0]).itertuples():       # the latest first
         entries.setdefault(r.action, r)
@@ -377,34 +375,14 @@ def test_acc013_changes_are_recorded_with_who_and_from_where(both, app_for):
     # a client may not write: 403, nothing written
     clio = app.server.test_client()
     sign_in(clio, "clio")
-    refused = forged(clio, decisions, values={"committee-decisions.value": "hacked",
-                                              "committee-state.data": {"client": "ACME", "month": "2025-03"}},
-                     changed="committee-save.n_clicks")
+    refused = forged_as(clio, decisions, values={"committee-decisions.value": "hacked",
+                                                 "committee-state.data": {"client": "ACME", "month": "2025-03"}},
+                        changed="committee-save.n_clicks")
     assert refused.status_code == 403
     assert decisions_for(both[0], "ACME", __import__("datetime").date(2025, 3, 1)).text == "Renfort midi"
 
 
 # ---------------------------------------------------------------- forging every callback
-
-def _concrete(id_text: str):
-    """A callback's id as a browser sends it: a pattern's wildcards made one concrete id."""
-    if not id_text.startswith("{"):
-        return id_text
-    return {k: ("x" if isinstance(v, list) else v) for k, v in json.loads(id_text).items()}
-
-
-def _patterns(id_text: str) -> list:
-    """The concrete ids a wildcard id stands for in the pages (one each of the filter bar's
-    and the pages' controls), or the one id."""
-    if not id_text.startswith("{"):
-        return [id_text]
-    pattern = json.loads(id_text)
-    keys = {"filter": ("channel", "client", "queue", "campaign", "team", "agent"),
-            "control": ("by", "kpi", "dim", "cols", "dkpi", "pkpi", "sort", "show")}.get(pattern.get("role"))
-    if keys and isinstance(pattern.get("key"), list):
-        return [{**pattern, "key": k} for k in keys]
-    return [_concrete(id_text)]
-
 
 STATE = {"from": "2025-03-01", "to": "2025-03-31", "client": "Zanzibar", "channel": "phone", "queue": "ZQ-1",
          "campaign": "ZCAMP", "team": "T2", "agent": "Z1", "by": "client", "path": "client:Zanzibar", "kpi": "nps",
@@ -431,8 +409,6 @@ def _value(component, prop: str, variant: int, pathname: str):
     """What a forged request puts in an input: in the first variant what a person could pick,
     the other client's name wherever it fits; in the others values of the wrong type."""
     key = (component.get("role"), component.get("key")) if isinstance(component, dict) else component
-    if prop == "id":
-        return component
     if variant == 0 and prop in ("value", "data") and key in PICKED:
         return PICKED[key]
     table = {
@@ -447,71 +423,13 @@ def _value(component, prop: str, variant: int, pathname: str):
     return table.get(prop, "Zanzibar")
 
 
-def _entries(items, variant, pathname, values=None):
-    out = []
-    for item in items:
-        prop = item["property"].split("@")[0]
-        concrete = [{"id": c, "property": prop,
-                     "value": (values or {}).get(f"{item['id']}.{prop}", _value(c, prop, variant, pathname))}
-                    for c in _patterns(item["id"])]
-        wildcard = item["id"].startswith("{") and any(isinstance(v, list) for v in json.loads(item["id"]).values())
-        out.append(concrete if wildcard else concrete[0])
-    return out
-
-
-def forged(client, cb, variant=0, pathname="/committee", values=None, changed=None):
-    """POST one callback as the browser would, every input and state forged."""
-    split = __import__("dash")._utils.split_callback_id(cb["output"])
-    outputs = []
-    for o in split if isinstance(split, list) else [split]:
-        ids = _patterns(o["id"])
-        wildcard = o["id"].startswith("{") and any(isinstance(v, list) for v in json.loads(o["id"]).values())
-        entries = [{"id": i, "property": o["property"].split("@")[0]} for i in ids]
-        outputs.append(entries if wildcard else entries[0])
-    inputs = _entries(cb["inputs"], variant, pathname, values)
-    first = inputs[0][0] if isinstance(inputs[0], list) else inputs[0]
-    body = {"output": cb["output"], "outputs": outputs if len(outputs) > 1 else outputs[0], "inputs": inputs,
-            "state": _entries(cb.get("state", []), variant, pathname, values),
-            "changedPropIds": [changed or f"{__import__('dash')._utils.stringify_id(first['id'])}.{first['property']}"]}
-    return client.post("/_dash-update-component", json=body)
-
-
-def page_callback(client):
-    deps = client.get("/_dash-dependencies").get_json()
-    return next(cb for cb in deps if any(i["property"] == "pathname" for i in cb["inputs"]))
-
-
-def _files(node):
-    """The files a response sends: every {content, filename} in it."""
-    if isinstance(node, dict):
-        if "content" in node and "filename" in node:
-            yield node
-        for value in node.values():
-            yield from _files(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _files(value)
-
-
-def _files_text(payload) -> list[str]:
-    """The text of every file a response sends (CSV, Excel, PDF), decoded."""
-    try:
-        sent = list(_files(json.loads(payload)))
-    except ValueError:
-        return []
-    texts = []
-    for found in sent:
-        content, name = found["content"], found["filename"]
-        content = base64.b64decode(content) if found.get("base64") else str(content).encode()
-        if name.endswith(".xlsx"):
-            from openpyxl import load_workbook
-            book = load_workbook(io.BytesIO(content))
-            texts.append(" ".join(str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value))
-        elif name.endswith(".pdf") and shutil.which("pdftotext"):
-            texts.append(subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True).stdout.decode())
-        else:
-            texts.append(content.decode("utf-8", "replace"))
-    return texts
+def forged_as(client, cb, variant=0, pathname="/committee", values=None, changed=None):
+    """One callback forged: ``values`` ("id.prop") where given, else ``_value``'s."""
+    def value(component, prop):
+        given = values or {}
+        key = f"{component}.{prop}"
+        return given[key] if isinstance(component, str) and key in given else _value(component, prop, variant, pathname)
+    return forged(client, cb, value, changed)
 
 
 def _comparable(payload: str):
@@ -520,7 +438,7 @@ def _comparable(payload: str):
         node = json.loads(payload)
     except ValueError:
         return payload
-    for found in _files(node):
+    for found in files(node):
         if found["filename"].endswith((".xlsx", ".pdf")):
             found["content"] = "(a file)"
     return node
@@ -529,7 +447,7 @@ def _comparable(payload: str):
 def every_answer(client) -> dict:
     """Every callback of the app, forged three ways (and the pages' callback once per page)."""
     from dash import page_registry
-    deps = [cb for cb in client.get("/_dash-dependencies").get_json() if not cb.get("clientside_function")]
+    deps = dependencies(client)
     assert len(deps) >= 25             # every page's callbacks, and Dash's pages one
     answers = {}
     for n, cb in enumerate(deps):
@@ -537,7 +455,7 @@ def every_answer(client) -> dict:
                  else ["/committee"])
         for variant in range(3):
             for path in paths:
-                response = forged(client, cb, variant, path)
+                response = forged_as(client, cb, variant, path)
                 answers[(n, cb["output"], variant, path)] = (response.status_code, response.get_data(as_text=True))
     return answers
 
@@ -556,7 +474,7 @@ def test_acc014_a_client_forging_every_callback_gets_nothing_of_another_client(b
     assert with_other.keys() == without.keys()
     leaks = []
     for key, (status, payload) in with_other.items():
-        shown = payload + " ".join(_files_text(payload))
+        shown = payload + " ".join(files_text(payload))
         named = [word for word in NEVER_SENT if word in shown]
         if named:
             leaks.append(f"{key[1]} ({key[3]}, variant {key[2]}): shows {named}")

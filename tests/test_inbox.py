@@ -41,7 +41,7 @@ def test_inb003_each_file_is_filed_with_its_rejects_and_why_it_was_refused(make_
     moved, [report] = load_one(eng, good, KEY, 0.6, None, now=datetime(2026, 12, 1, 3, 0))
     assert moved == inbox / "loaded" / "20261201-030000-contacts-a.csv" and moved.exists() and not good.exists()
     assert report.accepted == 1 and report.rejected == 1
-    assert "contacts-a.csv,contacts,3,\"outcome 'lost' is not one of" in (
+    assert '"contacts-a.csv","contacts",3,"outcome \'lost\' is not one of' in (
         inbox / "loaded" / "20261201-030000-contacts-a.csv.rejects.csv").read_text()
     garbage = inbox / "contacts-b.csv"
     garbage.write_bytes(b"\x00\x01binary")

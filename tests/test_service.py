@@ -82,9 +82,15 @@ def test_svc002_agents_beyond_tukeys_fences_are_flagged(make_db):
 
 
 def test_svc003_day_defaults_to_the_latest_with_data():
-    assert sv.chosen_day({}, date(2025, 3, 10)) == date(2025, 3, 10)
-    assert sv.chosen_day({"day": "2025-03-03"}, date(2025, 3, 10)) == date(2025, 3, 3)
-    assert sv.chosen_day({"day": "yesterday"}, date(2025, 3, 10)) == date(2025, 3, 10)
+    first, last = date(2025, 3, 1), date(2025, 3, 10)
+    assert sv.chosen_day({}, first, last) == last
+    assert sv.chosen_day({"day": "2025-03-03"}, first, last) == date(2025, 3, 3)
+    assert sv.chosen_day({"day": "yesterday"}, first, last) == last
+    # a day outside the data is the nearest day with data; one outside 1900-2199 no day
+    assert sv.chosen_day({"day": "2025-02-14"}, first, last) == first
+    assert sv.chosen_day({"day": "2025-04-01"}, first, last) == last
+    assert sv.chosen_day({"day": "9999-12-31"}, first, last) == last
+    assert sv.chosen_day({"day": "0001-01-01"}, first, last) == last
 
 
 def test_svc004_service_page_shows_the_missed_interval(dash_duo, make_db, app_for):
