@@ -30,6 +30,8 @@ _MOJIBAKE = ("Ã©", "Ã¨", "Ã ", "Ã§", "Ã´", "Ã¢", "Ãª", "Ã‰", "â
 MB = 1024 * 1024
 CELLS_NAMED = 10                     # formula cells named in a refusal
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")   # a formula element in a sheet's XML
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension[\s>/]")   # a sheet's declared size
+UNSIZED_PREVIEW_MB = 4     # the largest sheet without a declared size whose start is read
 # the csv module's own bound on a value (128 KB, a traceback past it) is lifted: the bound is
 # Limits.field_kb, checked on the cells read, with the line
 csv.field_size_limit(2**31 - 1)
@@ -271,9 +273,12 @@ def _read_workbook(data: bytes, name: str, sheet: str | None, limits: Limits) ->
     parsed when its parts expand past ``limits.xlsx_mb``."""
     try:
         _check_expanded(data, name, limits)
+        archive, title, part = _sheet_part(data, sheet)
+        if limits.rows is not None:
+            _check_sized(archive, part, name, title)
         book = pd.read_excel(io.BytesIO(data), sheet_name=sheet or 0, dtype=str, header=None,
                              keep_default_na=False, nrows=limits.rows)   # the values saved with formulas
-        title, unsaved = _unsaved_formulas(data, sheet, limits.rows)
+        unsaved = _unsaved_formulas(archive, part, limits.rows)
     except ReadError:
         raise
     except ValueError as exc:
@@ -299,10 +304,9 @@ def _check_expanded(data: bytes, name: str, limits: Limits) -> None:
                         f"{limits.xlsx_mb:g} MB a workbook may (PILOTAGE_MAX_XLSX_MB)")
 
 
-def _unsaved_formulas(data: bytes, sheet: str | None, rows: int | None) -> tuple[str, list[str]]:
-    """The title of the sheet read (named, else the first) and its cells, among its first
-    ``rows`` rows, that hold a formula saved without its value (a workbook written by a
-    program rather than saved by a spreadsheet: its formulas were never computed)."""
+def _sheet_part(data: bytes, sheet: str | None) -> tuple[zipfile.ZipFile, str, str]:
+    """The workbook's archive, and the title and part of the sheet to read (named, else the
+    first)."""
     from openpyxl.reader.excel import ExcelReader
 
     reader = ExcelReader(io.BytesIO(data), read_only=True)
@@ -310,10 +314,31 @@ def _unsaved_formulas(data: bytes, sheet: str | None, rows: int | None) -> tuple
     reader.read_workbook()
     sheets = [(s.name, rel.target) for s, rel in reader.parser.find_sheets() if rel.Type.endswith("/worksheet")]
     title, part = next((s for s in sheets if s[0] == sheet), sheets[0]) if sheet else sheets[0]
-    if not _holds_formulas(reader.archive, part):
-        return title, []
+    return reader.archive, title, part
+
+
+def _check_sized(archive: zipfile.ZipFile, part: str, name: str, title: str) -> None:
+    """Refuse to read the start of a large sheet that does not declare its size (a
+    spreadsheet always does; without it the reader goes through the whole sheet before its
+    first row): a preview must stay quick."""
+    if archive.getinfo(part).file_size <= UNSIZED_PREVIEW_MB * MB:
+        return
+    with archive.open(part) as xml:
+        start = xml.read(8192)
+    if not _DIMENSION.search(start):
+        raise ReadError(f"{name}: sheet {title!r} is large and does not declare its size, so it is not read "
+                        "here; open and save the file in Excel, export it as CSV, or load it with "
+                        "python -m data load")
+
+
+def _unsaved_formulas(archive: zipfile.ZipFile, part: str, rows: int | None) -> list[str]:
+    """The cells of a sheet, among its first ``rows`` rows, that hold a formula saved without
+    its value (a workbook written by a program rather than saved by a spreadsheet: its
+    formulas were never computed)."""
+    if not _holds_formulas(archive, part):
+        return []
     unsaved, seen = [], 0
-    with reader.archive.open(part) as xml:
+    with archive.open(part) as xml:
         for _event, element in iterparse(xml):
             tag = element.tag.rsplit("}", 1)[-1]
             if tag == "c" and _unsaved(element):
@@ -323,7 +348,7 @@ def _unsaved_formulas(data: bytes, sheet: str | None, rows: int | None) -> tuple
                 element.clear()
                 if rows is not None and seen >= rows:
                     break
-    return title, unsaved
+    return unsaved
 
 
 def _holds_formulas(archive: zipfile.ZipFile, part: str) -> bool:

@@ -366,6 +366,28 @@ def test_hfl009_formulas_are_read_as_their_saved_values_and_refuse_the_workbook_
     assert read_sheet(text).cells["wait_s"].tolist() == [""]
 
 
+def test_hfl013_a_large_sheet_that_does_not_declare_its_size_is_not_previewed(tmp_path, monkeypatch):
+    """Without its <dimension>, reading a sheet's first rows means reading all of it: the
+    page's preview (a bounded head) refuses it, saying what to do; the load reads it."""
+    import data.reading
+    book = formula_book(tmp_path / "sized.xlsx", [])
+    unsized = tmp_path / "unsized.xlsx"
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(unsized, "w", zipfile.ZIP_DEFLATED) as dst:
+        for part in src.infolist():
+            xml = src.read(part.filename)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                assert b"<dimension " in xml
+                xml = xml[:xml.index(b"<dimension ")] + xml[xml.index(b"/>", xml.index(b"<dimension ")) + 2:]
+            dst.writestr(part, xml)
+    monkeypatch.setattr(data.reading, "UNSIZED_PREVIEW_MB", 0)      # any sheet is "large"
+    head = Limits(rows=10)
+    with pytest.raises(ReadError, match=r"^unsized.xlsx: sheet 'Feuil1' is large and does not declare its size, "
+                                        r"so it is not read here; open and save the file in Excel"):
+        read_sheet(unsized, limits=head)
+    assert read_sheet(unsized).headers == read_sheet(book, limits=head).headers == [
+        "contact_id", "arrived_at", "channel", "outcome", "wait_s"]
+
+
 # ---------------------------------------------------------------- class 7: staged uploads
 
 def test_hfl010_staged_uploads_are_private_and_deleted_when_their_load_ends(tmp_path):
