@@ -6,37 +6,51 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Dash, html
+from dash import Dash, Input, Output, State, html
 
 import settings as settings_module
 from access import gate
 from access.viewer import Viewer, current
+import i18n
+from access.roles import ROLE_NAMES
 from components import errors, inputs
+from components.view import PAGES_LOCATION
+from i18n import _
 from data.db import engine
 from metrics import rollups
 from settings import Settings
 
 TITLE = "Pilotage"
-LOCAL_MODE = ("Local mode: anyone on this machine can use Pilotage. To share it, add a user: "
-              "python -m data users add NAME --role admin (the password on standard input), then sign in.")
 
 
 def navbar(viewer: Viewer) -> dbc.Navbar:
-    """The pages the viewer's role may open, and who is signed in."""
-    links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
+    """The pages the viewer's role may open, who is signed in, and the language switch."""
+    links = [dbc.NavItem(dbc.NavLink(_(page["name"]), href=page["relative_path"], active="exact"))
              for page in dash.page_registry.values() if page.get("nav", True) and viewer.may_open(page["path"])]
-    who = [] if viewer.local or viewer.name is None else [
-        dbc.NavItem(html.Span(f"{viewer.name} ({viewer.role})", className="nav-link small ms-3 text-light", id="nav-user")),
-        dbc.NavItem(dbc.NavLink("Sign out", href="/logout", external_link=True, id="nav-sign-out"))]
+    who = [] if viewer.local or viewer.name is None else [dbc.DropdownMenu([
+        dbc.DropdownMenuItem(_(ROLE_NAMES[viewer.role]), header=True),
+        dbc.DropdownMenuItem(_("Sign out"), href="/logout", external_link=True, id="nav-sign-out"),
+    ], label=viewer.name, nav=True, in_navbar=True, align_end=True, id="nav-user", className="ms-2")]
     return dbc.Navbar(
-        dbc.Container([dbc.NavbarBrand(TITLE, href="/"), dbc.Nav(links + who, navbar=True)], fluid=True),
+        dbc.Container([dbc.NavbarBrand(TITLE, href="/"), dbc.Nav(links + who + [language_switch()], navbar=True)],
+                      fluid=True),
         color="primary", dark=True, className="mb-3")
+
+
+def language_switch() -> dbc.NavItem:
+    """The other language, as a link to ``/lang`` (the page comes back in it: see
+    ``access.language``); where to come back to is filled in by the browser."""
+    other = next(lang for lang in i18n.LANGUAGES if lang != i18n.current())
+    return dbc.NavItem(html.A(other.upper(), href=f"/lang?to={other}", id="nav-language", lang=other,
+                              title=i18n.NAMES[other], className="nav-link small ms-3 language-switch"))
 
 
 def shell():
     """The page around every view, made for the viewer of each page load."""
     viewer = current()
-    banner = [dbc.Alert(LOCAL_MODE, color="warning", className="py-1 px-3 small mb-0 rounded-0",
+    banner = [dbc.Alert(_("Local mode: anyone on this machine can use Pilotage. To share it, add a user: "
+                          "python -m data users add NAME --role admin (the password on standard input), "
+                          "then sign in."), color="warning", className="py-1 px-3 small mb-0 rounded-0",
                         id="local-mode")] if viewer.local else []
     return html.Div(banner + [navbar(viewer), errors.banner(),
                               dbc.Container(dash.page_container, fluid=True, className="pb-4")])
@@ -47,7 +61,7 @@ def _guarded(layout, path: str):
     app, without the server seeing its address)."""
     def guarded(**query):
         if not current().may_open(path):
-            return dbc.Alert("This page is not open to your role. Ask an administrator if you need it.",
+            return dbc.Alert(_("This page is not open to your role. Ask an administrator if you need it."),
                              color="warning", className="mt-3", id="forbidden")
         return layout(**query) if callable(layout) else layout
     return guarded
@@ -80,6 +94,15 @@ def _build() -> Dash:
     # the server refuses a request past the upload limit (an upload travels base64: 4/3 larger)
     app.server.config["MAX_CONTENT_LENGTH"] = int(settings_module.active().max_upload_mb * 1024 * 1024 * 4 / 3) + 2**20
     app.layout = shell
+    app.interpolate_index = lambda **parts: Dash.interpolate_index(app, **parts).replace(
+        "<html>", f'<html lang="{i18n.current()}">', 1)
+    # the switch comes back to the page shown, wherever the person went inside the app
+    app.clientside_callback(
+        """function(href, lang) {
+            const url = new URL(href);
+            return "/lang?to=" + lang + "&next=" + encodeURIComponent(url.pathname + url.search);
+        }""",
+        Output("nav-language", "href"), Input(PAGES_LOCATION, "href"), State("nav-language", "lang"))
     for page in dash.page_registry.values():
         page["layout"] = _guarded(page["layout"], page["path"])
     gate.install(app.server)
@@ -95,7 +118,7 @@ def refuse_malformed():
     from flask import Response, request
 
     if request.method == "POST" and request.path.endswith("/_dash-update-component"):
-        problem = inputs.malformed(request.get_json(silent=True), dash.get_app().callback_map, "_pages_location")
+        problem = inputs.malformed(request.get_json(silent=True), dash.get_app().callback_map, PAGES_LOCATION)
         if problem:
             return Response(problem, status=400, mimetype="text/plain")
     return None
@@ -106,7 +129,7 @@ def server_error(error):
     from flask import Response
 
     ref = errors.report(getattr(error, "original_exception", None) or error)
-    return Response(f"Something went wrong (error {ref}). Tell your administrator this error number.",
+    return Response(_("Something went wrong (error {ref}). Tell your administrator this error number.", ref=ref),
                     status=500, mimetype="text/plain")
 
 

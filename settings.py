@@ -17,6 +17,8 @@ Nothing needs to be set: every value has a default that makes the app run.
 - ``PILOTAGE_INBOX``    the folder the running dashboard loads dropped extracts from
                         (default: ``inbox`` beside the database); ``PILOTAGE_INBOX_EVERY``
                         how often it looks, in seconds (default 30)
+- ``PILOTAGE_LANG``     the language when the person and the browser do not choose one:
+                        ``fr`` (the default) or ``en``
 - ``PILOTAGE_MAX_UPLOAD_MB`` the largest file the import page takes (default 200);
   ``PILOTAGE_MAX_COLUMNS`` the most columns an imported file may have (default 500);
   ``PILOTAGE_MAX_FIELD_KB`` the longest value it may hold, in KB (default 64);
@@ -129,6 +131,7 @@ class Settings:
     proxies: int = 0                 # reverse proxies in front, whose forwarded headers are trusted
     allowed_hosts: tuple[str, ...] = ()   # Host names answered beside the host and localhost (access.http)
     max_upload_mb: float = 200.0     # largest file the import page takes
+    lang: str = "fr"                 # the language when neither the person nor the browser chooses
     max_columns: int = 500           # the bounds of an imported file (data.reading.Limits)
     max_field_kb: float = 64.0       # its longest value, in thousands of characters
     max_xlsx_mb: float = 100.0       # what a workbook's parts may expand to
@@ -217,6 +220,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             settings = replace(settings, **{attr: _positive(name, env[name], kind)})
     if env.get("PILOTAGE_HOST"):
         settings = replace(settings, host=env["PILOTAGE_HOST"])
+    if env.get("PILOTAGE_LANG"):
+        if env["PILOTAGE_LANG"] not in ("fr", "en"):
+            raise SettingsError(f"PILOTAGE_LANG is fr or en, not {env['PILOTAGE_LANG']!r}")
+        settings = replace(settings, lang=env["PILOTAGE_LANG"])
     if env.get("PILOTAGE_ALLOWED_HOSTS"):
         hosts = tuple(h.strip() for h in env["PILOTAGE_ALLOWED_HOSTS"].split(",") if h.strip())
         settings = replace(settings, allowed_hosts=hosts)

@@ -15,11 +15,13 @@
 from __future__ import annotations
 
 import hmac
+import json
 import ipaddress
 import os
 import secrets
 import threading
 import time
+from urllib.parse import quote
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -29,7 +31,8 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from markupsafe import escape
 
-from access import http
+from access import http, language
+from i18n import LANGUAGES, _, current, formats
 from access.viewer import LOCAL, NOBODY, Viewer
 from data.audit import Actor, record
 from data.db import engine
@@ -37,7 +40,7 @@ from data.files import private_folder
 from data.users import User, has_users, user, verify
 from settings import Settings, active
 
-OPEN_PATHS = ("/login", "/logout", "/_favicon.ico")
+OPEN_PATHS = ("/login", "/logout", "/lang", "/_favicon.ico")
 STATIC = ("/assets/", "/_dash-component-suites/")      # code and styles: no data
 
 
@@ -141,19 +144,20 @@ def gate():
         return None
     if viewer is NOBODY:
         if not has_users(engine(active().db)):
-            return _message("Local mode", "Pilotage has no user yet, so it serves this machine only. Add a "
-                                          "user to share it: python -m data users add NAME --role admin", 403)
+            return _message(_("Local mode"), _("Pilotage has no user yet, so it serves this machine only. Add a "
+                                               "user to share it: python -m data users add NAME --role admin"), 403)
         if path.startswith(("/_dash-", "/api/")):
-            return Response('{"error": "sign in first"}', status=401, mimetype="application/json")
+            return Response(json.dumps({"error": _("sign in first")}, ensure_ascii=False), status=401,
+                            mimetype="application/json")
         return redirect(f"/login?next={path}")
     if not path.startswith(("/_dash-", "/api/")) and not viewer.may_open(_page(path)):
-        return _message("Not for your role", "This page is not open to your role. Ask an administrator if you "
-                                             "need it.", 403)
+        return _message(_("Not for your role"), _("This page is not open to your role. Ask an administrator if "
+                                                   "you need it."), 403)
     return None
 
 
 def _message(title: str, text: str, status: int) -> Response:
-    body = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Pilotage – {escape(title)}</title>"
+    body = (f"<!doctype html><html lang='{current()}'><head><meta charset='utf-8'><title>Pilotage – {escape(title)}</title>"
             "<link rel='stylesheet' href='/assets/vendor/bootstrap-flatly.min.css'></head>"
             f"<body class='p-4'><h2>{escape(title)}</h2><p>{escape(text)}</p><p><a href='/'>Pilotage</a></p>"
             "</body></html>")
@@ -169,18 +173,21 @@ def _safe_next(target: str | None) -> str:
 def _form(next_path: str, message: str = "", status: int = 200) -> Response:
     session["csrf"] = session.get("csrf") or secrets.token_urlsafe(32)
     note = f"<div class='alert alert-danger py-2' id='login-error'>{escape(message)}</div>" if message else ""
-    body = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Pilotage – Sign in</title>
+    other = next(lang for lang in LANGUAGES if lang != current())
+    sign_in, user_name, password = _("Sign in"), _("User name"), _("Password")   # looked up outside the template
+    body = f"""<!doctype html><html lang="{current()}"><head><meta charset="utf-8"><title>Pilotage – {sign_in}</title>
 <link rel="stylesheet" href="/assets/vendor/bootstrap-flatly.min.css"></head>
 <body class="bg-light"><main class="container" style="max-width: 24rem; margin-top: 12vh">
-<h1 class="h3 mb-3">Pilotage</h1>{note}
+<h1 class="h3 mb-3">Pilotage <a class="small float-end fs-6 mt-2" id="login-language" lang="{other}"
+href="/lang?to={other}&amp;next={escape(quote("/login?next=" + next_path))}">{other.upper()}</a></h1>{note}
 <form method="post" action="/login" id="login-form">
 <input type="hidden" name="csrf_token" value="{escape(session['csrf'])}">
 <input type="hidden" name="next" value="{escape(next_path)}">
-<div class="mb-2"><label class="form-label" for="username">User name</label>
+<div class="mb-2"><label class="form-label" for="username">{user_name}</label>
 <input class="form-control" id="username" name="username" autocomplete="username" required autofocus></div>
-<div class="mb-3"><label class="form-label" for="password">Password</label>
+<div class="mb-3"><label class="form-label" for="password">{password}</label>
 <input class="form-control" id="password" name="password" type="password" autocomplete="current-password" required></div>
-<button class="btn btn-primary w-100" type="submit" id="login-submit">Sign in</button></form></main></body></html>"""
+<button class="btn btn-primary w-100" type="submit" id="login-submit">{sign_in}</button></form></main></body></html>"""
     return Response(body, status=status, mimetype="text/html")
 
 
@@ -190,25 +197,26 @@ def login():
         return _form(next_path)
     expected = session.get("csrf")
     if not expected or not hmac.compare_digest(str(expected), str(request.form.get("csrf_token", ""))):
-        return _form(next_path, "The form had expired: sign in again.", 400)
+        return _form(next_path, _("The form had expired: sign in again."), 400)
     name = request.form.get("username", "").strip()[:64]
     keys = (f"user:{name.lower()}", f"address:{_address()}")
     db = engine(active().db)
     wait = THROTTLE.wait(*keys)
     if wait:
-        return _form(next_path, f"Too many failed attempts: wait {wait:.0f} s and try again.", 429)
+        return _form(next_path, _("Too many failed attempts: wait {wait} and try again.", wait=formats.duration(wait)),
+                     429)
     found = verify(db, name, request.form.get("password", ""))
     if found is None:
         THROTTLE.failed(*keys)
         record(db, Actor(name or None, _address()), "sign_in_failed")
-        return _form(next_path, "Wrong user name or password.", 401)
+        return _form(next_path, _("Wrong user name or password."), 401)
     THROTTLE.succeeded(keys[0])
     session.clear()                       # a new session for a new sign-in
     session.permanent = True
     session["stamp"] = _stamp(found)
     login_user(_SignedIn(found))
     record(db, Actor(found.name, _address()), "sign_in")
-    return redirect(next_path)
+    return language.signed_in(redirect(next_path), found.name)
 
 
 def logout():
@@ -250,3 +258,4 @@ def install(server: Flask) -> None:
     server.before_request(gate)
     server.add_url_rule("/login", "login", login, methods=["GET", "POST"])
     server.add_url_rule("/logout", "logout", logout, methods=["GET", "POST"])
+    server.add_url_rule("/lang", "lang", language.switch)

@@ -3,7 +3,11 @@ teams (``access.viewer.Viewer.restrictions``); this says which pages and actions
 from __future__ import annotations
 
 from data.users import ROLES
+from i18n import N_
 
+# what a person reads for each role
+ROLE_NAMES = {"admin": N_("administrator"), "director": N_("director"), "team_lead": N_("team lead"),
+              "client": N_("client")}
 STAFF = ("admin", "director", "team_lead")
 MANAGERS = ("admin", "director")
 

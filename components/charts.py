@@ -9,6 +9,8 @@ import math
 
 import plotly.graph_objects as go
 
+from i18n import formats
+
 COLOURS = {"delivered": "#2c3e50", "perceived": "#18bc9c", "accent": "#3498db",
            "muted": "#95a5a6", "target": "#e74c3c", "bar": "#dfe6ec"}
 FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=12, color="#2c3e50")
@@ -18,11 +20,18 @@ LEGEND = dict(orientation="h", x=0, y=1.02, yanchor="bottom")   # above the plot
 
 def base_layout(height: int = 320, **layout) -> dict:
     """The house style as a plain layout (a figure built as a dict skips Plotly's checks,
-    which cost tens of milliseconds a figure)."""
-    style = dict(template="none", height=height, font=FONT, paper_bgcolor="white",
+    which cost tens of milliseconds a figure), with the language's decimal and thousands
+    separators."""
+    style = dict(template="none", height=height, font=FONT, paper_bgcolor="white", separators=formats.separators(),
                  plot_bgcolor="white", margin=dict(l=50, r=50, t=40, b=40), hovermode="x unified",
                  legend=LEGEND, xaxis=AXIS, yaxis=AXIS)
     return {**style, **layout}
+
+
+def graph_config() -> dict:
+    """A chart's config: no Plotly logo or toolbar, the language's month and day names and
+    separators (Plotly's locale, given inline)."""
+    return formats.plotly_config({"displaylogo": False, "displayModeBar": False})
 
 
 def base_figure(height: int = 320, **layout) -> go.Figure:

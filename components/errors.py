@@ -16,6 +16,8 @@ import dash_bootstrap_components as dbc
 from dash import set_props
 from werkzeug.exceptions import HTTPException
 
+from i18n import _
+
 BANNER_ID = "app-error"
 log = logging.getLogger("pilotage.errors")
 
@@ -37,6 +39,6 @@ def on_callback_error(error: Exception) -> None:
     if isinstance(error, HTTPException):
         raise error
     ref = report(error)
-    set_props(BANNER_ID, {"is_open": True, "children": (
-        f"Something went wrong while showing this view (error {ref}). The rest of the page still works; "
-        f"if it happens again, tell your administrator this error number.")})
+    set_props(BANNER_ID, {"is_open": True, "children": _(
+        "Something went wrong while showing this view (error {ref}). The rest of the page still works; "
+        "if it happens again, tell your administrator this error number.", ref=ref)})

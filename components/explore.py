@@ -10,7 +10,9 @@ from dash import html
 from components.charts import AXIS, COLOURS, base_layout, empty_figure, plot_text, title_layout
 from components.grids import kpi_column
 from components.kpi import Reading, caveat, help_text, reading
+from i18n.labels import channel_label, direction_label, outcome_label
 from components.view import View
+from i18n import N_, _, formats, ngettext
 from metrics.contacts import ContactPage, contact_export, contact_list
 from metrics.query import Scope, compute, dimension_values, values
 from metrics.registry import KPIS, format_value
@@ -28,10 +30,10 @@ CHART_KPIS = tuple(k for k in TABLE_KPIS if KPIS[k].kind == "ratio")
 # where a click on a member leads; None: the member's contacts
 NEXT = {"channel": "queue", "queue": "agent", "campaign": "agent", "client": "channel",
         "team": "agent", "site": "team", "reason": "channel", "agent": None}
-DIMENSION_LABELS = {"channel": "Channel", "queue": "Queue", "campaign": "Campaign",
-                    "client": "Client", "site": "Site", "agent": "Agent", "team": "Team",
-                    "reason": "Reason"}
-UNKNOWN = "(unknown)"
+DIMENSION_LABELS = {"channel": N_("Channel"), "queue": N_("Queue"), "campaign": N_("Campaign"),
+                    "client": N_("Client"), "site": N_("Site"), "agent": N_("Agent"), "team": N_("Team"),
+                    "reason": N_("Reason")}   # looked up with _() where shown
+UNKNOWN = N_("(unknown)")
 TOTAL_ROW = "__total__"   # the row id of the total row, which does not drill
 PAGE_SIZE = 50
 STATUS_COLOURS = {"met": "#18bc9c", "close": "#f39c12", "missed": "#e74c3c", None: COLOURS["accent"]}
@@ -104,12 +106,13 @@ def explore_table(view: View, scope: Scope, level: str) -> ExploreTable:
     rows = rows.rename(columns={"group": "member"})
     names = dict(dimension_values(view.db, scope, ["agent"])["agent"]) if level == "agent" else {}
     rows["member"] = rows["member"].astype(object).where(rows["member"].notna(), None)
-    rows.insert(1, "label", [UNKNOWN if m is None else
-                             (f"{names[m]} ({m})" if m in names else str(m)) for m in rows["member"]])
+    rows.insert(1, "label", [_(UNKNOWN) if m is None else
+                             (f"{names[m]} ({m})" if m in names else
+                              channel_label(m) if level == "channel" else str(m)) for m in rows["member"]])
     total = values(compute(view.db, scope, TABLE_KPIS, settings=settings, counts=True).iloc[0])
     if level == "channel":
         return ExploreTable(rows, total)
-    by_channel = [values(r) for _, r in compute(view.db, scope, PER_CHANNEL, by="channel", settings=settings,
+    by_channel = [values(r) for _i, r in compute(view.db, scope, PER_CHANNEL, by="channel", settings=settings,
                                                 counts=True).iterrows()]
     busy = sorted((r for r in by_channel if r["group"] is not None and any(r[f"{k}__n"] for k in PER_CHANNEL)),
                   key=lambda r: (-max(r[f"{k}__n"] for k in PER_CHANNEL), r["group"]))
@@ -117,7 +120,7 @@ def explore_table(view: View, scope: Scope, level: str) -> ExploreTable:
         return ExploreTable(rows, total)
     cells = compute(view.db, scope, PER_CHANNEL, by=[level, "channel"], settings=settings, counts=True)
     per_channel: dict = {}
-    for r in (values(r) for _, r in cells.iterrows()):
+    for r in (values(r) for _i, r in cells.iterrows()):
         per_channel.setdefault(r[level], {})[r["channel"]] = r
     return ExploreTable(rows, total, tuple(r["group"] for r in busy), per_channel,
                         {r["group"]: r for r in busy})
@@ -152,7 +155,8 @@ def _cell(out: dict, key: str, r: Reading, target: Target | None, mixed: bool = 
     target (colour never stands alone), its status, and whether it is too few to judge."""
     state = None if mixed else status(r.kpi, r.judged, target)
     out[key] = r.value
-    out[f"{key}__text"] = r.cell + (f" {STATUS[state][1]}" if state else "") + (" (mixed)" if mixed else "")
+    text = r.cell + (f" {STATUS[state][1]}" if state else "")
+    out[f"{key}__text"] = _("{value} (mixed)", value=text) if mixed else text
     out[f"{key}__status"] = "few" if r.too_few else state
 
 
@@ -173,19 +177,21 @@ def grid_rows(table: ExploreTable, view: View, scope: Scope, level: str) -> tupl
         return out
     rows = [row(r["label"], r["member"], r, table.per_channel.get(r["member"], {}))
             for r in table.rows.to_dict("records")]
-    return rows, [row("Total", TOTAL_ROW, table.total, table.total_per_channel)]
+    return rows, [row(_("Total"), TOTAL_ROW, table.total, table.total_per_channel)]
 
 
 def grid_columns(level: str, view: View, table: ExploreTable, columns: list[str]) -> list[dict]:
     # flex columns share the grid's width (a table of ten columns fits a 1280-pixel screen)
-    cols = [{"field": "label", "headerName": DIMENSION_LABELS[level], "pinned": "left",
+    cols = [{"field": "label", "headerName": _(DIMENSION_LABELS[level]), "pinned": "left",
              "minWidth": 170, "flex": 1.6, "sort": None}]
     for k in columns:
         tip = help_text(k, view.settings.kpi)
-        width = {"minWidth": 104 if KPIS[k].unit == "seconds" else 84}
+        # wide enough for the longest text of its unit (``100,0 % ✓``, ``1 min 40 s ✗``)
+        width = {"minWidth": {"seconds": 122, "percent": 100, "count": 96}.get(KPIS[k].unit, 84)}
         if split(table, k):
-            cols.append({"headerName": KPIS[k].label_en, "headerTooltip": tip, "marryChildren": True,
-                         "children": [{**kpi_column(k, view.settings.kpi, f"{k}@{ch}", ch), **width}
+            cols.append({"headerName": KPIS[k].label(), "headerTooltip": tip, "marryChildren": True,
+                         "wrapHeaderText": True, "autoHeaderHeight": True,
+                         "children": [{**kpi_column(k, view.settings.kpi, f"{k}@{ch}", channel_label(ch)), **width}
                                       for ch in table.channels]})
         else:
             cols.append({**kpi_column(k, view.settings.kpi), **width})
@@ -193,7 +199,7 @@ def grid_columns(level: str, view: View, table: ExploreTable, columns: list[str]
 
 
 def column_options() -> list[dict]:
-    return [{"label": KPIS[k].label_en, "value": k} for k in TABLE_KPIS]
+    return [{"label": KPIS[k].label(), "value": k} for k in TABLE_KPIS]
 
 
 def bar_figure(table: ExploreTable, kpi_id: str, level: str, view: View, scope: Scope) -> dict:
@@ -224,27 +230,28 @@ def bar_figure(table: ExploreTable, kpi_id: str, level: str, view: View, scope: 
                                       showticklabels=k.unit != "seconds")   # the bars say the durations
         if channel:
             layout.setdefault("annotations", []).append(dict(
-                text=plot_text(channel), xref=f"x{axis} domain", x=0.5, yref="paper", y=1,
+                text=plot_text(channel_label(channel)), xref=f"x{axis} domain", x=0.5, yref="paper", y=1,
                 yanchor="bottom", showarrow=False, font=dict(size=13)))
         if i:
             layout[f"yaxis{axis}"] = dict(AXIS, anchor=f"x{axis}", matches="y", showticklabels=False)
         data.append(dict(
             type="bar", orientation="h", xaxis=f"x{axis}", yaxis=f"y{axis}",
-            y=[plot_text(labels.get(m, UNKNOWN)) for m in members], x=[readings[m].value for m in members],
+            y=[plot_text(labels.get(m, _(UNKNOWN))) for m in members], x=[readings[m].value for m in members],
             customdata=[m or "" for m in members],
             marker=dict(color=[FEW_COLOUR if readings[m].too_few else STATUS_COLOURS[s]
                                for m, s in zip(members, states)]),
             text=[readings[m].cell + ("" if s is None else f" {STATUS[s][1]}") for m, s in zip(members, states)],
             textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>"))
     if not order:
-        return empty_figure(f"No {k.label_en.lower()} in this scope", height=300)
+        return empty_figure(_("{kpi}: no value in this scope", kpi=k.label()), height=300)
     layout["yaxis"] = dict(AXIS, autorange="reversed", automargin=True, type="category")
     layout["height"] = max(260, 24 * len(order) + 110)
     target = scope_target(kpi_id, view.targets, scope)
     if target is not None and n == 1 and level not in ("channel", "client"):  # else each has its own
         layout["shapes"] = [dict(type="line", xref="x", x0=target.value, x1=target.value, yref="paper", y0=0, y1=1,
                                  line=dict(color=COLOURS["target"], dash="dash"))]
-        layout["annotations"] = [dict(text=f"target {format_value(k, target.value)}", x=target.value, xref="x",
+        layout["annotations"] = [dict(text=_("target {value}", value=format_value(k, target.value)),
+                                      x=target.value, xref="x",
                                       y=1, yref="paper", yanchor="bottom", showarrow=False,
                                       font=dict(color=COLOURS["target"], size=11))]
     for i in range(n):   # room for the labels beyond the longest bars, on both sides
@@ -255,7 +262,8 @@ def bar_figure(table: ExploreTable, kpi_id: str, level: str, view: View, scope: 
         layout[f"xaxis{axis}"]["range"] = [low - 0.35 * span if low < 0 else 0, high + 0.35 * span if high > 0 else 0]
         if k.unit == "percent":   # no tick past 100 % in the labels' room
             layout[f"xaxis{axis}"]["tickvals"] = [0, 20, 40, 60, 80, 100]
-    title = f"{k.label_en} by {DIMENSION_LABELS[level].lower()}" + (", per channel" if n > 1 else "")
+    by = dict(kpi=k.label(), dimension=_(DIMENSION_LABELS[level]).lower())
+    title = _("{kpi} by {dimension}, per channel", **by) if n > 1 else _("{kpi} by {dimension}", **by)
     return dict(data=data, layout=title_layout(layout, title))
 
 
@@ -266,21 +274,24 @@ def notes(table: ExploreTable, view: View, scope: Scope) -> list:
     for k in TABLE_KPIS:
         note = caveat(reading(k, table.total), view.maturity, scope.start)
         if note and KPIS[k].pending:
-            out.append(html.Div(f"{KPIS[k].label_en}: {note}."))
+            out.append(html.Div(_("{kpi}: {note}.", kpi=KPIS[k].label(), note=note)))
     if table.channels:
-        out.append(html.Div("Waits and handle times are shown per channel, each against its own target: "
-                            "the total over channels is mixed and not judged."))
+        out.append(html.Div(_("Waits and handle times are shown per channel, each against its own target: "
+                              "the total over channels is mixed and not judged.")))
     few = view.settings.min_answers
     if any(reading(k, r, few).too_few for r in table.rows.to_dict("records") for k in TABLE_KPIS):
-        out.append(html.Div(f"Scores from fewer than {view.settings.min_answers} answers are shown greyed with "
-                            "their count, and not judged against the target."))
+        out.append(html.Div(ngettext(
+            "Scores from fewer than {count} answer are shown greyed with their count, and not judged "
+            "against the target.",
+            "Scores from fewer than {count} answers are shown greyed with their count, and not judged "
+            "against the target.", few, count=formats.number(few))))
     return out
 
 
 def download_frame(table: ExploreTable, level: str) -> pd.DataFrame:
     """The table as a person downloads it: labels as headers, real numbers, the KPIs not
     comparable across channels per channel when the table splits them."""
-    records = table.rows.to_dict("records") + [{"label": "Total", "member": TOTAL_ROW, **table.total}]
+    records = table.rows.to_dict("records") + [{"label": _("Total"), "member": TOTAL_ROW, **table.total}]
     out = {DIMENSION_LABELS[level]: [r["label"] for r in records]}
     for k in TABLE_KPIS:
         title = f"{KPIS[k].label_en} ({KPIS[k].unit})"
@@ -297,11 +308,11 @@ def download_frame(table: ExploreTable, level: str) -> pd.DataFrame:
 # every column of a contact in the downloaded file; the grid shows the ones a person reads
 # first (the rest is in the contact's detail), so that they fit the screen
 CONTACT_COLUMNS = (
-    ("arrived_at", "Arrived"), ("channel", "Channel"), ("direction", "Direction"),
-    ("queue", "Queue"), ("campaign", "Campaign"), ("agent_name", "Agent"), ("outcome", "Outcome"),
-    ("wait_s", "Wait"), ("handle_s", "Handle time"), ("transferred", "Transferred"),
-    ("sale", "Sale"), ("nps", "NPS"), ("csat", "CSAT"), ("ces", "Effort"),
-    ("resolved", "Resolved (said)"), ("verbatim", "Comment"))
+    ("arrived_at", N_("Arrived")), ("channel", N_("Channel")), ("direction", N_("Direction")),
+    ("queue", N_("Queue")), ("campaign", N_("Campaign")), ("agent_name", N_("Agent")), ("outcome", N_("Outcome")),
+    ("wait_s", N_("Wait")), ("handle_s", N_("Handle time")), ("transferred", N_("Transferred")),
+    ("sale", N_("Sale")), ("nps", N_("NPS")), ("csat", N_("CSAT")), ("ces", N_("Effort")),
+    ("resolved", N_("Resolved (said)")), ("verbatim", N_("Comment")))
 GRID_CONTACT_COLUMNS = tuple((f, t) for f, t in CONTACT_COLUMNS if f in (
     "arrived_at", "channel", "queue", "agent_name", "outcome", "wait_s", "handle_s", "nps", "csat", "ces",
     "verbatim"))
@@ -333,24 +344,30 @@ def _text(name: str, value):
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
         return "–"
     if name == "arrived_at":
-        return pd.Timestamp(value).strftime("%d/%m/%Y %H:%M:%S")
+        at = pd.Timestamp(value)
+        return f"{formats.day(at.date())} {at:%H:%M:%S}"
     if name in ("wait_s", "handle_s"):
         return format_value(KPIS["asa"], float(value))
     if isinstance(value, bool) or hasattr(value, "dtype") and str(value) in ("True", "False"):
-        return "yes" if bool(value) else "no"
+        return _("yes") if bool(value) else _("no")
+    labels = {"channel": channel_label, "outcome": outcome_label, "direction": direction_label}
+    if name in labels:
+        return labels[name](value)
     if name in ("nps", "csat", "ces"):
         return int(value)
     return str(value)
 
 
-CONTACT_WIDTHS = {"arrived_at": 150, "channel": 80, "queue": 130, "agent_name": 140, "outcome": 100,
-                  "wait_s": 85, "handle_s": 105, "nps": 62, "csat": 62, "ces": 68}
+CONTACT_WIDTHS = {"arrived_at": 165, "channel": 100, "queue": 130, "agent_name": 140, "outcome": 100,
+                  "wait_s": 85, "handle_s": 105, "nps": 62, "csat": 70, "ces": 68}
 
 
 def contact_columns() -> list[dict]:
     """The contact list's columns at their width; the comment takes the rest of the line."""
-    cols = [{"field": f, "headerName": t, "width": CONTACT_WIDTHS.get(f), "minWidth": CONTACT_WIDTHS.get(f), "flex": 0}
-            for f, t in GRID_CONTACT_COLUMNS]
+    # every cell is shown as its text: the grid must not infer a number column from a first
+    # score and show the "–" of a contact without one as "Invalid Number"
+    cols = [{"field": f, "headerName": _(t), "width": CONTACT_WIDTHS.get(f), "minWidth": CONTACT_WIDTHS.get(f), "flex": 0,
+             "cellDataType": False} for f, t in GRID_CONTACT_COLUMNS]
     cols[0].update(pinned="left")
     cols[-1].update(minWidth=200, flex=1, wrapText=True, autoHeight=True)
     return cols
@@ -358,23 +375,26 @@ def contact_columns() -> list[dict]:
 
 def detail_fields(contact: dict) -> list[tuple[str, str]]:
     """The contact's fields in reading order, as label and text."""
-    fields = [("Contact", f"{contact['contact_id']} (source {contact['source']})"),
-              ("Arrived", _text("arrived_at", contact["arrived_at"])),
-              ("Channel / direction", f"{contact['channel']} / {contact['direction']}"),
-              ("Outcome", str(contact["outcome"]))]
-    for key, label in (("queue", "Queue"), ("campaign", "Campaign"), ("client", "Client"),
-                       ("site", "Site"), ("agent_name", "Agent"), ("team", "Team"),
-                       ("reason", "Reason")):
-        fields.append((label, _text(key, contact.get(key))))
+    fields = [(_("Contact"), _("{contact} (source {source})", contact=contact["contact_id"],
+                                source=contact["source"])),
+              (_("Arrived"), _text("arrived_at", contact["arrived_at"])),
+              (_("Channel / direction"),
+               f"{_text('channel', contact['channel'])} / {_text('direction', contact['direction'])}"),
+              (_("Outcome"), _text("outcome", contact["outcome"]))]
+    for key, label in (("queue", N_("Queue")), ("campaign", N_("Campaign")), ("client", N_("Client")),
+                       ("site", N_("Site")), ("agent_name", N_("Agent")), ("team", N_("Team")),
+                       ("reason", N_("Reason"))):
+        fields.append((_(label), _text(key, contact.get(key))))
     if contact.get("agent") and contact.get("agent_name"):
-        fields[-3] = ("Agent", f"{contact['agent_name']} ({contact['agent']})")
-    for key, label in (("wait_s", "Wait"), ("talk_s", "Talk"), ("hold_s", "Hold"),
-                       ("acw_s", "After-contact work"), ("handle_s", "Handle time")):
-        fields.append((label, _text("wait_s", contact.get(key))))
-    for key, label in (("transferred", "Transferred"), ("escalated", "Escalated"), ("sale", "Sale")):
-        fields.append((label, _text(key, contact.get(key))))
+        fields[-3] = (_("Agent"), f"{contact['agent_name']} ({contact['agent']})")
+    for key, label in (("wait_s", N_("Wait")), ("talk_s", N_("Talk")), ("hold_s", N_("Hold")),
+                       ("acw_s", N_("After-contact work")), ("handle_s", N_("Handle time"))):
+        fields.append((_(label), _text("wait_s", contact.get(key))))
+    for key, label in (("transferred", N_("Transferred")), ("escalated", N_("Escalated")), ("sale", N_("Sale"))):
+        fields.append((_(label), _text(key, contact.get(key))))
     if contact.get("revenue") is not None and contact["revenue"] == contact["revenue"]:
-        fields.append(("Revenue", format_value(KPIS["revenue_per_sale"], contact["revenue"])))
-    fields.append(("Customer", f"#{contact['customer_ref']} (hashed id)" if contact.get("customer_ref") else "unknown"))
+        fields.append((_("Revenue"), format_value(KPIS["revenue_per_sale"], contact["revenue"])))
+    fields.append((_("Customer"), _("#{ref} (hashed id)", ref=contact["customer_ref"])
+                   if contact.get("customer_ref") else _("unknown")))
     return fields
 

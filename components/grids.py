@@ -25,7 +25,8 @@ def kpi_column(kpi_id: str, settings: KpiSettings, field: str | None = None, tit
     and ``<field>__status``: right-aligned, coloured by status, its formula and settings on
     hover."""
     field = field or kpi_id
-    return {"field": field, "headerName": title or KPIS[kpi_id].label_en, "type": "rightAligned",
+    return {"field": field, "headerName": title or KPIS[kpi_id].label(), "type": "rightAligned",
             "headerTooltip": help_text(kpi_id, settings),
             "valueFormatter": {"function": f"params.data['{field}__text']"},
+            "tooltipField": f"{field}__text",   # the whole text of a cell too narrow for it
             "cellClassRules": {f"cell-{s}": f"params.data['{field}__status'] == '{s}'" for s in (*STATUS, "few")}}

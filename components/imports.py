@@ -31,10 +31,12 @@ from data.audit import Actor
 from data.customers import load_key
 from data.jobs import JOBS, Job
 from data.profile import ProfileError, named_profile
+from i18n import N_, _, formats
+from i18n.labels import table_label
 from settings import Settings
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
-UNKNOWN = "unknown upload"
+UNKNOWN = N_("unknown upload")   # looked up where it is raised or shown
 UPLOAD_AGE_S = 3600            # an upload not loaded within the hour is deleted
 PREVIEW_BYTES = 512 * 1024     # what a request reads of a text file
 PREVIEW_SHEET_ROWS = 2_000     # and of a workbook's sheet
@@ -58,6 +60,12 @@ def staging_dir(settings: Settings) -> Path:
     return settings.db.parent / "uploads"
 
 
+def megabytes(value: float) -> str:
+    """A size limit in MB as the settings give it: ``200``, ``12,5``, ``0,001``."""
+    digits = f"{value:f}".rstrip("0").partition(".")[2]
+    return formats.number(value, min(len(digits), 6))
+
+
 def clean_name(name: str) -> str:
     """A file name safe to keep on the server: its last part, plain characters only."""
     base = Path(str(name).replace("\\", "/")).name
@@ -68,15 +76,16 @@ def clean_name(name: str) -> str:
 def stage(settings: Settings, content: str, name: str) -> Staged:
     """Keep an uploaded file (a ``data:...;base64,`` URL from the browser) on the server."""
     if not name:
-        raise UploadError("an uploaded file has no name")
+        raise UploadError(_("an uploaded file has no name"))
     payload = content.split(",", 1)[1] if "," in (content or "") else ""
     limit = int(settings.max_upload_mb * 1024 * 1024)
     if len(payload) * 3 // 4 > limit:
-        raise UploadError(f"{name}: over the {settings.max_upload_mb:g} MB limit of an upload")
+        raise UploadError(_("{name}: over the {limit} MB limit of an upload", name=name,
+                             limit=megabytes(settings.max_upload_mb)))
     try:
         data = base64.b64decode(payload, validate=True)
     except ValueError:
-        raise UploadError(f"{name}: the upload is damaged (not base64)") from None
+        raise UploadError(_("{name}: the upload is damaged (not base64)", name=name)) from None
     prune(staging_dir(settings))
     staged = Staged(secrets.token_hex(16), clean_name(name), len(data))
     path = staged.path(settings)
@@ -110,7 +119,7 @@ def staged_from(data) -> Staged:
     data = data if isinstance(data, dict) else {}
     token, name, size = data.get("token"), data.get("name"), data.get("size")
     if not (isinstance(token, str) and _TOKEN.fullmatch(token) and isinstance(name, str) and clean_name(name) == name):
-        raise UploadError(UNKNOWN)
+        raise UploadError(_(UNKNOWN))
     return Staged(token, name, size if isinstance(size, int) and not isinstance(size, bool) else 0)
 
 
@@ -124,7 +133,7 @@ def head(settings: Settings, staged: Staged) -> tuple[bytes, Limits]:
             if is_workbook(data, staged.name):
                 return data + fh.read(), Limits.of(settings, rows=PREVIEW_SHEET_ROWS)
     except OSError:   # gone (loaded, or abandoned), or never made
-        raise UploadError(UNKNOWN) from None
+        raise UploadError(_(UNKNOWN)) from None
     if len(data) > PREVIEW_BYTES:
         data = data[:PREVIEW_BYTES]
         data = data[:data.rfind(b"\n") + 1] or data
@@ -167,13 +176,14 @@ def start_load(settings: Settings, engine: Engine, files: list[tuple[Staged, str
     """Load staged files, each ``(staged, profile name, table)``, as one load in the background,
     by ``actor`` (for the audit trail); the files are deleted when it ends, whatever the outcome."""
     if not files:
-        raise UploadError("no file to load")
+        raise UploadError(_("no file to load"))
     items = {}
     for staged, profile, table in files:
         if table in items:
-            raise UploadError(f"two files for {table} in one load: load them one after the other")
+            raise UploadError(_("two files for {table} in one load: load them one after the other",
+                                table=table_label(table)))
         if not staged.path(settings).is_file():
-            raise UploadError(UNKNOWN)
+            raise UploadError(_(UNKNOWN))
         items[table] = (staged.path(settings), named_profile(profile, settings.profiles))
     key = load_key(settings.key_path)
 

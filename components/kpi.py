@@ -10,17 +10,21 @@ from typing import Mapping
 import dash_bootstrap_components as dbc
 from dash import html
 
+from i18n import _, formats, ngettext
 from metrics.maturity import Maturity
 from metrics.periods import whole_months
-from metrics.registry import KPIS, duration_text, format_value
+from metrics.registry import KPIS, format_value
 from metrics.targets import STATUS, Target, status
 from settings import KpiSettings
+from i18n.labels import channel_label
+from i18n import N_
 
 
 def _seconds(s: float) -> str:
-    if s >= 3600 and s % 3600 == 0:
-        return f"{s / 86400:g} d" if s % 86400 == 0 else f"{s / 3600:g} h"
-    return f"{s:g} s"
+    return formats.duration(s)
+
+
+ABANDON_MODES = {"negative": N_("counted as missed"), "ignored": N_("left out"), "positive": N_("counted as met")}
 
 
 def settings_text(kpi_id: str, settings: KpiSettings) -> list[str]:
@@ -28,23 +32,25 @@ def settings_text(kpi_id: str, settings: KpiSettings) -> list[str]:
     lines = []
     for name in KPIS[kpi_id].settings:
         if name == "sl_thresholds":
-            pairs = ", ".join(f"{ch} {_seconds(s)}" for ch, s in settings.sl_thresholds)
-            lines.append(f"Threshold per channel: {pairs}; other channels "
-                         f"{_seconds(settings.sl_default_threshold)}")
+            pairs = ", ".join(f"{channel_label(ch)} {_seconds(s)}" for ch, s in settings.sl_thresholds)
+            lines.append(_("Threshold per channel: {pairs}; other channels {other}", pairs=pairs,
+                           other=_seconds(settings.sl_default_threshold)))
         elif name == "short_abandon_s":
-            lines.append(f"Short abandons (wait under {settings.short_abandon_s:g} s) are left out")
+            lines.append(_("Short abandons (wait under {wait}) are left out", wait=_seconds(settings.short_abandon_s)))
         elif name == "abandon_mode":
-            lines.append(f"Abandons in service level: {settings.abandon_mode}")
+            lines.append(_("Abandons in service level: {mode}", mode=_(ABANDON_MODES[settings.abandon_mode])))
         elif name == "repeat_window_h":
-            lines.append(f"Repeat window: {settings.repeat_window_h:g} h")
+            lines.append(_("Repeat window: {hours} h", hours=formats.number(settings.repeat_window_h, 1).rstrip("0.,")
+                           if settings.repeat_window_h % 1 else formats.number(settings.repeat_window_h)))
     if KPIS[kpi_id].per_channel:
-        lines.append("Shown per channel, each against its own target: a mean over several channels says nothing")
+        lines.append(_("Shown per channel, each against its own target: a mean over several channels says nothing"))
     return lines
 
 
 def help_text(kpi_id: str, settings: KpiSettings) -> str:
+    """A KPI's name, its formula and the settings in force, in the current language."""
     k = KPIS[kpi_id]
-    return "\n".join([f"{k.label_en} / {k.label_fr}", f"= {k.formula}"] + settings_text(kpi_id, settings))
+    return "\n".join([k.label(), f"= {_(k.formula)}"] + settings_text(kpi_id, settings))
 
 
 def help_mark(kpi_id: str, settings: KpiSettings) -> html.Span:
@@ -75,7 +81,7 @@ class Reading:
     @property
     def text(self) -> str:
         if self.value is None and self.pending:
-            return "pending"
+            return _("pending")
         return format_value(KPIS[self.kpi], self.value)
 
     @property
@@ -87,7 +93,7 @@ class Reading:
 
 
 def answers_text(n: int) -> str:
-    return f"{n:,} answer" + ("" if n == 1 else "s")
+    return ngettext("{n} answer", "{n} answers", n).replace(str(n), formats.number(n), 1)
 
 
 def reading(kpi_id: str, row: Mapping, min_answers: int = 0) -> Reading:
@@ -101,7 +107,8 @@ def reading(kpi_id: str, row: Mapping, min_answers: int = 0) -> Reading:
 def caveat(r: Reading, maturity: Maturity, start: date) -> str | None:
     """What a person must know to read the value: contacts pending, or too few answers."""
     if r.too_few:
-        return f"{answers_text(r.n)}: too few to judge (fewer than {r.min_answers})"
+        return _("{answers}: too few to judge (fewer than {least})", answers=answers_text(r.n),
+                 least=formats.number(r.min_answers))
     return maturity.note(r.kpi, r.pending, start) if r.pending else None
 
 
@@ -111,39 +118,44 @@ def status_badge(kpi_id: str, value, target: Target | None, **kwargs) -> html.Sp
     if s is None:
         return None
     word, icon, colour = STATUS[s]
-    return dbc.Badge(f"{icon} {word}", color=colour, className="status-badge", **kwargs)
+    return dbc.Badge(f"{icon} {_(word)}", color=colour, className="status-badge", **kwargs)
 
 
 def period_label(start: date, end: date) -> str:
-    """A period in a few words: 'Oct 2026', 'Jul–Sep 2026', '16/11–22/11/2026', '30/11/2026'."""
+    """A period in a few words: 'Oct 2026' ('oct. 2026'), 'Jul–Sep 2026', '16/11–22/11/2026',
+    '30/11/2026'."""
     months = whole_months(start, end)
     if months == 1:
-        return f"{start:%b %Y}"
+        return formats.short_month(start)
     if months:
-        return f"{start:%b}–{end:%b %Y}" if start.year == end.year else f"{start:%b %Y}–{end:%b %Y}"
+        return (f"{formats.short_month(start, year=False)}–{formats.short_month(end)}" if start.year == end.year
+                else f"{formats.short_month(start)}–{formats.short_month(end)}")
     if start == end:
         return f"{start:%d/%m/%Y}"
     return f"{start:%d/%m}–{end:%d/%m/%Y}" if start.year == end.year else f"{start:%d/%m/%Y}–{end:%d/%m/%Y}"
 
 
-def change_text(kpi_id: str, value, previous, against: str = "previous") -> tuple[str, str]:
+def change_text(kpi_id: str, value, previous, against: str | None = None) -> tuple[str, str]:
     """The change against another period (``against`` names it; "" leaves it unnamed), and
     'better' / 'worse' / '' for its colour: points for rates and scores, the unit for
     durations and amounts, % for counts."""
     k = KPIS[kpi_id]
-    vs = f" vs {against}" if against else ""
+    against = _("previous period") if against is None else against
+    vs = " " + _("vs {period}", period=against) if against else ""
     if value is None or previous is None:
         return f"–{vs}", ""
     delta = value - previous
+    decimals = _decimals(k.fmt)
     if k.unit == "count":
-        text = f"{delta:+,.0f}" + (f" ({100 * delta / previous:+.1f} %)" if previous else "")
+        text = formats.signed(delta) + (f" ({formats.signed(100 * delta / previous, 1)} %)" if previous else "")
     elif k.unit == "seconds":
-        text = ("+" if delta > 0 else "-") + duration_text(abs(delta))
+        text = ("+" if delta > 0 else "-") + formats.duration(abs(delta))
+    elif k.unit == "currency":
+        text = ("+" if delta > 0 else "-") + formats.money(abs(delta), decimals)
     else:
-        unit = {"percent": " pts", "score": " pts", "currency": " €"}[k.unit]
-        text = format(delta, "+" + k.fmt.lstrip("+")) + unit
-    if abs(delta) < 0.5 * 10 ** -_decimals(k.fmt):  # no change at the precision shown
-        return f"no change{vs}", ""
+        text = formats.points(delta, decimals)
+    if abs(delta) < 0.5 * 10 ** -decimals:  # no change at the precision shown
+        return _("no change") + vs, ""
     if k.better == "none":
         return f"{text}{vs}", ""
     better = (delta > 0) == (k.better == "higher")

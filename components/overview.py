@@ -9,9 +9,11 @@ import pandas as pd
 from dash import dcc, html
 
 from components.charts import COLOURS, base_layout, empty_figure, plain, plot_text, second_axis, sparkline
+from i18n.labels import channel_label
 from components.kpi import caveat, change_text, help_mark, period_label, reading, status_badge, value_text
 from components.state import grain_for
 from components.view import View
+from i18n import _, formats, ngettext
 from metrics.periods import covers, last_year
 from metrics.query import compute, values
 from metrics.registry import KPI_IDS, KPIS
@@ -23,7 +25,6 @@ PERCEIVED = [k for k, v in KPIS.items() if v.group == "perceived"]
 PER_CHANNEL = [k for k, v in KPIS.items() if v.per_channel]
 COMPARABLE_DELIVERED = [k for k in DELIVERED if KPIS[k].kind == "ratio"]
 COMPARABLE_PERCEIVED = [k for k in PERCEIVED if KPIS[k].kind == "ratio"]
-GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": False}
 
 
 @dataclass(frozen=True)
@@ -85,10 +86,10 @@ def kpi_card(kpi_id: str, data: OverviewData, view: View) -> dbc.Col:
     colour = COLOURS["perceived"] if k.group == "perceived" else COLOURS["delivered"]
     note = caveat(now, view.maturity, view.state.start)
     body = dbc.Card(dbc.CardBody([
-        html.Div([html.Span(k.label_en, className="kpi-label"), help_mark(kpi_id, view.settings.kpi)]),
+        html.Div([html.Span(k.label(), className="kpi-label"), help_mark(kpi_id, view.settings.kpi)]),
         html.Div(now.text, id=f"value-{kpi_id}", className="kpi-value"),
-        html.Div([html.Span(f"Target {value_text(kpi_id, target.value)}", className="me-2")
-                  if target else html.Span("No target", className="me-2 text-muted"),
+        html.Div([html.Span(_("Target {value}", value=value_text(kpi_id, target.value)), className="me-2")
+                  if target else html.Span(_("No target"), className="me-2 text-muted"),
                   status_badge(kpi_id, now.judged, target, id=f"status-{kpi_id}")],
                  className="kpi-target small"),
         *[html.Div(text, className=f"kpi-change small {direction}")
@@ -110,7 +111,7 @@ def changes(kpi_id: str, value, previous: Compared, year: Compared | None,
     out = []
     for other in (previous, year):
         if other is None:
-            out.append(("– vs last year (not in the data)", ""))
+            out.append((_("– vs last year (not in the data)"), ""))
             continue
         row = other.total if channel is None else other.channels.get(channel, {})
         out.append(change_text(kpi_id, value, reading(kpi_id, row).judged, period_label(other.start, other.end)))
@@ -122,28 +123,29 @@ def per_channel_card(kpi_ids: list[str], data: OverviewData, view: View) -> dbc.
     against its own target, and its changes; the mixed value last, for reference only."""
     busy = lambda ch: max(data.current.channels[ch][f"{k}__n"] for k in kpi_ids)  # noqa: E731
     channels = sorted({ch for k in kpi_ids for ch in channels_shown(k, data.current)}, key=lambda ch: (-busy(ch), ch))
-    head = [html.Th("Channel")] + [html.Th([KPIS[k].label_en, help_mark(k, view.settings.kpi)], colSpan=2)
+    head = [html.Th(_("Channel"))] + [html.Th([KPIS[k].label(), help_mark(k, view.settings.kpi)], colSpan=2)
                                    for k in kpi_ids]
     rows = []
     for ch in channels:
-        cells = [html.Td(ch)]
+        cells = [html.Td(channel_label(ch))]
         for k in kpi_ids:
             now = reading(k, data.current.channels[ch])
             target = scope_target(k, view.targets, view.scope(channel=[ch]))
             cells.append(html.Td([html.Span(now.text, className="fw-semibold me-1", id=f"value-{k}-{ch}"),
                                   status_badge(k, now.value, target),
-                                  html.Div(f"target {value_text(k, target.value)}" if target else "no target",
+                                  html.Div(_("target {value}", value=value_text(k, target.value)) if target
+                                           else _("no target"),
                                            className="small text-muted")]))
             cells.append(html.Td([html.Div(text, className=f"kpi-change small {direction}")
                                   for text, direction in changes(k, now.value, data.previous, data.last_year, ch)]))
         rows.append(html.Tr(cells))
-    mixed = [html.Td("All channels, mixed", className="text-muted")] + [
+    mixed = [html.Td(_("All channels, mixed"), className="text-muted")] + [
         html.Td(reading(k, data.current.total).text, colSpan=2, className="text-muted") for k in kpi_ids]
     return dbc.Card(dbc.CardBody([
-        html.Div("Waits and handle times, per channel: the phone's seconds and the e-mail's hours "
-                 "are not comparable, so each channel is judged against its own target.",
+        html.Div(_("Waits and handle times, per channel: the phone's seconds and the e-mail's hours "
+                   "are not comparable, so each channel is judged against its own target."),
                  className="small text-muted mb-1"),
-        dbc.Table([html.Thead(html.Tr(head)), html.Tbody(rows + [html.Tr(mixed, title=(
+        dbc.Table([html.Thead(html.Tr(head)), html.Tbody(rows + [html.Tr(mixed, title=_(
             "a mean over channels that are not comparable: for reference only"))])],
             size="sm", className="mb-0 kpi-channels", id="overview-per-channel"),
     ]), className="kpi-card mt-2")
@@ -152,19 +154,19 @@ def per_channel_card(kpi_ids: list[str], data: OverviewData, view: View) -> dbc.
 def trend_figure(series: pd.DataFrame, volume: str, lines: list[str]) -> dict:
     """Volume as light bars behind (right axis) and rates as lines in front (left axis)."""
     if series.empty:
-        return empty_figure("No data in this period")
+        return empty_figure(_("No data in this period"))
     layout = base_layout(margin=dict(l=50, r=60, t=30, b=40))
     # the bars' axis is drawn first, the lines' overlays it: lines are never hidden
-    layout["yaxis"] = dict(layout["yaxis"], side="right", title=dict(text="volume"), showgrid=False,
+    layout["yaxis"] = dict(layout["yaxis"], side="right", title=dict(text=_("volume")), showgrid=False,
                            rangemode="tozero")
-    layout["yaxis2"] = second_axis("%, score", "left", showgrid=True, gridcolor=layout["yaxis"]["gridcolor"])
+    layout["yaxis2"] = second_axis(_("%, score"), "left", showgrid=True, gridcolor=layout["yaxis"]["gridcolor"])
     x = plain(series["group"])
-    data = [dict(type="bar", x=x, y=plain(series[volume]), name=KPIS[volume].label_en, yaxis="y",
+    data = [dict(type="bar", x=x, y=plain(series[volume]), name=KPIS[volume].label(), yaxis="y",
                  marker=dict(color=COLOURS["bar"]), opacity=0.7)]
     palette = [COLOURS["delivered"], COLOURS["accent"], COLOURS["perceived"], "#f39c12"]
     for kpi_id, colour in zip(lines, palette):
         data.append(dict(type="scatter", mode="lines+markers", x=x, y=plain(series[kpi_id]),
-                         name=KPIS[kpi_id].label_en, yaxis="y2", line=dict(color=colour),
+                         name=KPIS[kpi_id].label(), yaxis="y2", line=dict(color=colour),
                          marker=dict(size=4), connectgaps=False))
     return dict(data=data, layout=layout)
 
@@ -172,15 +174,15 @@ def trend_figure(series: pd.DataFrame, volume: str, lines: list[str]) -> dict:
 def comparison_figure(series: pd.DataFrame, delivered: str, perceived: str, note: str = "") -> dict:
     """A delivered KPI against a perceived one over time, each on its own axis."""
     if series.empty:
-        return empty_figure("No data in this period")
+        return empty_figure(_("No data in this period"))
     layout = base_layout(margin=dict(l=60, r=60, t=30, b=40))
-    layout["yaxis"] = dict(layout["yaxis"], title=dict(text=KPIS[delivered].label_en + note))
-    layout["yaxis2"] = second_axis(KPIS[perceived].label_en, "right")
+    layout["yaxis"] = dict(layout["yaxis"], title=dict(text=KPIS[delivered].label() + note))
+    layout["yaxis2"] = second_axis(KPIS[perceived].label(), "right")
     x = plain(series["group"])
     return dict(data=[
-        dict(type="scatter", mode="lines", x=x, y=plain(series[delivered]), name=KPIS[delivered].label_en + note,
+        dict(type="scatter", mode="lines", x=x, y=plain(series[delivered]), name=KPIS[delivered].label() + note,
              line=dict(color=COLOURS["delivered"])),
-        dict(type="scatter", mode="lines", x=x, y=plain(series[perceived]), name=KPIS[perceived].label_en,
+        dict(type="scatter", mode="lines", x=x, y=plain(series[perceived]), name=KPIS[perceived].label(),
              line=dict(color=COLOURS["perceived"], dash="dot"), yaxis="y2"),
     ], layout=layout)
 
@@ -194,7 +196,7 @@ def comparison_series(view: View, data: OverviewData, delivered: str) -> tuple[p
     one = compute(view.db, view.scope(channel=[channels[0]]), [delivered], by=data.grain,
                   settings=view.settings.kpi)
     series = data.series.drop(columns=[delivered]).merge(one, on="group", how="left")
-    return series, f" ({plot_text(channels[0])})"
+    return series, f" ({plot_text(channel_label(channels[0]))})"
 
 
 def compared_pair(extra: dict) -> tuple[str, str]:
@@ -205,12 +207,21 @@ def compared_pair(extra: dict) -> tuple[str, str]:
 
 
 def kpi_options(ids: list[str]) -> list[dict]:
-    return [{"label": KPIS[k].label_en, "value": k} for k in ids]
+    return [{"label": KPIS[k].label(), "value": k} for k in ids]
+
+
+def periods_text(grain: str, n: int) -> str:
+    """``n`` days, weeks or months, in words."""
+    if grain == "day":
+        return ngettext("{n} day", "{n} days", n)
+    if grain == "week":
+        return ngettext("{n} week", "{n} weeks", n)
+    return ngettext("{n} month", "{n} months", n)
 
 
 def correlation_text(series: pd.DataFrame, delivered: str, perceived: str, grain: str) -> str:
     r, n = pearson(series[delivered], series[perceived]) if not series.empty else (None, 0)
-    unit = {"day": "days", "week": "weeks", "month": "months"}[grain]
     if r is None:
-        return f"Correlation: – (needs at least 3 {unit} with both values; {n} here)"
-    return f"Correlation over {n} {unit}: {r:+.2f}"
+        return _("Correlation: – (needs at least {least} with both values; {n} here)",
+                 least=periods_text(grain, 3), n=n)
+    return _("Correlation over {periods}: {r}", periods=periods_text(grain, n), r=formats.signed(r, 2))

@@ -13,7 +13,9 @@ from components import inputs
 from components.charts import base_layout, empty_figure, plain, plot_text, title_layout
 from components.grids import kpi_column
 from components.kpi import Reading, help_text, reading
+from i18n.labels import channel_label
 from components.view import View
+from i18n import N_, _, formats
 from metrics.query import Scope, compute, compute_measures, dimension_values, kpis_from_measures, measures_for
 from metrics.registry import KPIS, format_value
 from metrics.targets import STATUS, Target, scope_target, status
@@ -21,6 +23,8 @@ from metrics.targets import STATUS, Target, scope_target, status
 INTERVAL_KPIS = ("service_level", "answer_rate", "asa", "abandon_rate", "aht")
 AGENT_KPIS = ("handled", "aht", "transfer_rate", "responses", "nps", "csat")
 HEATMAP_WEEKS = 4
+# an agent's flags, looked up where they are shown
+FLAGS = {"aht": N_("long handle time"), "transfer_rate": N_("many transfers"), "nps": N_("low NPS")}
 
 
 def chosen_day(extra: dict, first: date, last: date) -> date:
@@ -64,7 +68,7 @@ def _value(v):
 
 
 def target_text(kpi_id: str, target: Target | None) -> str:
-    return "no target" if target is None else f"target {format_value(KPIS[kpi_id], target.value)}"
+    return _("no target") if target is None else _("target {value}", value=format_value(KPIS[kpi_id], target.value))
 
 
 def interval_legend(view: View) -> list:
@@ -73,14 +77,20 @@ def interval_legend(view: View) -> list:
     channel = view.state.filters.get("channel", ("phone",))[0]
     target = scope_target("service_level", view.targets, view.scope())
     threshold = view.settings.kpi.threshold(channel)
-    tolerance = "" if target is None or target.amber is None else \
-        f" (within tolerance: from {format_value(KPIS['service_level'], target.amber)})"
-    return [f"Service level of the {channel}: answered within {threshold:g} s, against its "
-            f"{target_text('service_level', target)}. Marks: ",
-            html.Span("✓ on target", className="legend-met"), " · ",
-            html.Span(f"! close to target{tolerance}", className="legend-close"), " · ",
-            html.Span("✗ missed", className="legend-missed"),
-            "; the row of an interval close to or missing the service-level target is highlighted."]
+    threshold = formats.duration(threshold)
+    close = (_("! close to target") if target is None or target.amber is None else
+             _("! close to target (within tolerance: from {value})",
+               value=format_value(KPIS['service_level'], target.amber)))
+    judged = (_("Service level of the {channel}: answered within {threshold}, with no target. Marks: ",
+                channel=channel_label(channel), threshold=threshold) if target is None else
+              _("Service level of the {channel}: answered within {threshold}, against its target {value}. "
+                "Marks: ", channel=channel_label(channel), threshold=threshold,
+                value=format_value(KPIS["service_level"], target.value)))
+    return [judged,
+            html.Span(_("✓ on target"), className="legend-met"), " · ",
+            html.Span(close, className="legend-close"), " · ",
+            html.Span(_("✗ missed"), className="legend-missed"),
+            _("; the row of an interval close to or missing the service-level target is highlighted.")]
 
 
 def interval_rows(data: pd.DataFrame) -> list[dict]:
@@ -103,14 +113,14 @@ def interval_rows(data: pd.DataFrame) -> list[dict]:
 
 def interval_columns(view: View) -> list[dict]:
     last_week = {"type": "rightAligned", "cellClass": "text-muted"}
-    return [{"field": "interval", "headerName": "Half-hour", "pinned": "left", "width": 110},
-            {"field": "offered", "headerName": "Offered", "type": "rightAligned",
+    return [{"field": "interval", "headerName": _("Half-hour"), "pinned": "left", "width": 110},
+            {"field": "offered", "headerName": _("Offered"), "type": "rightAligned",
              "headerTooltip": help_text("offered", view.settings.kpi)},
-            {"field": "lw_offered", "headerName": "Offered, last week", **last_week},
-            {"field": "answered", "headerName": "Answered", "type": "rightAligned",
-             "headerTooltip": "inbound contacts answered by an agent"},
+            {"field": "lw_offered", "headerName": _("Offered, last week"), **last_week},
+            {"field": "answered", "headerName": _("Answered"), "type": "rightAligned",
+             "headerTooltip": _("inbound contacts answered by an agent")},
             kpi_column("service_level", view.settings.kpi),
-            {"field": "lw_service_level__text", "headerName": "Service level, last week", **last_week}
+            {"field": "lw_service_level__text", "headerName": _("Service level, last week"), **last_week}
             ] + [kpi_column(k, view.settings.kpi) for k in INTERVAL_KPIS[1:]]
 
 
@@ -120,9 +130,9 @@ def queue_heatmap(view: View, day: date) -> go.Figure | dict:
                    settings=view.settings.kpi)
     data = data[data["queue"].notna()]
     if data.empty:
-        return empty_figure("No queue traffic on this day", height=260)
+        return empty_figure(_("No queue traffic on this day"), height=260)
     return _heatmap(data, "half_hour", "queue", view, day_scope(view, day),
-                    f"Service level by queue and half-hour, {day:%A %d/%m/%Y}")
+                    _("Service level by queue and half-hour, {day}", day=formats.short_day(day)))
 
 
 def weeks_heatmap(view: View, day: date) -> go.Figure | dict:
@@ -131,11 +141,12 @@ def weeks_heatmap(view: View, day: date) -> go.Figure | dict:
     data = compute(view.db, scope, ("service_level", "offered"), by=("day", "half_hour"),
                    settings=view.settings.kpi)
     if data.empty:
-        return empty_figure("No data in the last four weeks", height=300)
+        return empty_figure(_("No data in the last four weeks"), height=300)
     return _heatmap(data, "half_hour", "day", view, scope,
-                    f"Service level by half-hour over the {HEATMAP_WEEKS} weeks to {day:%d/%m/%Y}",
+                    _("Service level by half-hour over the {weeks} weeks to {day}", weeks=HEATMAP_WEEKS,
+                      day=formats.day(day)),
                     labels=False,   # 28 × 24 cells: colours show the pattern, the value is on hover
-                    row_label=lambda d: f"{pd.Timestamp(d):%a %d/%m}")
+                    row_label=lambda d: formats.short_day(pd.Timestamp(d).date()))
 
 
 def _heatmap(data: pd.DataFrame, x: str, y: str, view: View, scope: Scope, title: str,
@@ -157,7 +168,7 @@ def _heatmap(data: pd.DataFrame, x: str, y: str, view: View, scope: Scope, title
                    zmin=max(0.0, mid - 40), zmax=100, zmid=mid,
                    colorscale=[[0, "#c0392b"], [0.5, "#f9e79f"], [1, "#18bc9c"]],
                    colorbar=dict(title=dict(text="%"), thickness=10),
-                   hovertemplate="%{y} %{x}: %{z:.1f} % of %{customdata} offered<extra></extra>",
+                   hovertemplate=_("%{y} %{x}: %{z:.1f} % of %{customdata} offered") + "<extra></extra>",
                    hoverongaps=False)
     if labels:
         heatmap.update(text=[["" if v is None else f"{v:.0f}" for v in row] for row in z], texttemplate="%{text}")
@@ -178,9 +189,8 @@ def agents_of_day(view: View, day: date) -> pd.DataFrame:
     busy = data["handled"] >= 5
     flags = [[] for _ in range(len(data))]
     judged = data["nps__n"] >= view.settings.min_answers
-    for k, side, word, enough in (("aht", "high", "long handle time", busy),
-                                  ("transfer_rate", "high", "many transfers", busy),
-                                  ("nps", "low", "low NPS", busy & judged)):
+    for k, side, enough in (("aht", "high", busy), ("transfer_rate", "high", busy), ("nps", "low", busy & judged)):
+        word = _(FLAGS[k])
         values = pd.to_numeric(data.loc[enough, k], errors="coerce").dropna()
         if len(values) < 4:
             continue
@@ -207,7 +217,7 @@ def agent_rows(data: pd.DataFrame, min_answers: int) -> list[dict]:
 
 
 def agent_columns(view: View) -> list[dict]:
-    return ([{"field": "agent", "headerName": "Agent", "pinned": "left", "minWidth": 200},
-             {"field": "outlier", "headerName": "Flag", "minWidth": 200,
+    return ([{"field": "agent", "headerName": _("Agent"), "pinned": "left", "minWidth": 200},
+             {"field": "outlier", "headerName": _("Flag"), "minWidth": 200,
               "cellClassRules": {"cell-missed": "params.value != ''"}}]
             + [kpi_column(k, view.settings.kpi) for k in AGENT_KPIS])

@@ -11,19 +11,20 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from components import inputs
+from i18n import N_
 from metrics import periods
 from metrics.query import Scope
 
 FILTER_KEYS = ("channel", "client", "queue", "campaign", "team", "agent")
 PERIOD_KEYS = ("from", "to")
 
-PRESETS = {
-    "yesterday": "Latest day",
-    "7d": "Last 7 days",
-    "last_month": "Last full month",
-    "mtd": "Month to date",
-    "13m": "Last 13 months",
-    "custom": "Custom range",
+PRESETS = {   # looked up where shown
+    "yesterday": N_("Latest day"),
+    "7d": N_("Last 7 days"),
+    "last_month": N_("Last full month"),
+    "mtd": N_("Month to date"),
+    "13m": N_("Last 13 months"),
+    "custom": N_("Custom range"),
 }
 
 
@@ -119,7 +120,7 @@ class ViewState:
         return periods.previous_period(self.start, self.end)
 
 
-GRAIN_WORD = {"day": "daily", "week": "weekly", "month": "monthly"}
+GRAIN_WORD = {"day": N_("daily"), "week": N_("weekly"), "month": N_("monthly")}   # looked up where shown
 
 
 def grain_for(start: date, end: date) -> str:

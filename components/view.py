@@ -25,6 +25,8 @@ from metrics import maturity, rollups
 from metrics.maturity import Maturity
 from metrics.query import Scope, data_extent, dimension_values
 from metrics.targets import merge_targets
+from i18n.labels import channel_label
+from i18n import N_, _
 from settings import Settings, active
 from components import inputs
 
@@ -38,8 +40,13 @@ PAGES_LOCATION = "_pages_location"
 RESETS = {"by": ("path",)}
 # the page controls' keys (``control_id``): explore's, focus's, the overview's, the campaigns'
 CONTROL_KEYS = ("by", "cols", "kpi", "sort", "dim", "dkpi", "pkpi", "show")
-FILTER_LABELS = {"channel": "Channel", "client": "Client", "queue": "Queue",
-                 "campaign": "Campaign", "team": "Team", "agent": "Agent"}
+FILTER_LABELS = {"channel": N_("Channel"), "client": N_("Client"), "queue": N_("Queue"),
+                 "campaign": N_("Campaign"), "team": N_("Team"), "agent": N_("Agent")}
+
+
+def page_title(name: str):
+    """A page's title in the browser's tab, in the language of each visit."""
+    return lambda **_query: f"Pilotage – {_(name)}"
 
 
 def control_id(key: str) -> dict:
@@ -108,9 +115,9 @@ def filter_bar(view: View, period: bool = True, single: tuple[str, ...] = ()) ->
     state = view.state
     preset = which_preset(state.start, state.end, view.last) if view.last else "custom"
     period = dbc.Col([
-        dbc.Label("Period", html_for="period-preset", className="small text-muted mb-0"),
+        dbc.Label(_("Period"), html_for="period-preset", className="small text-muted mb-0"),
         dbc.InputGroup([
-            dcc.Dropdown(id="period-preset", options=[{"label": v, "value": k} for k, v in PRESETS.items()],
+            dcc.Dropdown(id="period-preset", options=[{"label": _(v), "value": k} for k, v in PRESETS.items()],
                          value=preset, clearable=False, searchable=False, style={"minWidth": "11rem"}),
             dcc.DatePickerRange(id="period-range", start_date=state.start, end_date=state.end,
                                 min_date_allowed=view.first, max_date_allowed=view.last,
@@ -120,12 +127,12 @@ def filter_bar(view: View, period: bool = True, single: tuple[str, ...] = ()) ->
     ], width="auto", style=None if period else {"display": "none"})
     filters = [
         dbc.Col([
-            dbc.Label(FILTER_LABELS[key], className="small text-muted mb-0"),
-            dcc.Dropdown(id=filter_id(key), multi=key not in single, placeholder="All",
+            dbc.Label(_(FILTER_LABELS[key]), className="small text-muted mb-0"),
+            dcc.Dropdown(id=filter_id(key), multi=key not in single, placeholder=_("All"),
                          clearable=key not in single,
                          value=(state.filters.get(key, (None,))[0] if key in single
                                 else list(state.filters.get(key, ()))),
-                         options=[{"label": v, "value": v} for v in state.filters.get(key, ())]),
+                         options=[{"label": option_label(key, v), "value": v} for v in state.filters.get(key, ())]),
         ], xs=6, md=4, lg=True)
         for key in FILTER_KEYS
     ]
@@ -146,7 +153,7 @@ def update_filter_options(query, values):
     keys = keys_of(ctx.outputs_list)
     view = open_view(query)
     if not view.has_data:
-        return [[] for _ in keys]
+        return [[] for _key in keys]
     found = dimension_values(view.db, view.scope(), [k for k in keys if k])
     out = []
     for n, key in enumerate(keys):
@@ -154,13 +161,18 @@ def update_filter_options(query, values):
             out.append([])
             continue
         selected = values[n] if n < len(values) else []
-        pairs = found[key] if key == "agent" else [(v, v) for v in found[key]]
-        options = [{"label": label if label == value else f"{label} ({value})", "value": value}
+        pairs = found[key] if key == "agent" else [(v, option_label(key, v)) for v in found[key]]
+        options = [{"label": label if label == value or key == "channel" else f"{label} ({value})", "value": value}
                    for value, label in pairs]
         known = {o["value"] for o in options}
-        options += [{"label": v, "value": v} for v in selected if v not in known]
+        options += [{"label": option_label(key, v), "value": v} for v in selected if v not in known]
         out.append(options)
     return out
+
+
+def option_label(key: str, value: str) -> str:
+    """What a filter's option reads: a channel's name, any other value as the data has it."""
+    return channel_label(value) if key == "channel" else value
 
 
 def keys_of(items, known: tuple[str, ...] = FILTER_KEYS) -> list[str | None]:
@@ -233,6 +245,7 @@ def update_url(preset, start, end, filter_values, control_values, pathname, sear
     return href(pathname or "/", query)
 
 
-def empty_state(message: str = "No data yet: load extracts with `python -m data load`, "
-                "or build a demo with `python -m data demo`.") -> dbc.Alert:
-    return dbc.Alert(message, color="info", className="mt-3")
+def empty_state(message: str | None = None) -> dbc.Alert:
+    """A page without data to show: the message, by default how to load some."""
+    return dbc.Alert(message or _("No data yet: load extracts with `python -m data load`, "
+                                  "or build a demo with `python -m data demo`."), color="info", className="mt-3")

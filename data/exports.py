@@ -20,6 +20,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 
+from i18n import current
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -45,10 +47,14 @@ def inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A table as a CSV file (UTF-8, a header line, no index), its text made inert and
-    quoted: a spreadsheet that splits on another separator (``;`` in French) keeps
-    ``a;=1+1`` one text cell rather than make a formula of its second half."""
-    return inert_frame(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8")
+    """A table as a CSV file for the reader's spreadsheet (a header line, no index), its
+    text made inert and quoted (a spreadsheet that splits on another separator keeps
+    ``a;=1+1`` one text cell rather than make a formula of its second half). In French:
+    ``;`` between values, a decimal comma and UTF-8 with a byte-order mark, as French Excel
+    reads them; in English ``,``, a decimal point and plain UTF-8."""
+    text = inert_frame(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC,
+                                     **({"sep": ";", "decimal": ","} if current() == "fr" else {}))
+    return text.encode("utf-8-sig" if current() == "fr" else "utf-8")
 
 
 def cell_value(value):

@@ -169,6 +169,8 @@ def ddl() -> list[str]:
             name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, clients VARCHAR NOT NULL,
             teams VARCHAR NOT NULL, password_hash VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
             changed_at TIMESTAMP NOT NULL)""",
+        # the language each user chose (the switch in the navigation bar)
+        "CREATE TABLE IF NOT EXISTS user_languages (name VARCHAR PRIMARY KEY, lang VARCHAR NOT NULL)",
         # every change and every sign-in: who, when, from which address, what (JSON)
         """CREATE TABLE IF NOT EXISTS audit (
             happened_at TIMESTAMP NOT NULL, who VARCHAR, address VARCHAR, action VARCHAR NOT NULL,

@@ -72,6 +72,7 @@ def add_user(engine: Engine, name: str, role: str, password: str, clients=(), te
 
 def remove_user(engine: Engine, name: str, actor: Actor | None = None) -> None:
     with writing(engine) as conn:
+        conn.execute(sa.text("DELETE FROM user_languages WHERE name = :n"), {"n": name})
         if not conn.execute(sa.text("DELETE FROM users WHERE name = :n RETURNING name"), {"n": name}).fetchall():
             raise UserError(f"no user {name}")
         record(conn, actor or Actor(None), "user_removed", user=name)
@@ -105,6 +106,17 @@ def users(engine: Engine) -> list[User]:
 
 def user(engine: Engine, name: str) -> User | None:
     return next((u for u in users(engine) if u.name == name), None)
+
+
+def language_of(engine: Engine, name: str) -> str | None:
+    """The language a user chose, None before they choose one."""
+    with engine.connect() as conn:
+        return conn.execute(sa.text("SELECT lang FROM user_languages WHERE name = :n"), {"n": name}).scalar()
+
+
+def set_language(engine: Engine, name: str, lang: str) -> None:
+    with writing(engine) as conn:
+        conn.execute(sa.text("INSERT OR REPLACE INTO user_languages VALUES (:n, :lang)"), {"n": name, "lang": lang})
 
 
 def has_users(engine: Engine) -> bool:

@@ -12,6 +12,8 @@ from typing import Mapping, Sequence
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
+from i18n import N_
+from i18n.labels import channel_label
 from metrics.periods import add_months, month_end
 from metrics.query import Scope, _bound, _run, compute, rows_sql, scope_where
 from metrics.relations import DIM_SQL
@@ -22,7 +24,8 @@ from settings import KpiSettings
 HISTORY_MONTHS = 12
 VOLUME_KPIS = ("offered", "handled", "attempts", "responses")
 # a contract is met or missed; the amber band tells how far a miss was
-RESULT = {"met": ("Met", "✓"), "close": ("Missed, within tolerance", "!"), "missed": ("Missed", "✗")}
+# (its words are looked up where they are shown)
+RESULT = {"met": (N_("Met"), "✓"), "close": (N_("Missed, within tolerance"), "!"), "missed": (N_("Missed"), "✗")}
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,8 @@ class Indicator:
 
     @property
     def label(self) -> str:
-        return KPIS[self.kpi].label_en + (f" ({self.channel})" if self.channel else "")
+        """Its name in the current language: "Niveau de service (téléphone)"."""
+        return KPIS[self.kpi].label() + (f" ({channel_label(self.channel)})" if self.channel else "")
 
 
 @dataclass(frozen=True)
@@ -181,8 +185,8 @@ def _volumes(db, scope: Scope, previous: Scope, settings) -> pd.DataFrame:
 # each answer's scores put on 0 (worst) to 1 (best); an answer's badness is their mean
 _SCORE_01 = ("(coalesce(s.nps / 10.0, 0) + coalesce((s.csat - 1) / 4.0, 0) + coalesce((s.ces - 1) / 6.0, 0))"
              " / nullif((s.nps IS NOT NULL)::INT + (s.csat IS NOT NULL)::INT + (s.ces IS NOT NULL)::INT, 0)")
-WORST_ORDER_TEXT = ("sorted by the mean of the answer's scores, each put on 0 to 1 "
-                    "(NPS ÷ 10, (satisfaction − 1) ÷ 4, (effort − 1) ÷ 6), worst first")
+WORST_ORDER_TEXT = N_("sorted by the mean of the answer's scores, each put on 0 to 1 "
+                      "(NPS ÷ 10, (satisfaction − 1) ÷ 4, (effort − 1) ÷ 6), worst first")
 
 
 def worst_verbatims(db: Engine | Connection, scope: Scope, limit: int = 10) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
+from i18n import formats
 from metrics.periods import add_months, year_before
 from metrics.query import Scope, compute, compute_measures, histogram
 from metrics.registry import KPIS
@@ -51,13 +52,18 @@ def distribution(db: Engine | Connection, scope: Scope, kpi_id: str,
         return None
     out = histogram(db, scope, kind, settings)
     if kind == "waits":
-        out["label"] = [f"{int(b) * 25}–{int(b) * 25 + 25} %" if b < 16 else "400 % +" for b in out["bin"]]
+        out["label"] = [wait_bin_label(int(b)) for b in out["bin"]]
     elif kind == "handle_time":
         out["label"] = [f"{int(b)}–{int(b) + 1} min" if b < 30 else "30 min +" for b in out["bin"]]
     else:
         out["series"] = [score_group(kpi_id, int(b)) for b in out["bin"]]
         out["label"] = out["bin"].astype(int).astype(str)
     return out
+
+
+def wait_bin_label(b: int) -> str:
+    """A wait bin's label, in quarters of the threshold: ``25–50 %``; the last ``400 % +``."""
+    return f"{b * 25}–{formats.percent(b * 25 + 25, 0)}" if b < 16 else f"{formats.percent(400, 0)} +"
 
 
 def score_group(kpi_id: str, score: int) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from i18n import N_, current, formats
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -42,8 +44,9 @@ class Kpi:
     high: float | None = None
     per_channel: bool = False        # a value over several channels says nothing (KPIS.md)
 
-    def label(self, lang: str = "en") -> str:
-        return self.label_fr if lang == "fr" else self.label_en
+    def label(self, lang: str | None = None) -> str:
+        """The KPI's name in a language (default: the current one)."""
+        return self.label_fr if (lang or current()) == "fr" else self.label_en
 
 
 BASES = ("contacts", "surveys")
@@ -95,76 +98,76 @@ _REPEAT = ("repeat_window_h",)
 _KPIS = (
     # delivered quality
     Kpi("offered", "Contacts offered", "Contacts reçus", "delivered", "count", ",.0f", "none",
-        "count of inbound contacts answered or abandoned", "count", "offered"),
+        N_("count of inbound contacts answered or abandoned"), "count", "offered"),
     Kpi("handled", "Contacts handled", "Contacts traités", "delivered", "count", ",.0f", "none",
-        "count of inbound answered + outbound reached", "count", "handled"),
+        N_("count of inbound answered + outbound reached"), "count", "handled"),
     Kpi("answer_rate", "Answer rate", "Taux de décroché", "delivered", "percent", ".1f", "higher",
-        "answered ÷ net offered (offered minus short abandons)", "ratio", "answered",
+        N_("answered ÷ net offered (offered minus short abandons)"), "ratio", "answered",
         "net_offered", 100, _SHORT),
     Kpi("service_level", "Service level", "Qualité de service (décroché en X s)", "delivered",
         "percent", ".1f", "higher",
-        "answered with wait ≤ threshold(channel) ÷ net offered", "ratio", "sl_met", "sl_counted",
+        N_("answered with wait ≤ threshold(channel) ÷ net offered"), "ratio", "sl_met", "sl_counted",
         100, _SL),
     Kpi("asa", "Average speed of answer", "Durée moyenne d'attente (DMA)", "delivered",
-        "seconds", ".0f", "lower", "mean wait of answered inbound contacts", "ratio",
+        "seconds", ".0f", "lower", N_("mean wait of answered inbound contacts"), "ratio",
         "answered_wait_sum", "answered_wait_n", per_channel=True),
     Kpi("aht", "Average handle time", "Durée moyenne de traitement (DMT)", "delivered",
         "seconds", ".0f", "lower",
-        "mean of talk + hold + after-contact work over handled contacts (a missing part counts as 0)",
+        N_("mean of talk + hold + after-contact work over handled contacts (a missing part counts as 0)"),
         "ratio", "handle_time_sum", "handled", per_channel=True),
     Kpi("abandon_rate", "Abandon rate", "Taux d'abandon", "delivered", "percent", ".1f", "lower",
-        "abandoned that are not short ÷ net offered", "ratio", "long_abandons", "net_offered",
+        N_("abandoned that are not short ÷ net offered"), "ratio", "long_abandons", "net_offered",
         100, _SHORT),
     Kpi("transfer_rate", "Transfer rate", "Taux de transfert", "delivered", "percent", ".1f",
-        "lower", "transferred handled ÷ handled", "ratio", "transferred", "handled", 100),
+        "lower", N_("transferred handled ÷ handled"), "ratio", "transferred", "handled", 100),
     Kpi("escalation_rate", "Escalation rate", "Taux d'escalade", "delivered", "percent", ".1f",
-        "lower", "escalated handled ÷ handled", "ratio", "escalated", "handled", 100),
+        "lower", N_("escalated handled ÷ handled"), "ratio", "escalated", "handled", 100),
     Kpi("fcr", "First-contact resolution", "Résolution au premier contact", "delivered",
         "percent", ".1f", "higher",
-        "mature handled inbound contacts of a known customer with no other inbound contact of "
+        N_("mature handled inbound contacts of a known customer with no other inbound contact of "
         "that customer (any channel, any outcome, in all the data) within the repeat window "
         "after it ÷ mature handled inbound contacts of a known customer; a contact is mature "
-        "once its whole window lies within the data (before then it is pending)",
+        "once its whole window lies within the data (before then it is pending)"),
         "ratio", "fcr_resolved", "fcr_eligible", 100, _REPEAT, pending="fcr_pending"),
     Kpi("repeat_rate", "Repeat-contact rate", "Taux de réitération", "delivered", "percent",
         ".1f", "lower",
-        "mature inbound contacts of a known customer preceded by another inbound contact of "
+        N_("mature inbound contacts of a known customer preceded by another inbound contact of "
         "that customer (any channel, any outcome, in all the data) within the repeat window ÷ "
         "mature inbound contacts of a known customer; a contact is mature once the whole "
-        "window before it lies within the data",
+        "window before it lies within the data"),
         "ratio", "repeats", "repeat_eligible", 100, _REPEAT, pending="repeat_pending"),
     Kpi("self_service_rate", "Automation rate", "Taux d'automatisation", "delivered", "percent",
-        ".1f", "higher", "inbound self-service ÷ all inbound", "ratio", "self_served", "inbound",
+        ".1f", "higher", N_("inbound self-service ÷ all inbound"), "ratio", "self_served", "inbound",
         100),
     # outbound and commercial
     Kpi("attempts", "Outbound attempts", "Appels émis", "outbound", "count", ",.0f", "none",
-        "count of outbound contacts", "count", "attempts"),
+        N_("count of outbound contacts"), "count", "attempts"),
     Kpi("reach_rate", "Reach rate", "Taux d'aboutissement", "outbound", "percent", ".1f",
-        "higher", "outbound reached ÷ outbound", "ratio", "reached", "attempts", 100),
+        "higher", N_("outbound reached ÷ outbound"), "ratio", "reached", "attempts", 100),
     Kpi("conversion_rate", "Conversion rate", "Taux de transformation (rebond)", "outbound",
-        "percent", ".1f", "higher", "handled with a sale ÷ handled", "ratio", "sales", "handled",
+        "percent", ".1f", "higher", N_("handled with a sale ÷ handled"), "ratio", "sales", "handled",
         100),
     Kpi("revenue_per_sale", "Revenue per sale", "CA moyen par vente", "outbound", "currency",
-        ",.2f", "higher", "sum of revenue of handled with a sale ÷ their count", "ratio",
+        ",.2f", "higher", N_("sum of revenue of handled with a sale ÷ their count"), "ratio",
         "sales_revenue", "sales"),
     # perceived quality
     Kpi("responses", "Survey responses", "Réponses aux enquêtes", "perceived", "count", ",.0f",
-        "none", "count of survey answers", "count", "responses"),
+        "none", N_("count of survey answers"), "count", "responses"),
     Kpi("nps", "Net Promoter Score", "Net Promoter Score", "perceived", "score", "+.0f",
-        "higher", "100 × (answers 9-10 − answers 0-6) ÷ answers with an NPS; −100 to 100",
+        "higher", N_("100 × (answers 9-10 − answers 0-6) ÷ answers with an NPS; −100 to 100"),
         "ratio", "nps_net", "nps_answers", 100, low=-100, high=100),
     Kpi("csat", "Satisfaction (top-2-box)", "Taux de satisfaction", "perceived", "percent",
-        ".1f", "higher", "answers with satisfaction 4-5 ÷ answers with a satisfaction", "ratio",
+        ".1f", "higher", N_("answers with satisfaction 4-5 ÷ answers with a satisfaction"), "ratio",
         "csat_top2", "csat_answers", 100),
     Kpi("ces", "Customer effort score", "Effort client", "perceived", "score", ".2f", "higher",
-        "mean effort score (1-7, 7 = easiest)", "ratio", "ces_sum", "ces_answers", low=1, high=7),
+        N_("mean effort score (1-7, 7 = easiest)"), "ratio", "ces_sum", "ces_answers", low=1, high=7),
     Kpi("perceived_resolution", "Resolution as the customer sees it", "Résolution déclarée",
         "perceived", "percent", ".1f", "higher",
-        "answers saying resolved ÷ answers where resolution is known", "ratio", "resolved_yes",
+        N_("answers saying resolved ÷ answers where resolution is known"), "ratio", "resolved_yes",
         "resolved_known", 100),
     Kpi("response_rate", "Survey response rate", "Taux de réponse", "perceived", "percent",
         ".1f", "higher",
-        "handled contacts with at least one linked survey answer (at any time) ÷ handled contacts",
+        N_("handled contacts with at least one linked survey answer (at any time) ÷ handled contacts"),
         "ratio", "surveyed_handled", "handled", 100),
 )
 
@@ -221,24 +224,15 @@ def kpi(kpi_id: str) -> Kpi:
 
 
 def format_value(k: Kpi, value) -> str:
-    """A KPI value for display with its unit; '–' when there is none."""
+    """A KPI value for display in the current language, with its unit; '–' when there is none."""
     if value is None or value != value:  # None or NaN
         return "–"
     if k.unit == "seconds":
-        return duration_text(value)
-    text = format(value, k.fmt)
-    return {"percent": f"{text} %", "currency": f"{text} €"}.get(k.unit, text)
+        return formats.duration(value)
+    decimals = int(k.fmt.rsplit(".", 1)[1].rstrip("f"))
+    if k.unit == "percent":
+        return formats.percent(value, decimals)
+    if k.unit == "currency":
+        return formats.money(value, decimals)
+    return formats.signed(value, decimals) if k.fmt.startswith("+") else formats.number(value, decimals)
 
-
-def duration_text(seconds: float) -> str:
-    """'42 s', '6 min 37 s', '3 h 43 min', '2 d 4 h': readable at every scale."""
-    s = round(seconds)
-    if abs(s) < 100:
-        return f"{s} s"
-    if abs(s) < 3600:
-        return f"{s // 60} min {s % 60:02d} s"
-    if abs(s) < 86400:
-        minutes = (s % 3600) // 60
-        return f"{s // 3600} h {minutes:02d} min" if minutes else f"{s // 3600} h"
-    hours = (s % 86400) // 3600
-    return f"{s // 86400} d {hours} h" if hours else f"{s // 86400} d"

@@ -6,6 +6,7 @@ from typing import Mapping
 
 import math
 
+from i18n import N_
 from metrics.query import Scope
 from metrics.registry import KPIS, bounds, format_value
 
@@ -17,10 +18,10 @@ class Target:
 
 
 # status -> (word, icon, Bootstrap colour): colour never stands alone
-STATUS = {
-    "met": ("On target", "✓", "success"),
-    "close": ("Close", "!", "warning"),
-    "missed": ("Off target", "✗", "danger"),
+STATUS = {   # the words are looked up where they are shown
+    "met": (N_("On target"), "✓", "success"),
+    "close": (N_("Close"), "!", "warning"),
+    "missed": (N_("Off target"), "✗", "danger"),
 }
 
 

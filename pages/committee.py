@@ -13,10 +13,11 @@ from data.decisions import MAX_LENGTH, decisions_for, save_decisions
 from metrics.committee import Indicator
 from settings import contract_for
 from components import inputs
+from components.charts import graph_config
+from components.view import page_title
+from i18n import N_, _, formats
 
-dash.register_page(__name__, path="/committee", name="Committee", title="Pilotage – Committee", order=5)
-
-GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": False}
+dash.register_page(__name__, path="/committee", name=N_("Committee"), title=page_title("Committee"), order=5)
 
 
 def committee_query(choice: cm.Choice) -> dict:
@@ -29,7 +30,7 @@ def layout(**query):
         return empty_state()
     choice = cm.choose(view)
     if choice.client is None:
-        return empty_state("No contact in the data names a client: the committee review is per client.")
+        return empty_state(_("No contact in the data names a client: the committee review is per client."))
     decisions = decisions_for(view.db, choice.client, choice.month)
     contract = ", ".join(Indicator(k, c).label for k, c in contract_for(view.settings, choice.client))
     writes = view.viewer.may("decisions")   # a client reads its committee's decisions, and does not write them
@@ -37,29 +38,31 @@ def layout(**query):
         nav_location(),
         dcc.Store(id="committee-state", data=committee_query(choice)),
         dbc.Card(dbc.CardBody(dbc.Row([
-            dbc.Col([dbc.Label("Client", className="small text-muted mb-0"),
+            dbc.Col([dbc.Label(_("Client"), className="small text-muted mb-0"),
                      dcc.Dropdown(id="committee-client", options=choice.clients, value=choice.client,
                                   clearable=False)], md=4),
-            dbc.Col([dbc.Label("Month", className="small text-muted mb-0"),
+            dbc.Col([dbc.Label(_("Month"), className="small text-muted mb-0"),
                      dcc.Dropdown(id="committee-month", clearable=False, value=f"{choice.month:%Y-%m}",
                                   options=[{"label": cm.month_label(m), "value": f"{m:%Y-%m}"}
                                            for m in choice.months])], md=3),
             dbc.Col(dbc.ButtonGroup([
-                dbc.Button("Excel workbook", id="committee-xlsx", color="primary", outline=True, size="sm"),
-                dbc.Button("PDF", id="committee-pdf", color="primary", outline=True, size="sm"),
-                dbc.Button("Print", id="committee-print", color="primary", outline=True, size="sm"),
+                dbc.Button(_("Excel workbook"), id="committee-xlsx", color="primary", outline=True, size="sm"),
+                dbc.Button(_("PDF"), id="committee-pdf", color="primary", outline=True, size="sm"),
+                dbc.Button(_("Print"), id="committee-print", color="primary", outline=True, size="sm"),
             ]), className="ms-auto align-self-end", width="auto"),
         ], className="g-2")), className="mb-3 filter-bar no-print"),
         dcc.Download(id="committee-download"),
-        html.H3(f"Committee review – {choice.client} – {cm.month_label(choice.month)}", id="committee-title"),
-        html.P(f"The client's own scope. Contractual indicators: {contract}.", className="small text-muted"),
+        html.H3(_("Committee review – {client} – {month}", client=choice.client, month=cm.month_label(choice.month)),
+                id="committee-title"),
+        html.P(_("The client's own scope. Contractual indicators: {contract}.", contract=contract),
+               className="small text-muted"),
         dcc.Loading(html.Div(id="committee-content"), type="dot", delay_show=300),
-        html.H4("Decisions", className="side-title mt-3"),
+        html.H4(_("Decisions"), className="side-title mt-3"),
         dbc.Textarea(id="committee-decisions", rows=5, maxLength=MAX_LENGTH, className="no-print",
                      value=decisions.text if decisions else "", readOnly=not writes,
-                     placeholder="The decisions and actions agreed in this month's committee"),
+                     placeholder=_("The decisions and actions agreed in this month's committee")),
         html.Div(id="committee-decisions-print", className="print-only decisions-print"),
-        html.Div([dbc.Button("Save decisions", id="committee-save", color="primary", size="sm", className="mt-2",
+        html.Div([dbc.Button(_("Save decisions"), id="committee-save", color="primary", size="sm", className="mt-2",
                              style=None if writes else {"display": "none"}),
                   html.Span(saved_text(decisions), id="committee-saved", className="small text-muted ms-2")],
                  className="no-print"),
@@ -68,8 +71,10 @@ def layout(**query):
 
 def saved_text(decisions) -> str:
     if not decisions:
-        return "Not recorded yet"
-    return f"Saved {decisions.saved_at:%d/%m/%Y %H:%M}" + (f" by {decisions.author}" if decisions.author else "")
+        return _("Not recorded yet")
+    when = f"{formats.day(decisions.saved_at)} {decisions.saved_at:%H:%M}"
+    return _("Saved {when} by {author}", when=when, author=decisions.author) if decisions.author else _(
+        "Saved {when}", when=when)
 
 
 @callback(Output("committee-content", "children"), Input("committee-state", "data"))
@@ -78,16 +83,16 @@ def update_committee(query):
     view, client, month = _open(query)
     review = cm.review_of(view, client, month)
     return html.Div([
-        html.H4("Contractual indicators", className="side-title"),
+        html.H4(_("Contractual indicators"), className="side-title"),
         cm.indicator_table(review, view),
-        html.H4("Last 12 months", className="side-title mt-3"),
-        html.P("Bars: green met, amber missed within tolerance, red missed, grey no target; "
-               "dashed line: target.", className="small text-muted mb-1"),
-        html.Div([dcc.Graph(figure=f, config=GRAPH_CONFIG, className="committee-chart")
+        html.H4(_("Last 12 months"), className="side-title mt-3"),
+        html.P(_("Bars: green met, amber missed within tolerance, red missed, grey no target; "
+                 "dashed line: target."), className="small text-muted mb-1"),
+        html.Div([dcc.Graph(figure=f, config=graph_config(), className="committee-chart")
                   for f in cm.history_figures(review)], id="committee-history", className="committee-charts"),
-        html.H4("Volumes by channel", className="side-title mt-3"),
+        html.H4(_("Volumes by channel"), className="side-title mt-3"),
         cm.volume_table(review, view),
-        html.H4("Worst-scored comments", className="side-title mt-3"),
+        html.H4(_("Worst-scored comments"), className="side-title mt-3"),
         cm.verbatim_table(review),
     ])
 
@@ -115,11 +120,14 @@ def update_saved(_clicks, text, query):
     viewer = require("decisions")
     view, client, month = _open(query)
     if client is None:
-        return "Not saved: no client to record them for."
+        return _("Not saved: no client to record them for.")
+    if len(text or "") > MAX_LENGTH:     # the store's own message is not in the reader's language
+        return _("Not saved: decisions are limited to {limit} characters ({given} given).",
+                 limit=formats.number(MAX_LENGTH), given=formats.number(len(text)))
     try:
         saved = save_decisions(view.db, client, month, text or "", actor=viewer.actor)
     except ValueError as exc:
-        return f"Not saved: {exc}"
+        return _("Not saved: {reason}", reason=exc)
     return saved_text(saved)
 
 

@@ -11,11 +11,15 @@ from data.exports import csv_bytes, xlsx_bytes
 from metrics.contacts import SORTS, contact_detail
 from metrics.registry import KPIS
 from components import inputs
+from components.charts import graph_config
+from i18n.labels import channel_label, dropdown_texts, survey_label
+from components.view import page_title
+from i18n import N_, _, formats, ngettext
 
-dash.register_page(__name__, path="/explore", name="Explore", title="Pilotage – Explore", order=1)
+dash.register_page(__name__, path="/explore", name=N_("Explore"), title=page_title("Explore"), order=1)
 
-SORT_LABELS = {"recent": "Most recent first", "oldest": "Oldest first",
-               "longest_wait": "Longest wait first", "longest_handle": "Longest handle time first"}
+SORT_LABELS = {"recent": N_("Most recent first"), "oldest": N_("Oldest first"),
+               "longest_wait": N_("Longest wait first"), "longest_handle": N_("Longest handle time first")}
 
 
 def layout(**query):
@@ -23,59 +27,61 @@ def layout(**query):
     if not view.has_data:
         return empty_state()
     extra = view.state.extra
-    options = lambda pairs: [{"label": l, "value": v} for v, l in pairs]  # noqa: E731
+    options = lambda pairs: [{"label": _(l), "value": v} for v, l in pairs]  # noqa: E731
     return html.Div([
         nav_location(),
         filter_bar(view),
         state_store("explore", view),
         dbc.Row([
             dbc.Col(dbc.InputGroup([
-                dbc.InputGroupText("By"),
+                dbc.InputGroupText(_("By")),
                 dcc.Dropdown(id=control_id("by"), options=options(ex.DIMENSION_LABELS.items()),
-                             value=ex.chosen_by(extra), clearable=False, style={"minWidth": "10rem"}),
+                             value=ex.chosen_by(extra), clearable=False, style={"minWidth": "10rem"},
+                             labels=dropdown_texts()),
             ], size="sm", className="flex-nowrap"), width="auto"),
             dbc.Col(html.Div(id="explore-breadcrumb"), className="align-self-center"),
         ], className="g-2 mb-2"),
         html.Div(id="explore-kpis", children=[
             dbc.Row([
                 dbc.Col(dbc.InputGroup([
-                    dbc.InputGroupText("Columns"),
+                    dbc.InputGroupText(_("Columns")),
                     dcc.Dropdown(id=control_id("cols"), options=ex.column_options(), multi=True,
-                                 value=ex.chosen_columns(extra), clearable=False, style={"minWidth": "30rem"}),
+                                 value=ex.chosen_columns(extra), clearable=False, style={"minWidth": "30rem"},
+                                 labels=dropdown_texts()),
                 ], size="sm", className="flex-nowrap"), width="auto"),
             ], className="g-2 mb-2"),
             html.Div(id="explore-notes", className="small kpi-note mb-1"),
             grid("explore-grid", options=_grid_options([]), getRowId="params.data.rid"),
             html.Div([
-                dbc.Button("Download CSV", id="explore-csv", size="sm", color="secondary", outline=True,
+                dbc.Button(_("Download CSV"), id="explore-csv", size="sm", color="secondary", outline=True,
                            className="me-2"),
-                dbc.Button("Download Excel", id="explore-xlsx", size="sm", color="secondary", outline=True),
-                html.Span("Click a row or a bar to drill down.", className="text-muted small ms-3"),
+                dbc.Button(_("Download Excel"), id="explore-xlsx", size="sm", color="secondary", outline=True),
+                html.Span(_("Click a row or a bar to drill down."), className="text-muted small ms-3"),
             ], className="my-2"),
             dbc.Row([
-                dbc.Col(dcc.Dropdown(id=control_id("kpi"), options=options(
-                    (k, KPIS[k].label_en) for k in ex.CHART_KPIS), value=ex.chosen_kpi(extra),
-                    clearable=False), md=4),
+                dbc.Col(dcc.Dropdown(id=control_id("kpi"), options=[
+                    {"label": KPIS[k].label(), "value": k} for k in ex.CHART_KPIS], value=ex.chosen_kpi(extra),
+                    clearable=False, labels=dropdown_texts()), md=4),
             ], className="g-2 mt-3"),
-            dcc.Graph(id="explore-bars", config={"displaylogo": False, "displayModeBar": False}),
+            dcc.Graph(id="explore-bars", config=graph_config()),
         ]),
         html.Div(id="explore-contacts", children=[
             dbc.Row([
                 dbc.Col(html.Div(id="explore-contacts-count", className="fw-semibold"), className="align-self-center"),
                 dbc.Col(dcc.Dropdown(id=control_id("sort"), options=options(SORT_LABELS.items()),
                                      value=extra.get("sort") if extra.get("sort") in SORTS else "recent",
-                                     clearable=False), md=3),
+                                     clearable=False, labels=dropdown_texts()), md=3),
             ], className="g-2 mb-2"),
             grid("explore-contact-grid", getRowId="params.data.key"),
             html.Div([
-                dcc.Link("‹ Previous", id="explore-prev", href="", className="btn btn-sm btn-outline-secondary me-2"),
+                dcc.Link(_("‹ Previous"), id="explore-prev", href="", className="btn btn-sm btn-outline-secondary me-2"),
                 html.Span(id="explore-page", className="small text-muted me-2"),
-                dcc.Link("Next ›", id="explore-next", href="", className="btn btn-sm btn-outline-secondary"),
-                dbc.Button("Download CSV", id="explore-contacts-csv", size="sm", color="secondary",
+                dcc.Link(_("Next ›"), id="explore-next", href="", className="btn btn-sm btn-outline-secondary"),
+                dbc.Button(_("Download CSV"), id="explore-contacts-csv", size="sm", color="secondary",
                            outline=True, className="ms-3"),
             ], className="my-2"),
         ]),
-        dbc.Modal([dbc.ModalHeader(dbc.ModalTitle("Contact")), dbc.ModalBody(id="explore-detail")],
+        dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(_("Contact"))), dbc.ModalBody(id="explore-detail")],
                   id="explore-modal", size="lg", is_open=False),
         dcc.Download(id="explore-download"),
     ])
@@ -88,17 +94,19 @@ def _grid_options(total_rows: list[dict]) -> dict:
 
 def _breadcrumb(view, by, steps):
     names = ex.agent_names(view, steps)
-    items = [{"label": "All",
+    items = [{"label": _("All"),
               "href": view.state.href("/explore", path=None, page=None, contact=None),
               "active": not steps}]
     for i, (dim, value) in enumerate(steps):
         last = i == len(steps) - 1
-        items.append({"label": f"{ex.DIMENSION_LABELS[dim]}: {names.get(value, value) if dim == 'agent' else value}",
+        member = names.get(value, value) if dim == "agent" else channel_label(value) if dim == "channel" else value
+        items.append({"label": _("{dimension}: {member}", dimension=_(ex.DIMENSION_LABELS[dim]), member=member),
                       "active": last,
                       "href": view.state.href("/explore", path=ex.format_path(steps[:i + 1]),
                                               page=None, contact=None)})
     level = ex.level_of(by, steps)
-    items.append({"label": "contacts" if level is None else f"by {ex.DIMENSION_LABELS[level].lower()}",
+    items.append({"label": _("contacts") if level is None else
+                  _("by {dimension}", dimension=_(ex.DIMENSION_LABELS[level]).lower()),
                   "active": True})
     return dbc.Breadcrumb(items=items, className="mb-0 small", id="explore-path")
 
@@ -122,13 +130,17 @@ def explore_view(query):
     sort = extra.get("sort") if extra.get("sort") in SORTS else "recent"
     page = ex.contacts_page(view, scope, int(extra["page"]) if extra.get("page", "").isdigit() else 0, sort)
     first = page.page * page.page_size + 1 if page.total else 0
-    count = f"{page.total:,} contacts" + (f" (showing {first:,}–{first + len(page.rows) - 1:,})" if page.total else "")
+    count = ngettext("{count} contact", "{count} contacts", page.total, count=formats.number(page.total))
+    if page.total:
+        count = _("{contacts} (showing {first}–{last})", contacts=count, first=formats.number(first),
+                  last=formats.number(first + len(page.rows) - 1))
     prev_href = view.state.href("/explore", page=page.page - 1 or None) if page.page > 0 else view.state.href("/explore")
     next_href = view.state.href("/explore", page=min(page.page + 1, page.pages - 1) or None)
     is_open, body = _detail(view, scope, extra.get("contact"))
     return (_breadcrumb(view, by, steps), hidden, shown, [], [], _grid_options([]), no_update, None,
             ex.contact_rows(page), ex.contact_columns(), count,
-            f"page {page.page + 1} of {page.pages}", prev_href, next_href, is_open, body)
+            _("page {page} of {pages}", page=formats.number(page.page + 1), pages=formats.number(page.pages)),
+            prev_href, next_href, is_open, body)
 
 
 def _detail(view, scope, key):
@@ -137,20 +149,32 @@ def _detail(view, scope, key):
     source, contact_id = key.split("|", 1)
     found = contact_detail(view.db, scope, source, contact_id)
     if found is None:
-        return True, dbc.Alert("This contact is not in the current view.", color="warning")
+        return True, dbc.Alert(_("This contact is not in the current view."), color="warning")
     contact, answers = found
     fields = html.Dl([part for label, text in ex.detail_fields(contact)
                       for part in (html.Dt(label, className="col-sm-4"), html.Dd(text, className="col-sm-8"))],
                      className="row mb-2")
-    surveys = [html.H6("Survey answers", className="mt-3")] + ([
+    surveys = [html.H6(_("Survey answers"), className="mt-3")] + ([
         dbc.Card(dbc.CardBody([
-            html.Div(f"{a['responded_at']:%d/%m/%Y %H:%M} · {a['survey']} survey", className="small text-muted"),
-            html.Div(" · ".join(f"{name} {v}" for name, v in (("NPS", a["nps"]), ("CSAT", a["csat"]),
-                                                               ("effort", a["ces"]), ("resolved", a["resolved"]))
+            html.Div(f"{formats.day(a['responded_at'].date())} {a['responded_at']:%H:%M} · "
+                     + (survey_label(a["survey"]) if isinstance(a["survey"], str) else _("survey")),
+                     className="small text-muted"),
+            html.Div(" · ".join(_answer(name, v) for name, v in (("nps", a["nps"]), ("csat", a["csat"]),
+                                                                 ("ces", a["ces"]), ("resolved", a["resolved"]))
                                 if v is not None and v == v)),
             html.Blockquote(a["verbatim"], className="mb-0 mt-1 fst-italic") if isinstance(a["verbatim"], str) else None,
-        ]), className="mb-2") for a in answers.to_dict("records")] or [html.P("No survey answer.", className="text-muted")])
+        ]), className="mb-2") for a in answers.to_dict("records")] or [html.P(_("No survey answer."),
+                                                                              className="text-muted")])
     return True, html.Div([fields] + surveys, id="explore-detail-body")
+
+
+def _answer(name: str, value) -> str:
+    """One score of a survey answer, in words: ``NPS 9``, ``effort 6``, ``resolved: yes``."""
+    if name == "resolved":
+        return _("resolved: yes") if bool(value) else _("resolved: no")
+    score = formats.number(value, 0 if float(value).is_integer() else 1)
+    return {"nps": _("NPS {score}", score=score), "csat": _("CSAT {score}", score=score),
+            "ces": _("effort {score}", score=score)}[name]
 
 
 @callback(

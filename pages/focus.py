@@ -6,15 +6,19 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from access.viewer import require
 from components import focus as fc
+from components.charts import graph_config
 from components.view import NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view, state_store
 from data.focus import set_focus
 from metrics.registry import KPIS
 from metrics.targets import target_error
 from components import inputs
+from components.view import page_title
+from i18n import N_, _
 
-dash.register_page(__name__, path="/focus", name="Focus", title="Pilotage – Focus", order=2)
-
-GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": False}
+dash.register_page(__name__, path="/focus", name=N_("Focus"), title=page_title("Focus"), order=2)
+# the title of the other side's indicators, per side of the focus KPI
+RELATED_TITLES = {"delivered": N_("Related delivered indicators (correlation over the days)"),
+                  "perceived": N_("Related perceived indicators (correlation over the days)")}
 
 
 def layout(**query):
@@ -23,7 +27,7 @@ def layout(**query):
         return empty_state()
     stored = fc.team_focus(view)
     kpi_id = fc.chosen_kpi(view.state.extra, stored)
-    kpi_options = [{"label": KPIS[k].label_en, "value": k} for k in fc.FOCUS_KPIS]
+    kpi_options = [{"label": KPIS[k].label(), "value": k} for k in fc.FOCUS_KPIS]
     target = fc.focus_target(kpi_id, view, stored)
     return html.Div([
         nav_location(),
@@ -32,44 +36,44 @@ def layout(**query):
         dbc.Row([
             dbc.Col(dcc.Dropdown(id=control_id("kpi"), options=kpi_options, value=kpi_id,
                                  clearable=False), md=4),
-            dbc.Col(dbc.Button("Set as our focus…", id="focus-open-form", size="sm", color="primary",
+            dbc.Col(dbc.Button(_("Set as our focus…"), id="focus-open-form", size="sm", color="primary",
                                outline=True), width="auto", className="align-self-center",
                     style=None if view.viewer.may("focus") else {"display": "none"}),
         ], className="g-2 mb-2"),
         dbc.Collapse(dbc.Card(dbc.CardBody(dbc.Row([
-            dbc.Col([dbc.Label("Indicator", className="small"),
+            dbc.Col([dbc.Label(_("Indicator"), className="small"),
                      dcc.Dropdown(id="focus-form-kpi", options=kpi_options, value=kpi_id, clearable=False)], md=3),
-            dbc.Col([dbc.Label("Target", className="small"),
+            dbc.Col([dbc.Label(_("Target"), className="small"),
                      dbc.Input(id="focus-form-target", type="number", step="any",
                                value=None if target is None else target.value)], md=2),
-            dbc.Col([dbc.Label("From", className="small"),
+            dbc.Col([dbc.Label(_("Starts on"), className="small"),
                      dcc.DatePickerSingle(id="focus-form-start", date=view.state.start,
                                           display_format="DD/MM/YYYY", first_day_of_week=1)], md=2),
-            dbc.Col([dbc.Label("Note", className="small"),
-                     dbc.Input(id="focus-form-note", maxLength=200, placeholder="why, what we do")], md=3),
-            dbc.Col(dbc.Button("Save", id="focus-save", color="primary"), md=2,
+            dbc.Col([dbc.Label(_("Note"), className="small"),
+                     dbc.Input(id="focus-form-note", maxLength=200, placeholder=_("why, what we do"))], md=3),
+            dbc.Col(dbc.Button(_("Save"), id="focus-save", color="primary"), md=2,
                     className="align-self-end"),
             html.Div(id="focus-form-message", className="small text-danger"),
         ], className="g-2"))), id="focus-form", is_open=False, className="mb-2"),
         html.Div(id="focus-banner-slot"),
         dcc.Loading(dbc.Row([
             dbc.Col(html.Div(id="focus-headline"), lg=3),
-            dbc.Col(dcc.Graph(id="focus-trend", config=GRAPH_CONFIG), lg=9),
+            dbc.Col(dcc.Graph(id="focus-trend", config=graph_config()), lg=9),
         ], className="g-3"), type="dot", delay_show=300),
         dbc.Row([
             dbc.Col([
-                html.H5("Where the gap comes from", className="side-title mt-3"),
+                html.H5(_("Where the gap comes from"), className="side-title mt-3"),
                 dbc.InputGroup([
-                    dbc.InputGroupText("By"),
+                    dbc.InputGroupText(_("By")),
                     dcc.Dropdown(id=control_id("dim"), value=fc.chosen_dim(view.state.extra), clearable=False,
-                                 options=[{"label": fc.DIM_LABELS[d], "value": d} for d in fc.BREAKDOWN_DIMS],
+                                 options=[{"label": _(fc.DIM_LABELS[d]), "value": d} for d in fc.BREAKDOWN_DIMS],
                                  style={"minWidth": "10rem"}),
                 ], size="sm", className="flex-nowrap w-auto"),
-                dcc.Graph(id="focus-breakdown", config=GRAPH_CONFIG),
+                dcc.Graph(id="focus-breakdown", config=graph_config()),
             ], lg=7),
             dbc.Col([
-                html.H5("Distribution", className="side-title mt-3"),
-                dcc.Graph(id="focus-distribution", config=GRAPH_CONFIG),
+                html.H5(_("Distribution"), className="side-title mt-3"),
+                dcc.Graph(id="focus-distribution", config=graph_config()),
                 html.H5(id="focus-related-title", className="side-title mt-3"),
                 html.Div(id="focus-related-slot"),
             ], lg=5),
@@ -92,7 +96,7 @@ def focus_view(query):
         fc.trend_figure(view, kpi_id, target, channel),
         fc.breakdown_figure(fc.breakdown(view, kpi_id, dim, target, channel), kpi_id, dim, view),
         fc.distribution_figure(view, kpi_id, channel),
-        f"Related {other} indicators (correlation over the days)",
+        _(RELATED_TITLES[other]),
         fc.related_table(view, kpi_id, channel),
     )
 
@@ -128,13 +132,13 @@ def update_form_open(_n, is_open):
 def update_save_focus(_n, kpi_id, target, start, note, query):
     viewer = require("focus")
     if kpi_id not in fc.FOCUS_KPIS or not start:
-        return no_update, "Choose an indicator and a start date."
+        return no_update, _("Choose an indicator and a start date.")
     problem = target is not None and target_error(kpi_id, target)
     if problem:
-        return no_update, f"Not saved: {problem}."
+        return no_update, _("Not saved: {problem}.", problem=problem)
     view = open_view(query)
     try:
         set_focus(view.db, kpi_id, target, start, note, actor=viewer.actor)
     except ValueError as exc:
-        return no_update, f"Not saved: {exc}."
+        return no_update, _("Not saved: {problem}.", problem=exc)
     return href("/focus", view.state.query(kpi=kpi_id)), ""

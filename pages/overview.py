@@ -5,14 +5,17 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
 from components.overview import (COMPARABLE_DELIVERED, COMPARABLE_PERCEIVED, DELIVERED,
-                                 GRAPH_CONFIG, PER_CHANNEL, PERCEIVED, channels_shown, compared_pair,
+                                 PER_CHANNEL, PERCEIVED, channels_shown, compared_pair,
                                  comparison_figure, comparison_series, correlation_text, kpi_card, kpi_options,
                                  overview_data, per_channel_card, trend_figure)
-from components.state import GRAIN_WORD
-from components.view import control_id, empty_state, filter_bar, nav_location, open_view, state_store
 from components import inputs
+from components.charts import graph_config
+from components.view import control_id, empty_state, filter_bar, nav_location, open_view, page_title, state_store
+from i18n import N_, _
 
-dash.register_page(__name__, path="/", name="Overview", title="Pilotage – Overview", order=0)
+dash.register_page(__name__, path="/", name=N_("Overview"), title=page_title("Overview"), order=0)
+
+TREND_TITLES = {"day": N_("Daily trend"), "week": N_("Weekly trend"), "month": N_("Monthly trend")}
 
 
 def layout(**query):
@@ -28,14 +31,14 @@ def layout(**query):
         nav_location(),
         filter_bar(view),
         state_store("overview", view),
-        dbc.Row([side("Delivered quality", "overview-delivered", 8),
-                  side("Perceived quality", "overview-perceived", 4)], className="g-4"),
+        dbc.Row([side(_("Delivered quality"), "overview-delivered", 8),
+                  side(_("Perceived quality"), "overview-perceived", 4)], className="g-4"),
         html.H4(id="overview-trend-title", className="side-title mt-4"),
         dbc.Row([
-            dbc.Col(dcc.Graph(id="overview-trend-delivered", config=GRAPH_CONFIG), lg=8),
-            dbc.Col(dcc.Graph(id="overview-trend-perceived", config=GRAPH_CONFIG), lg=4),
+            dbc.Col(dcc.Graph(id="overview-trend-delivered", config=graph_config()), lg=8),
+            dbc.Col(dcc.Graph(id="overview-trend-perceived", config=graph_config()), lg=4),
         ], className="g-4"),
-        html.H4("Delivered against perceived", className="side-title mt-4"),
+        html.H4(_("Delivered against perceived"), className="side-title mt-4"),
         dbc.Row([
             dbc.Col(dcc.Dropdown(id=control_id("dkpi"), options=kpi_options(COMPARABLE_DELIVERED),
                                  value=delivered, clearable=False), md=3),
@@ -44,7 +47,7 @@ def layout(**query):
             dbc.Col(html.Div(id="overview-correlation", className="text-muted small"),
                     className="align-self-center"),
         ], className="g-2"),
-        dcc.Graph(id="overview-comparison", config=GRAPH_CONFIG),
+        dcc.Graph(id="overview-comparison", config=graph_config()),
     ])
 
 
@@ -70,7 +73,7 @@ def update_overview(query):
     return (
         [cards([k for k in DELIVERED if k not in split], 4)] + ([per_channel_card(split, data, view)] if split else []),
         cards(PERCEIVED, 2),
-        f"{GRAIN_WORD[data.grain].capitalize()} trend",
+        _(TREND_TITLES[data.grain]),
         trend_figure(data.series, "offered", ["service_level", "answer_rate", "fcr"]),
         trend_figure(data.series, "responses", ["nps", "csat"]),
         comparison_figure(series, delivered, perceived, note),

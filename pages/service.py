@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import service as sv
+from components.charts import graph_config
 from components.grids import grid
 from components.kpi import change_text, help_mark, reading, status_badge
 from components.view import NAV_ID, empty_state, filter_bar, href, nav_location, open_view, state_store
@@ -14,11 +15,11 @@ from metrics.query import compute, values
 from metrics.registry import KPIS
 from metrics.targets import scope_target
 from components import inputs
+from components.view import page_title
+from i18n import N_, _, formats
 
-dash.register_page(__name__, path="/service", name="Daily service", title="Pilotage – Daily service",
+dash.register_page(__name__, path="/service", name=N_("Daily service"), title=page_title("Daily service"),
                    order=3)
-
-GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": False}
 HEADLINE = ("offered", "service_level", "answer_rate", "asa", "abandon_rate", "aht")
 
 
@@ -42,28 +43,30 @@ def layout(**query):
         state_store("service", view),
         dbc.Row([
             dbc.Col(dbc.InputGroup([
-                dbc.InputGroupText("Day"),
+                dbc.InputGroupText(_("Day")),
                 dcc.DatePickerSingle(id="service-day", date=day, min_date_allowed=view.first,
                                      max_date_allowed=view.last, display_format="DD/MM/YYYY",
                                      first_day_of_week=1),
             ], size="sm", className="flex-nowrap"), width="auto"),
-            dbc.Col(html.Div(f"compared with {day - timedelta(days=7):%A %d/%m} (same weekday, last week)",
+            dbc.Col(html.Div(_("compared with {day} (same weekday, last week)",
+                               day=formats.short_day(day - timedelta(days=7))),
                              className="text-muted small"),
                     className="align-self-center"),
         ], className="g-2 mb-2"),
         dcc.Loading(html.Div(id="service-headline"), type="dot", delay_show=300),
-        html.H4("Half-hour intervals", className="side-title mt-3"),
+        html.H4(_("Half-hour intervals"), className="side-title mt-3"),
         html.Div(sv.interval_legend(view), className="small text-muted mb-1", id="service-legend"),
         grid("service-intervals", "service-grid", {"rowClassRules": {"row-missed": "params.data.row == 'missed'",
                                                                       "row-close": "params.data.row == 'close'"}}),
-        dcc.Graph(id="service-queues", config=GRAPH_CONFIG, className="mt-3"),
-        html.H4("Agents of the day", className="side-title mt-3"),
-        html.P(f"Flagged: beyond Tukey's fences among agents with 5 handled contacts or more "
-               f"(handle time or transfer rate above Q3 + 1.5 IQR, NPS below Q1 − 1.5 IQR among those with "
-               f"{view.settings.min_answers} answers or more). A score from fewer answers is shown greyed with its "
-               "count, and not judged.", className="small text-muted mb-1"),
+        dcc.Graph(id="service-queues", config=graph_config(), className="mt-3"),
+        html.H4(_("Agents of the day"), className="side-title mt-3"),
+        html.P(_("Flagged: beyond Tukey's fences among agents with 5 handled contacts or more "
+                 "(handle time or transfer rate above Q3 + 1.5 IQR, NPS below Q1 − 1.5 IQR among those with "
+                 "{min_answers} answers or more). A score from fewer answers is shown greyed with its "
+                 "count, and not judged.", min_answers=formats.number(view.settings.min_answers)),
+               className="small text-muted mb-1"),
         grid("service-agents"),
-        dcc.Graph(id="service-weeks", config=GRAPH_CONFIG, className="mt-3"),
+        dcc.Graph(id="service-weeks", config=graph_config(), className="mt-3"),
     ])
 
 
@@ -77,9 +80,9 @@ def headline(view, day):
     for k in HEADLINE:
         r = reading(k, now)
         target = scope_target(k, view.targets, scope)
-        change, direction = change_text(k, r.value, week[k], "last week")
+        change, direction = change_text(k, r.value, week[k], _("last week"))
         cards.append(dbc.Col(dbc.Card(dbc.CardBody([
-            html.Div([html.Span(KPIS[k].label_en, className="kpi-label"), help_mark(k, settings)]),
+            html.Div([html.Span(KPIS[k].label(), className="kpi-label"), help_mark(k, settings)]),
             html.Div(r.text, className="kpi-value", id=f"service-{k}"),
             html.Div([html.Span(sv.target_text(k, target), className="me-1"), status_badge(k, r.value, target)],
                      className="small kpi-target"),

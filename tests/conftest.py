@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ from data import db as database
 from data.loader import load
 
 KEY = b"k" * 64
+# the tests of English texts read English (the product's default is French: the tests of
+# French texts ask for it, with ``i18n.using`` or ``lang="fr"``); the command lines they run too
+os.environ.setdefault("PILOTAGE_LANG", "en")
 
 
 def write_csv(path: Path, rows: list[dict], columns: list[str] | None = None) -> Path:
@@ -67,7 +71,7 @@ def app_for():
     from settings import Settings
 
     def _app(eng, **changes):
-        return create_app(replace(Settings(), db=Path(eng.url.database), **changes))
+        return create_app(replace(Settings(), db=Path(eng.url.database), **{"lang": "en", **changes}))
     return _app
 
 

@@ -310,7 +310,9 @@ def nav_links(dash_duo) -> list[str]:
 def test_acc011_each_role_signs_in_and_sees_what_it_may(dash_duo, both, app_for, name, links, offered):
     serve(dash_duo, app_for(both[0]))
     browser_sign_in(dash_duo, name)
-    assert nav_links(dash_duo) == links
+    # the pages, then the user's menu (their role, "Sign out") and the language switch
+    assert nav_links(dash_duo) == links[:-1] + [name, "FR"]
+    assert dash_duo.find_element("#nav-sign-out").get_attribute("textContent") == links[-1]
     dash_duo.wait_for_page(dash_duo.server_url + "/?from=2025-03-01&to=2025-03-31")
     dash_duo.wait_for_text_to_equal("#value-offered", offered)
     dash_duo.wait_for_page(dash_duo.server_url + "/committee?client=Zanzibar&month=2025-03")

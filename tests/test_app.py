@@ -36,7 +36,7 @@ def test_app002_definitions_list_every_kpi_and_the_settings(dash_duo, make_db, a
     dash_duo.start_server(app_for(make_db(contacts=CONTACTS)))
     dash_duo.wait_for_page(dash_duo.server_url + "/definitions")
     dash_duo.wait_for_text_to_equal("#def-service_level td:nth-child(4) div", (
-        "Threshold per channel: chat 60 s, email 1 d, mail 5 d, phone 20 s, social 1 h; "
+        "Threshold per channel: chat 60 s, e-mail 1 d, mail 5 d, phone 20 s, social media 1 h; "
         "other channels 20 s"))
     assert "Qualité de service (décroché en X s)" in dash_duo.find_element("#def-service_level").text
     assert "168 hours" in dash_duo.find_element("#settings-table").text

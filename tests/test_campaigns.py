@@ -84,8 +84,8 @@ def test_cmp104_campaigns_page_and_drill_to_agents(dash_duo, make_db, app_for):
     dash_duo.start_server(app_for(make_db(contacts=CONTACTS, campaigns=CAMPAIGNS)))
     dash_duo.wait_for_page(dash_duo.server_url + "/campaigns?from=2025-03-01&to=2025-03-31&show=REN")
     row = dash_duo.wait_for_element("#campaigns-grid .ag-center-cols-container .ag-row[row-id='REN']")
-    assert "50.0 %" in row.text and "100.00 €" in row.text
-    dash_duo.wait_for_contains_text("#campaigns-progress", "75% of the target file tried")
+    assert "50.0 %" in row.text and "€100.00" in row.text
+    dash_duo.wait_for_contains_text("#campaigns-progress", "75 % of the target file tried")
     row.find_element("css selector", ".ag-cell").click()
     dash_duo.wait_for_element("#explore-grid .ag-row[row-id='A1']")
     assert "path=campaign%3AREN" in dash_duo.driver.current_url

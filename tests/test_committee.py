@@ -149,13 +149,13 @@ def test_com005_workbook_holds_the_review_as_numbers(db):
     assert [c.value for c in ws[first + 2]][:8] == ["Average handle time (phone)", "aht", "phone", 300, None, 350,
                                                     "✗ Missed", 400]
     assert ws.cell(first + 2, 6).number_format == '#,##0" s"'
-    assert [c.value for c in ws[first + 3]][2:7] == ["email", 300, None, 100, "✓ Met"]
+    assert [c.value for c in ws[first + 3]][2:7] == ["e-mail", 300, None, 100, "✓ Met"]
     hist = book["Last 12 months"]
     assert hist.cell(HEADER_ROW, 3).value == datetime(2024, 4, 1) and hist.cell(HEADER_ROW, 14).value == datetime(2025, 3, 1)
     assert [hist.cell(first, c).value for c in (12, 13, 14)] == [None, 80, 50]
     assert hist.cell(first, 14).fill.fgColor.rgb.endswith("FADBD8")      # missed
     vol = book["Volumes"]
-    assert [c.value for c in vol[first]][:6] == ["email", 1, 1, 0, 0, 0]
+    assert [c.value for c in vol[first]][:6] == ["e-mail", 1, 1, 0, 0, 0]
     assert [c.value for c in vol[first + 1]][:7] == ["phone", 4, 4, 0, 4, 5, pytest.approx(-0.2)]
     assert [c.value for c in vol[first + 2]][:6] == ["Total", 5, 5, 0, 4, 5]
     comments = book["Comments"]
@@ -195,7 +195,7 @@ def test_com007_committee_page_in_the_browser(dash_duo, db, app_for):
     rows = dash_duo.wait_for_element("#committee-indicators tbody").find_elements("css selector", "tr")
     labels = [r.find_element("css selector", "td").text for r in rows]
     assert labels == ["Service level (phone)", "Net Promoter Score", "Average handle time (phone)",
-                      "Average handle time (email)"]
+                      "Average handle time (e-mail)"]
     assert "50.0 %" in rows[0].text and "✗ Missed" in rows[0].text and "1 of 2" in rows[0].text
     assert "+25" in rows[1].text and "Missed, within tolerance" in rows[1].text
     assert "5 min 50 s" in rows[2].text and "✗ Missed" in rows[2].text
@@ -264,5 +264,5 @@ def test_com010_the_printed_page_keeps_every_twelve_month_chart(dash_duo, db, ap
     pdf = base64.b64decode(driver.print_page())
     assert pdf.startswith(b"%PDF")
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    assert "Average handle time (email)" in text and "Navigation" not in text
+    assert "Average handle time (e-mail)" in text and "Navigation" not in text
     assert dash_duo.get_logs() == []

@@ -7,26 +7,31 @@ import pytest
 from components.kpi import change_text, help_text, settings_text
 from components.overview import compared_pair, correlation_text
 from metrics.stats import pearson
+from i18n import using
 from settings import KpiSettings
 
 
 def test_cmp001_change_against_previous_period_in_words_and_direction():
-    assert change_text("service_level", 82.0, 80.0) == ("▲ +2.0 pts vs previous", "better")
-    assert change_text("abandon_rate", 6.0, 4.5) == ("▲ +1.5 pts vs previous", "worse")
-    assert change_text("aht", 300.0, 320.0) == ("▼ -20 s vs previous", "better")
-    assert change_text("offered", 120, 100) == ("+20 (+20.0 %) vs previous", "")
-    assert change_text("abandon_rate", 10.31, 10.33) == ("no change vs previous", "")
-    assert change_text("nps", None, 10) == ("– vs previous", "")
+    assert change_text("service_level", 82.0, 80.0) == ("▲ +2.0 pts vs previous period", "better")
+    assert change_text("abandon_rate", 6.0, 4.5) == ("▲ +1.5 pts vs previous period", "worse")
+    assert change_text("aht", 300.0, 320.0) == ("▼ -20 s vs previous period", "better")
+    assert change_text("offered", 120, 100) == ("+20 (+20.0 %) vs previous period", "")
+    assert change_text("abandon_rate", 10.31, 10.33) == ("no change vs previous period", "")
+    assert change_text("nps", None, 10) == ("– vs previous period", "")
     # scores change in points, and the period compared with is named
     assert change_text("nps", 25.0, 20.0, "Oct 2026") == ("▲ +5 pts vs Oct 2026", "better")
-    assert change_text("revenue_per_sale", 90.0, 100.0, "Nov 2025") == ("▼ -10.00 € vs Nov 2025", "worse")
+    assert change_text("revenue_per_sale", 90.0, 100.0, "Nov 2025") == ("▼ -€10.00 vs Nov 2025", "worse")
 
 
 def test_cmp002_help_names_formula_and_settings_in_force():
     text = help_text("service_level", KpiSettings(sl_thresholds={"phone": 30}))
-    assert "Service level / Qualité de service (décroché en X s)" in text
+    assert text.startswith("Service level\n= answered with wait ≤ threshold(channel) ÷ net offered")
     assert "Threshold per channel: phone 30 s; other channels 20 s" in text
-    assert "Abandons in service level: negative" in text
+    assert "Abandons in service level: counted as missed" in text
+    with using("fr"):
+        text = help_text("service_level", KpiSettings(sl_thresholds={"phone": 30}))
+    assert text.startswith("Qualité de service (décroché en X s)\n")
+    assert "Seuil par canal : téléphone 30\u00a0s ; autres canaux 20\u00a0s" in text
     assert settings_text("fcr", KpiSettings(repeat_window_h=72)) == ["Repeat window: 72 h"]
     assert settings_text("nps", KpiSettings()) == []
 

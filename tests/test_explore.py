@@ -174,8 +174,8 @@ def test_exp007_waits_per_channel_and_scores_from_too_few_answers(view):
     # the total over channels is labelled as mixed and not judged: (10+30+15+5+100) / 5 = 32 s
     assert total["asa__text"] == "32 s (mixed)" and total["asa__status"] is None
     assert total["asa@chat__text"] == "1 min 40 s ✗"
-    # NPS of Q1: s1 10 (promoter), s2 4 (detractor) -> +0 from 2 answers, under 10: not judged
-    assert q1["nps__text"] == "+0 (2 answers)" and q1["nps__status"] == "few"
+    # NPS of Q1: s1 10 (promoter), s2 4 (detractor) -> 0 (no sign) from 2 answers, under 10: not judged
+    assert q1["nps__text"] == "0 (2 answers)" and q1["nps__status"] == "few"
     columns = ex.grid_columns("queue", view, table, ["offered", "asa"])
     assert [c["headerName"] for c in columns[2]["children"]] == ["phone", "chat"]
     frame = ex.download_frame(table, "queue")
