@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
+from flask import g, has_request_context, request
+
 LANGUAGES = ("fr", "en")
 NAMES = {"fr": "Français", "en": "English"}
 COOKIE = "pilotage_lang"
@@ -74,7 +76,6 @@ def current() -> str:
     forced = _forced.get()
     if forced:
         return forced
-    from flask import g, has_request_context
     if has_request_context():
         if "lang" not in g:
             g.lang = _of_request()
@@ -83,7 +84,6 @@ def current() -> str:
 
 
 def _of_request() -> str:
-    from flask import request
     return (chosen(request.cookies.get(COOKIE)) or request.accept_languages.best_match(LANGUAGES)
             or _setting())
 
