@@ -6,7 +6,7 @@ from typing import Mapping
 
 import math
 
-from i18n import N_
+from i18n import N_, _
 from metrics.query import Scope
 from metrics.registry import KPIS, bounds, format_value
 
@@ -31,26 +31,29 @@ def target_error(kpi_id: str, target, amber=None) -> str | None:
     worse side of the target."""
     k = KPIS.get(kpi_id)
     if k is None:
-        return f"unknown indicator {kpi_id!r}"
+        return _("unknown indicator {kpi!r}", kpi=kpi_id)
     if k.better == "none":
-        return f"{k.label_en} has no better direction: it takes no target"
+        return _("{kpi} has no better direction: it takes no target", kpi=k.label())
+    if target is None:
+        return _("give a target value")
     low, high = bounds(k)
-    for name, value in (("the target", target), ("“close from”", amber)):
-        if value is None and name == "the target":
-            return "give a target value"
+    for what, value in ((_("the target"), target), (_("“close from”"), amber)):
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            return f"{name} must be a number"
+            return _("{what} must be a number", what=what)
         if k.unit in ("seconds", "currency") and value <= 0:
-            return f"{name} of {k.label_en} must be above 0 ({format_value(k, value)} given)"
+            return _("{what} of {kpi} must be above 0 ({value} given)", what=what, kpi=k.label(),
+                     value=format_value(k, value))
         if (low is not None and value < low) or (high is not None and value > high):
-            return (f"{name} of {k.label_en} must be between {format_value(k, low)} and "
-                    f"{format_value(k, high)} ({format_value(k, value)} given)")
+            return _("{what} of {kpi} must be between {low} and {high} ({value} given)", what=what, kpi=k.label(),
+                     low=format_value(k, low), high=format_value(k, high), value=format_value(k, value))
     if amber is not None and (amber - target) * (1 if k.better == "higher" else -1) > 0:
-        side = "below" if k.better == "higher" else "above"
-        return (f"“close from” must be {side} the target for {k.label_en} ({k.better} is better): "
-                f"{format_value(k, amber)} is not {side} {format_value(k, target)}")
+        if k.better == "higher":
+            return _("“close from” must be below the target for {kpi} (higher is better): {amber} is not below "
+                     "{target}", kpi=k.label(), amber=format_value(k, amber), target=format_value(k, target))
+        return _("“close from” must be above the target for {kpi} (lower is better): {amber} is not above "
+                 "{target}", kpi=k.label(), amber=format_value(k, amber), target=format_value(k, target))
     return None
 
 

@@ -163,3 +163,18 @@ def test_i18n006_a_csv_for_the_reader_s_spreadsheet():
                                     ).encode("utf-8")
     with using("en"):
         assert csv_bytes(table) == '"Conseiller","Taux","n"\n"\'=x",57.14,1200\n"Zoé",3.5,3\n'.encode("utf-8")
+
+
+def test_i18n008_the_rules_of_a_target_are_told_in_the_reader_s_language():
+    """A rate's target lies within 0-100 %: 120 is refused in words and formats of each
+    language; a "close from" above a higher-is-better target is refused too."""
+    from metrics.targets import target_error
+    with using("fr"):
+        assert target_error("service_level", 120) == (
+            "l'objectif de Qualité de service (décroché en X s) doit être compris entre 0,0\u00a0% et "
+            "100,0\u00a0% (120,0\u00a0% donné)")
+        assert target_error("nps", 20, 30) == ("« proche dès » doit être sous l'objectif pour Net Promoter Score "
+                                               "(plus haut est meilleur) : +30 n'est pas sous +20")
+    with using("en"):
+        assert target_error("service_level", 120) == (
+            "the target of Service level must be between 0.0 % and 100.0 % (120.0 % given)")
