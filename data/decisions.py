@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from data.audit import Actor, record
 from data.db import frame
+from i18n import _, formats
 
 MAX_LENGTH = 20_000   # characters: minutes, not a document store
 
@@ -24,10 +25,11 @@ class Decisions:
 def save_decisions(engine: Engine, client: str, month: date, text: str, actor: Actor | None = None) -> Decisions:
     """Record the decisions of a client's month (an empty text clears them), by ``actor``."""
     if not client:
-        raise ValueError("decisions belong to a client")
+        raise ValueError(_("decisions belong to a client"))
     text = (text or "").strip()
     if len(text) > MAX_LENGTH:
-        raise ValueError(f"decisions are limited to {MAX_LENGTH:,} characters ({len(text):,} given)")
+        raise ValueError(_("decisions are limited to {limit} characters ({given} given)",
+                           limit=formats.number(MAX_LENGTH), given=formats.number(len(text))))
     actor = actor or Actor(None)
     saved = Decisions(text, datetime.now(), actor.who)
     with engine.begin() as conn:

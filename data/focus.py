@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from data.audit import Actor, record
 from data.db import frame
 from data.limits import NOTE_LIMIT, bounded_text, finite
+from i18n import N_
 from metrics.registry import kpi as known_kpi
 
 
@@ -25,8 +26,8 @@ class Focus:
 def set_focus(engine: Engine, kpi: str, target: float | None, starts_on: date,
               note: str | None = None, actor: Actor | None = None) -> Focus:
     known_kpi(kpi)  # refuses an unknown id
-    focus = Focus(kpi, finite("the target", target), starts_on,
-                  bounded_text("the note", note, NOTE_LIMIT), datetime.now())
+    focus = Focus(kpi, finite(N_("the target"), target), starts_on,
+                  bounded_text(N_("the note"), note, NOTE_LIMIT), datetime.now())
     with engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO focus VALUES (:set_at, :kpi, :target, :starts_on, :note)"),
                      focus.__dict__)

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from data.audit import Actor, record
 from data.db import frame
 from data.limits import NAME_LIMIT, bounded_text, finite
+from i18n import N_, _
 from metrics.registry import kpi as known_kpi
 
 
@@ -18,9 +19,10 @@ def set_target(engine: Engine, kpi: str, target: float | None, amber: float | No
     noted in the audit trail as ``actor``'s."""
     known_kpi(kpi)
     if channel and client:
-        raise ValueError("a target is for every contact, one channel or one client, not both")
-    target, amber = finite("the target", target), finite("“close from”", amber)
-    channel, client = bounded_text("the channel", channel, NAME_LIMIT), bounded_text("the client", client, NAME_LIMIT)
+        raise ValueError(_("a target is for every contact, one channel or one client, not both"))
+    target, amber = finite(N_("the target"), target), finite(N_("“close from”"), amber)
+    channel = bounded_text(N_("the channel"), channel, NAME_LIMIT)
+    client = bounded_text(N_("the client"), client, NAME_LIMIT)
     with engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO targets VALUES (:at, :kpi, :channel, :client, :target, :amber)"),
                      {"at": datetime.now(), "kpi": kpi, "channel": channel or None,

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from data.audit import Actor, record
 from data.db import frame, generation, writing
+from i18n import _
 
 ROLES = ("admin", "director", "team_lead", "client")
 MIN_PASSWORD = 10            # characters
@@ -40,19 +41,19 @@ class User:
 def _checked(name: str, role: str, clients, teams, password: str | None) -> tuple:
     name = (name or "").strip()
     if not name or len(name) > 64 or any(ch.isspace() for ch in name):
-        raise UserError("a user name is 1 to 64 characters, without spaces")
+        raise UserError(_("a user name is 1 to 64 characters, without spaces"))
     if role not in ROLES:
-        raise UserError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+        raise UserError(_("unknown role {role!r}; roles: {roles}", role=role, roles=", ".join(ROLES)))
     clients = tuple(sorted({c.strip() for c in clients or () if c.strip()}))
     teams = tuple(sorted({t.strip() for t in teams or () if t.strip()}))
     if role == "client" and not clients:
-        raise UserError("a client user needs the client(s) it may see: --client NAME")
+        raise UserError(_("a client user needs the client(s) it may see: --client NAME"))
     if role != "client" and clients:
-        raise UserError("only a client user is limited to clients")
+        raise UserError(_("only a client user is limited to clients"))
     if role != "team_lead" and teams:
-        raise UserError("only a team lead is limited to teams")
+        raise UserError(_("only a team lead is limited to teams"))
     if password is not None and len(password) < MIN_PASSWORD:
-        raise UserError(f"a password has at least {MIN_PASSWORD} characters")
+        raise UserError(_("a password has at least {n} characters", n=MIN_PASSWORD))
     return name, clients, teams
 
 
@@ -62,7 +63,7 @@ def add_user(engine: Engine, name: str, role: str, password: str, clients=(), te
     now = datetime.now()
     with writing(engine) as conn:
         if conn.execute(sa.text("SELECT count(*) FROM users WHERE name = :n"), {"n": name}).scalar():
-            raise UserError(f"user {name} exists already")
+            raise UserError(_("user {name} exists already", name=name))
         conn.execute(sa.text("INSERT INTO users VALUES (:n, :r, :c, :t, :h, :at, :at)"),
                      {"n": name, "r": role, "c": json.dumps(clients), "t": json.dumps(teams),
                       "h": _HASHER.hash(password), "at": now})
@@ -74,18 +75,18 @@ def remove_user(engine: Engine, name: str, actor: Actor | None = None) -> None:
     with writing(engine) as conn:
         conn.execute(sa.text("DELETE FROM user_languages WHERE name = :n"), {"n": name})
         if not conn.execute(sa.text("DELETE FROM users WHERE name = :n RETURNING name"), {"n": name}).fetchall():
-            raise UserError(f"no user {name}")
+            raise UserError(_("no user {name}", name=name))
         record(conn, actor or Actor(None), "user_removed", user=name)
 
 
 def set_password(engine: Engine, name: str, password: str, actor: Actor | None = None) -> None:
     if len(password or "") < MIN_PASSWORD:
-        raise UserError(f"a password has at least {MIN_PASSWORD} characters")
+        raise UserError(_("a password has at least {n} characters", n=MIN_PASSWORD))
     with writing(engine) as conn:
         done = conn.execute(sa.text("UPDATE users SET password_hash = :h, changed_at = :at WHERE name = :n RETURNING name"),
                             {"h": _HASHER.hash(password), "at": datetime.now(), "n": name}).fetchall()
         if not done:
-            raise UserError(f"no user {name}")
+            raise UserError(_("no user {name}", name=name))
         record(conn, actor or Actor(None), "password_changed", user=name)
 
 

@@ -178,3 +178,15 @@ def test_i18n008_the_rules_of_a_target_are_told_in_the_reader_s_language():
     with using("en"):
         assert target_error("service_level", 120) == (
             "the target of Service level must be between 0.0 % and 100.0 % (120.0 % given)")
+
+
+def test_i18n009_what_the_data_layer_refuses_is_said_in_the_reader_s_language(make_db):
+    from data.focus import set_focus
+    from data.users import UserError, add_user
+    eng = make_db()
+    with using("fr"), pytest.raises(ValueError) as refused:
+        set_focus(eng, "nps", 30, date(2025, 3, 1), note="x" * 1201)
+    assert str(refused.value) == "la note : 200 caractères au plus (1\u202f201 donnés)"
+    with using("fr"), pytest.raises(UserError) as refused:
+        add_user(eng, "ada", "admin", "court")
+    assert str(refused.value) == "un mot de passe compte au moins 10 caractères"
