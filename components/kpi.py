@@ -20,10 +20,6 @@ from i18n.labels import channel_label
 from i18n import N_
 
 
-def _seconds(s: float) -> str:
-    return formats.duration(s)
-
-
 ABANDON_MODES = {"negative": N_("counted as missed"), "ignored": N_("left out"), "positive": N_("counted as met")}
 
 
@@ -32,11 +28,11 @@ def settings_text(kpi_id: str, settings: KpiSettings) -> list[str]:
     lines = []
     for name in KPIS[kpi_id].settings:
         if name == "sl_thresholds":
-            pairs = ", ".join(f"{channel_label(ch)} {_seconds(s)}" for ch, s in settings.sl_thresholds)
+            pairs = ", ".join(f"{channel_label(ch)} {formats.duration(s)}" for ch, s in settings.sl_thresholds)
             lines.append(_("Threshold per channel: {pairs}; other channels {other}", pairs=pairs,
-                           other=_seconds(settings.sl_default_threshold)))
+                           other=formats.duration(settings.sl_default_threshold)))
         elif name == "short_abandon_s":
-            lines.append(_("Short abandons (wait under {wait}) are left out", wait=_seconds(settings.short_abandon_s)))
+            lines.append(_("Short abandons (wait under {wait}) are left out", wait=formats.duration(settings.short_abandon_s)))
         elif name == "abandon_mode":
             lines.append(_("Abandons in service level: {mode}", mode=_(ABANDON_MODES[settings.abandon_mode])))
         elif name == "repeat_window_h":
@@ -145,7 +141,7 @@ def change_text(kpi_id: str, value, previous, against: str | None = None) -> tup
     if value is None or previous is None:
         return f"–{vs}", ""
     delta = value - previous
-    decimals = _decimals(k.fmt)
+    decimals = k.decimals
     if k.unit == "count":
         text = formats.signed(delta) + (f" ({formats.signed(100 * delta / previous, 1)} %)" if previous else "")
     elif k.unit == "seconds":
@@ -161,11 +157,6 @@ def change_text(kpi_id: str, value, previous, against: str | None = None) -> tup
     better = (delta > 0) == (k.better == "higher")
     arrow = "▲" if delta > 0 else "▼"
     return f"{arrow} {text}{vs}", "better" if better else "worse"
-
-
-def _decimals(fmt: str) -> int:
-    """Decimals a format spec shows ('.1f' -> 1, ',.0f' -> 0)."""
-    return int(fmt.split(".")[1][0]) if "." in fmt else 0
 
 
 def value_text(kpi_id: str, value) -> str:

@@ -44,6 +44,11 @@ class Kpi:
     high: float | None = None
     per_channel: bool = False        # a value over several channels says nothing (KPIS.md)
 
+    @property
+    def decimals(self) -> int:
+        """The digits its format shows after the point ('.1f' -> 1, ',.0f' -> 0)."""
+        return int(self.fmt.rsplit(".", 1)[1][0]) if "." in self.fmt else 0
+
     def label(self, lang: str | None = None) -> str:
         """The KPI's name in a language (default: the current one)."""
         return self.label_fr if (lang or current()) == "fr" else self.label_en
@@ -229,10 +234,9 @@ def format_value(k: Kpi, value) -> str:
         return "–"
     if k.unit == "seconds":
         return formats.duration(value)
-    decimals = int(k.fmt.rsplit(".", 1)[1].rstrip("f"))
     if k.unit == "percent":
-        return formats.percent(value, decimals)
+        return formats.percent(value, k.decimals)
     if k.unit == "currency":
-        return formats.money(value, decimals)
-    return formats.signed(value, decimals) if k.fmt.startswith("+") else formats.number(value, decimals)
+        return formats.money(value, k.decimals)
+    return formats.signed(value, k.decimals) if k.fmt.startswith("+") else formats.number(value, k.decimals)
 
