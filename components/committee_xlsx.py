@@ -18,9 +18,8 @@ from components.committee import (VOLUME_COLUMNS, _value, month_label, result_te
 from i18n.labels import channel_label, survey_label
 from data.decisions import Decisions
 from i18n import _, current, formats
-from data.exports import put_cell
+from data.exports import number_format, put_cell
 from metrics.committee import WORST_ORDER_TEXT, Review
-from metrics.registry import KPIS
 
 HEADER_ROW = 4   # rows 1-2: title and subtitle; the table starts at row 4
 FILLS = {"met": "D4F4EC", "close": "FDEBD0", "missed": "FADBD8"}
@@ -31,22 +30,6 @@ LOCALES = {"fr": "[$-40C]", "en": "[$-809]"}   # Excel's locale ids: French (Fra
 def month_format() -> str:
     """A month as Excel shows it, named in the reader's language: "mars 2025", "Mar 2025"."""
     return LOCALES.get(current(), "") + "mmm yyyy"
-
-
-def number_format(kpi_id: str) -> str:
-    """The Excel format of a KPI's values, from its unit and its display format."""
-    k = KPIS[kpi_id]
-    decimals = int(k.fmt.split(".")[1][0]) if "." in k.fmt else 0
-    digits = "#,##0" + ("." + "0" * decimals if decimals else "")
-    if k.unit == "percent":
-        return f'{digits}" %"'
-    if k.unit == "seconds":
-        return f'{digits}" s"'
-    if k.unit == "currency":
-        return f'{digits}" €"'
-    if k.fmt.startswith("+"):
-        return f"+{digits};-{digits};{digits}"
-    return digits
 
 
 def review_workbook(review: Review, decisions: Decisions | None, notes: list[str] = (),

@@ -2,7 +2,10 @@
 the contact list, all as plain functions."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 from dash import html
@@ -12,6 +15,7 @@ from components.grids import kpi_column
 from components.kpi import Reading, caveat, help_text, reading
 from i18n.labels import channel_label, direction_label, outcome_label
 from components.view import View
+from data.exports import number_format
 from i18n import N_, _, formats, ngettext
 from metrics.contacts import ContactPage, contact_export, contact_list
 from metrics.query import Scope, compute, dimension_values, values
@@ -288,21 +292,69 @@ def notes(table: ExploreTable, view: View, scope: Scope) -> list:
     return out
 
 
-def download_frame(table: ExploreTable, level: str) -> pd.DataFrame:
-    """The table as a person downloads it: labels as headers, real numbers, the KPIs not
+UNIT_MARKS = {"percent": "%", "seconds": "s", "currency": "€"}   # after a column's name
+
+
+class Download(NamedTuple):
+    frame: pd.DataFrame
+    number_formats: dict[str, str]      # column -> its Excel number format
+
+
+def download_frame(table: ExploreTable, level: str) -> Download:
+    """The table as a person downloads it: headers in their language, each KPI's value rounded
+    as the page shows it and, for a rate, an average or a score, what it was counted on (the
+    contacts or answers, from which a spreadsheet weights its own totals); the KPIs not
     comparable across channels per channel when the table splits them."""
     records = table.rows.to_dict("records") + [{"label": _("Total"), "member": TOTAL_ROW, **table.total}]
-    out = {DIMENSION_LABELS[level]: [r["label"] for r in records]}
-    for k in TABLE_KPIS:
-        title = f"{KPIS[k].label_en} ({KPIS[k].unit})"
-        if split(table, k):
+    out = {_(DIMENSION_LABELS[level]): [r["label"] for r in records]}
+    number_formats = {}
+
+    def column(k, cells, channel=None, mixed=False, base=False):
+        name = k.label()
+        if channel:
+            name = _("{kpi}, {channel}", kpi=name, channel=channel_label(channel))
+        elif mixed:
+            name = _("{kpi}, all channels mixed", kpi=name)
+        readings = [reading(k.id, c) for c in cells]
+        mark = UNIT_MARKS.get(k.unit)
+        title = f"{name} ({mark})" if mark else name
+        out[title] = pd.array([shown(k, r.value) for r in readings], dtype="Int64" if digits(k) == 0 else "Float64")
+        number_formats[title] = number_format(k.id)
+        if base:
+            counted = _("{kpi}, counted on", kpi=name)
+            out[counted] = [r.n for r in readings]
+            number_formats[counted] = "#,##0"
+
+    for kpi_id in TABLE_KPIS:
+        k = KPIS[kpi_id]
+        if split(table, kpi_id):
             for ch in table.channels:
-                cells = [(table.total_per_channel if r["member"] == TOTAL_ROW else
-                          table.per_channel.get(r["member"], {})).get(ch, {}) for r in records]
-                out[f"{KPIS[k].label_en}, {ch} ({KPIS[k].unit})"] = [reading(k, c).value for c in cells]
-            title = f"{KPIS[k].label_en}, all channels mixed ({KPIS[k].unit})"
-        out[title] = [reading(k, r).value for r in records]
-    return pd.DataFrame(out)
+                column(k, [(table.total_per_channel if r["member"] == TOTAL_ROW else
+                            table.per_channel.get(r["member"], {})).get(ch, {}) for r in records], channel=ch)
+        column(k, records, mixed=split(table, kpi_id), base=k.kind == "ratio")
+    return Download(pd.DataFrame(out), number_formats)
+
+
+def digits(k) -> int:
+    """The decimals a KPI's value is shown with (a duration: whole seconds)."""
+    return 0 if k.unit == "seconds" else k.decimals
+
+
+def shown(k, value: float | None) -> float | None:
+    """A value rounded as the page shows it."""
+    return None if value is None else round(value, digits(k))
+
+
+def download_name(view: View, what: str) -> str:
+    """A downloaded file's name without its extension: ``pilotage-2026-11-01-2026-11-30-par-file``,
+    the words in the reader's language, in letters any file system takes."""
+    words = unicodedata.normalize("NFKD", what).encode("ascii", "ignore").decode().lower()
+    return f"pilotage-{view.state.start}-{view.state.end}-" + re.sub(r"[^a-z0-9]+", "-", words).strip("-")
+
+
+def by_text(level: str) -> str:
+    """``by queue`` / ``par file``: a level's table, as a sheet or a file names it."""
+    return _("by {dimension}", dimension=_(DIMENSION_LABELS[level]).lower())
 
 
 # every column of a contact in the downloaded file; the grid shows the ones a person reads
@@ -319,10 +371,21 @@ GRID_CONTACT_COLUMNS = tuple((f, t) for f, t in CONTACT_COLUMNS if f in (
 
 
 def contacts_file(view: View, scope: Scope) -> pd.DataFrame:
-    """The scope's contacts as a person downloads them: readable headers, no hashed ids."""
+    """The scope's contacts as a person downloads them: headers and labels in their language,
+    durations in whole seconds, no hashed ids."""
     rows = contact_export(view.db, scope)
-    cols = ["contact_id"] + [f for f, _t in CONTACT_COLUMNS]
-    return rows[cols].rename(columns={"contact_id": "Contact", **dict(CONTACT_COLUMNS)})
+    out = pd.DataFrame({_("Contact"): rows["contact_id"]})
+    labels = {"channel": channel_label, "outcome": outcome_label, "direction": direction_label}
+    for name, title in CONTACT_COLUMNS:
+        values = rows[name]
+        if name in labels:
+            values = values.map({v: labels[name](v) for v in values.dropna().unique()})
+        elif name in ("wait_s", "handle_s", "nps", "csat", "ces"):
+            values = values.astype("Float64").round().astype("Int64")
+        elif name in ("transferred", "sale", "resolved"):
+            values = values.map({True: _("yes"), False: _("no")})
+        out[_(title)] = values
+    return out
 
 
 def contacts_page(view: View, scope: Scope, page: int, sort: str) -> ContactPage:

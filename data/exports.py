@@ -13,6 +13,7 @@ import csv
 import io
 import math
 from datetime import datetime
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 
 from i18n import current
+from metrics.registry import KPIS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -89,17 +91,39 @@ def put_cell(cell: Cell, value) -> Cell:
     return cell
 
 
-def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1") -> bytes:
+def number_format(kpi_id: str) -> str:
+    """The Excel format of a KPI's values, from its unit and its decimals: a rate stored as
+    81.3 shows "81.3 %", a duration in seconds "393 s" (Excel writes the separators of the
+    reader's locale: "81,3 %" in a French Excel)."""
+    k = KPIS[kpi_id]
+    digits = "#,##0" + ("." + "0" * k.decimals if k.decimals else "")
+    if k.unit == "percent":
+        return f'{digits}" %"'
+    if k.unit == "seconds":
+        return f'{digits}" s"'
+    if k.unit == "currency":
+        return f'{digits}" €"'
+    if k.fmt.startswith("+"):
+        return f"+{digits};-{digits};{digits}"
+    return digits
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1", number_formats: Mapping[str, str] | None = None) -> bytes:
     """A table as an Excel workbook of one sheet: a bold header row, then one row per row of
-    the table, each cell written by ``put_cell``."""
+    the table, each cell written by ``put_cell``; a column named in ``number_formats`` shows
+    its numbers in that Excel format."""
+    number_formats = number_formats or {}
     wb = Workbook()
     ws = wb.active
     ws.title = sheet[:31]
     for col, name in enumerate(frame.columns, start=1):
         put_cell(ws.cell(1, col), str(name)).font = Font(bold=True)
+    shown = [number_formats.get(name) for name in frame.columns]
     for row, values in enumerate(frame.itertuples(index=False, name=None), start=2):
         for col, value in enumerate(values, start=1):
-            put_cell(ws.cell(row, col), value)
+            cell = put_cell(ws.cell(row, col), value)
+            if shown[col - 1] and isinstance(cell.value, (int, float)):
+                cell.number_format = shown[col - 1]
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)

@@ -256,11 +256,11 @@ def update_download(_csv, _xlsx, _contacts, query):
     steps = ex.first_path(by, ex.parse_path(view.state.extra.get("path")))
     level = ex.level_of(by, steps)
     scope = ex.drill_scope(view.scope(), steps)
-    name = f"pilotage-{view.state.start}-{view.state.end}"
     if ctx.triggered_id == "explore-contacts-csv" or level is None:
         frame = ex.contacts_file(view, scope)
-        return dcc.send_bytes(csv_bytes(frame), f"{name}-contacts.csv")
-    frame = ex.download_frame(ex.explore_table(view, scope, level), level)
+        return dcc.send_bytes(csv_bytes(frame), ex.download_name(view, _("contacts")) + ".csv")
+    table, name = ex.download_frame(ex.explore_table(view, scope, level), level), ex.by_text(level)
     if ctx.triggered_id == "explore-xlsx":
-        return dcc.send_bytes(xlsx_bytes(frame, f"by {level}"), f"{name}-by-{level}.xlsx")
-    return dcc.send_bytes(csv_bytes(frame), f"{name}-by-{level}.csv")
+        return dcc.send_bytes(xlsx_bytes(table.frame, name, table.number_formats),
+                              ex.download_name(view, name) + ".xlsx")
+    return dcc.send_bytes(csv_bytes(table.frame), ex.download_name(view, name) + ".csv")

@@ -77,9 +77,16 @@ def test_exp002_table_per_member_with_total(view):
     assert rows_[0]["service_level__text"] == "50.0 % ✗"
     assert rows_[1]["service_level__text"] == "100.0 % ✓"
     assert rows_[0]["offered__text"] == "4"
-    frame = ex.download_frame(table, "queue")
+    download = ex.download_frame(table, "queue")
+    frame = download.frame
     assert list(frame["Queue"]) == ["Q1", "Q2", "Total"]
-    assert frame["Service level (percent)"].tolist() == [50.0, 100.0, 60.0]
+    assert frame["Service level (%)"].tolist() == [50.0, 100.0, 60.0]
+    # what it is counted on: offered 4 in Q1, 1 in Q2, 5 in all; a count has no base column
+    assert frame["Service level, counted on"].tolist() == [4, 1, 5] and "Offered, counted on" not in frame
+    # rounded as shown: AHT (100 + 200 + 300) / 3 = 200 s in Q1
+    assert frame["Average handle time (s)"].tolist()[0] == 200
+    assert download.number_formats["Service level (%)"] == '#,##0.0" %"'
+    assert download.number_formats["Service level, counted on"] == "#,##0"
 
 
 def test_exp003_agent_level_names_agents_and_unknown(view):
@@ -178,9 +185,10 @@ def test_exp007_waits_per_channel_and_scores_from_too_few_answers(view):
     assert q1["nps__text"] == "0 (2 answers)" and q1["nps__status"] == "few"
     columns = ex.grid_columns("queue", view, table, ["offered", "asa"])
     assert [c["headerName"] for c in columns[2]["children"]] == ["phone", "chat"]
-    frame = ex.download_frame(table, "queue")
-    assert frame["Average speed of answer, chat (seconds)"].tolist()[-1] == 100.0
-    assert "Average speed of answer, all channels mixed (seconds)" in frame
+    frame = ex.download_frame(table, "queue").frame
+    assert frame["Average speed of answer, chat (s)"].tolist()[-1] == 100.0
+    # the mixed total (10 + 30 + 15 + 5 + 100) / 5 = 32 s, as the page shows it: to the second
+    assert frame["Average speed of answer, all channels mixed (s)"].tolist()[-1] == 32
     fig = ex.bar_figure(table, "asa", "queue", view, view.scope())
     assert [a["text"] for a in fig["layout"]["annotations"]] == ["phone", "chat"]
     from components.charts import plot_text

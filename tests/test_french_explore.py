@@ -201,3 +201,53 @@ def test_frx004_explore_parts_and_every_formula_in_french(view):
     with using("en"):
         assert ex.grid_rows(table, view, scope, "queue")[1][0]["asa__text"] == "32 s (mixed)"
         assert dict(ex.detail_fields(contact_detail(view.db, scope, "test", "p1")[0]))["Outcome"] == "answered"
+
+
+def test_frx005_downloads_for_a_french_spreadsheet(make_db, app_for):
+    """Explore's files in French: French names and headers, ``;`` and a decimal comma with a
+    byte-order mark, values rounded as shown with what each is counted on, and a workbook whose
+    numbers are numbers in the page's format."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.test_hostile_outputs import download
+    client = app_for(make_db(contacts=CONTACTS, surveys=SURVEYS, agents=AGENTS)).server.test_client()
+    client.set_cookie("pilotage_lang", "fr")
+    phone = {"from": "2025-03-01", "to": "2025-03-31", "path": "channel:phone"}   # its queues, Q1 and Q2
+
+    name, content = download(client, "explore-csv", phone)
+    assert name == "pilotage-2025-03-01-2025-03-31-par-file.csv"
+    assert content.startswith("\ufeff".encode())
+    lines = content.decode("utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    sl, base = '"Qualité de service (décroché en X s) (%)"', '"Qualité de service (décroché en X s), base de calcul"'
+    aht = '"Durée moyenne de traitement (DMT) (s)"'
+    assert header[0] == '"File"' and sl in header and base in header and aht in header
+    rows = {line.split(";")[0]: line.split(";") for line in lines[1:]}
+    # (with a decimal comma pandas writes a number as text: quoted, which Excel reads as a number)
+    # Q1: met 2 of 4 offered (waits 10, 30, 15, 40 s; 20 s threshold) -> 50,0 %, counted on 4;
+    # Q2: 1 of 1 -> 100,0 %; all: 3 of 5 -> 60,0 %. Q1's AHT (100 + 200 + 300) / 3 = 200 s
+    assert [rows[q][header.index(sl)] for q in ('"Q1"', '"Q2"', '"Total"')] == ['"50,0"', '"100,0"', '"60,0"']
+    assert [rows[q][header.index(base)] for q in ('"Q1"', '"Q2"', '"Total"')] == ["4", "1", "5"]
+    assert rows['"Q1"'][header.index(aht)] == "200"
+
+    name, content = download(client, "explore-xlsx", phone)
+    assert name == "pilotage-2025-03-01-2025-03-31-par-file.xlsx"
+    ws = load_workbook(io.BytesIO(content))["par file"]
+    head = [cell.value for cell in ws[1]]
+    q1 = ws[2]
+    cell = q1[head.index(sl.strip('"'))]
+    assert (cell.value, cell.data_type, cell.number_format) == (50, "n", '#,##0.0" %"')
+    assert q1[head.index(aht.strip('"'))].number_format == '#,##0" s"'
+
+    name, content = download(client, "explore-contacts-csv", {**phone, "path": "channel:phone|queue:Q1"})
+    assert name == "pilotage-2025-03-01-2025-03-31-contacts.csv"
+    table = [line.split(";") for line in content.decode("utf-8-sig").splitlines()]
+    head = table[0]
+    assert head[:3] == ['"Contact"', '"Arrivée"', '"Canal"'] and '"Résultat"' in head and '"Attente"' in head
+    by_id = {row[0]: row for row in table[1:]}
+    assert set(by_id) == {'"p1"', '"p2"', '"p3"', '"p4"'}
+    p4 = by_id['"p4"']
+    assert (p4[head.index('"Canal"')], p4[head.index('"Résultat"')], p4[head.index('"Attente"')]) == (
+        '"téléphone"', '"abandonné"', "40")
