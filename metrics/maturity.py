@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
 from data.db import frame, generation
+from i18n import formats, ngettext
 
 PARAMS = ("fcr_until", "repeat_from")   # the bound values that depend on the data, not the settings
 
@@ -66,13 +67,19 @@ class Maturity:
 
     def note(self, kpi_id: str, pending: int, start: date) -> str:
         """What a person must know of the contacts not counted in a period starting on ``start``."""
-        window = f"{self.window_h / 24:g}-day" if self.window_h % 24 == 0 else f"{self.window_h:g}-hour"
-        contacts = f"{pending:,} contact" + ("" if pending == 1 else "s")
+        hours = self.window_h
+        window = (ngettext("{n}-day", "{n}-day", int(hours // 24)) if hours % 24 == 0 else
+                  ngettext("{hours}-hour", "{hours}-hour", int(hours),
+                           hours=formats.number(hours, 0 if hours == int(hours) else 1)))
         if kpi_id == "fcr":
             since = max(start, self.fcr_pending_from)
-            return f"{contacts} from {since:%d/%m/%Y} pending: each counts once its {window} window has passed"
-        return (f"{contacts} before {self.repeat_counted_from:%d/%m/%Y} not counted: "
-                f"the {window} window before them is not in the data")
+            return ngettext("{count} contact from {since} pending: it counts once its {window} window has passed",
+                            "{count} contacts from {since} pending: each counts once its {window} window has passed",
+                            pending, count=formats.number(pending), since=formats.day(since), window=window)
+        return ngettext(
+            "{count} contact before {until} not counted: the {window} window before it is not in the data",
+            "{count} contacts before {until} not counted: the {window} window before them is not in the data",
+            pending, count=formats.number(pending), until=formats.day(self.repeat_counted_from), window=window)
 
 
 def changed_days(old: Maturity, new: Maturity) -> list[date]:

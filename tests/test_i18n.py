@@ -190,3 +190,25 @@ def test_i18n009_what_the_data_layer_refuses_is_said_in_the_reader_s_language(ma
     with using("fr"), pytest.raises(UserError) as refused:
         add_user(eng, "ada", "admin", "court")
     assert str(refused.value) == "un mot de passe compte au moins 10 caractères"
+
+
+def test_i18n010_the_maturity_rule_s_notes_in_both_languages():
+    """Data of 1-31 March with the default 7-day window: FCR waits for contacts from 25 March,
+    repeats do not count contacts before 8 March (the window before them is not in the data);
+    a 36.5-hour window is told in hours."""
+    from metrics.maturity import Maturity
+    week = Maturity(date(2025, 3, 1), date(2025, 3, 31), 168.0)
+    with using("fr"):
+        assert week.note("fcr", 2072, date(2025, 3, 1)) == (
+            "2\u202f072 contacts à partir du 25/03/2025 en attente : chacun compte une fois sa fenêtre de "
+            "7 jours écoulée")
+        assert week.note("repeat_rate", 1, date(2025, 3, 1)) == (
+            "1 contact avant le 08/03/2025 non compté : la fenêtre de 7 jours qui le précède n'est pas dans "
+            "les données")
+        assert "fenêtre de 36,5 heures" in Maturity(date(2025, 3, 1), date(2025, 3, 31), 36.5).note(
+            "fcr", 3, date(2025, 3, 1))
+    with using("en"):
+        assert week.note("fcr", 2072, date(2025, 3, 1)) == (
+            "2,072 contacts from 25/03/2025 pending: each counts once its 7-day window has passed")
+        assert week.note("fcr", 1, date(2025, 3, 1)) == (
+            "1 contact from 25/03/2025 pending: it counts once its 7-day window has passed")
