@@ -89,7 +89,8 @@ def indicator_notes(review: Review, view: View) -> list[str]:
     notes = []
     for r in review.indicators.to_dict("records"):
         if r["pending"]:
-            notes.append(f"{r['label']}: {view.maturity.note(r['kpi'], int(r['pending']), review.month)}.")
+            note = view.maturity.note(r["kpi"], int(r["pending"]), review.month)
+            notes.append(_("{kpi}: {note}.", kpi=r["label"], note=note))
         if r["too_few"]:
             notes.append(_("{indicator}: {answers} this month, fewer than {minimum}: too few to judge.",
                            indicator=r["label"], answers=answers_text(int(r["n"])),

@@ -3,7 +3,12 @@ and kinds), in the current language. Values from the data (clients, queues, agen
 are shown as the data has them; a code we do not know is shown as it is."""
 from __future__ import annotations
 
-from i18n import N_, _
+import json
+from datetime import date
+
+from access.roles import ROLE_NAMES
+from i18n import N_, _, formats
+from metrics.registry import KPIS, format_value
 
 CHANNELS = {"phone": N_("phone"), "chat": N_("chat"), "email": N_("e-mail"), "social": N_("social media"),
             "mail": N_("mail")}
@@ -81,6 +86,53 @@ def audit_action_label(code) -> str:
 def source_label(source) -> str:
     """Where a setting comes from (``Settings.source``): "par défaut" for ``default``."""
     return _(SETTING_SOURCES[source]) if source in SETTING_SOURCES else str(source)
+
+
+# what an audit entry's detail holds, in the order it is told
+AUDIT_DETAILS = {"user": N_("user"), "role": N_("role"), "clients": N_("clients"), "teams": N_("teams"),
+                 "file": N_("file"), "table": N_("table"), "source": N_("source"), "profile": N_("profile"),
+                 "status": N_("status"), "accepted": N_("accepted"), "rejected": N_("rejected"),
+                 "kpi": N_("indicator"), "channel": N_("channel"), "client": N_("client"), "target": N_("target"),
+                 "amber": N_("close from"), "starts_on": N_("starts on"), "note": N_("note"), "month": N_("month"),
+                 "length": N_("characters")}
+
+
+def audit_detail_text(detail: str | None) -> str:
+    """An audit entry's detail (stored as JSON) in words: "table : enquêtes · acceptées : 29 225";
+    a field we do not know is told under its own name, a detail that is not JSON as it is."""
+    try:
+        fields = json.loads(detail or "{}")
+    except ValueError:
+        return str(detail)
+    if not isinstance(fields, dict):
+        return str(detail)
+    values = {"table": table_label, "status": load_status_label, "channel": channel_label,
+              "kpi": lambda v: KPIS[v].label() if v in KPIS else str(v),
+              "role": lambda v: _(ROLE_NAMES[v]) if v in ROLE_NAMES else str(v),
+              "starts_on": lambda v: _told_date(v, formats.day), "month": lambda v: _told_date(v, formats.month)}
+    told = []
+    for name in sorted(fields, key=lambda n: (list(AUDIT_DETAILS).index(n) if n in AUDIT_DETAILS else 99, n)):
+        value = fields[name]
+        if value is None or value == "" or value == []:
+            continue
+        if name in values:
+            value = values[name](value)
+        elif name in ("target", "amber") and fields.get("kpi") in KPIS and isinstance(value, (int, float)):
+            value = format_value(KPIS[fields["kpi"]], value)
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
+            value = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        else:
+            value = formats.number(value, 0 if float(value).is_integer() else 1)
+        told.append(_("{field}: {value}", field=_(AUDIT_DETAILS[name]) if name in AUDIT_DETAILS else name,
+                      value=value))
+    return " · ".join(told)
+
+
+def _told_date(value, told) -> str:
+    try:
+        return told(date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return str(value)
 
 
 def dropdown_texts() -> dict:

@@ -14,7 +14,7 @@ from data.users import MIN_PASSWORD, ROLES, UserError, add_user, remove_user, se
 from settings import active
 from components import inputs
 from access.roles import ROLE_NAMES
-from i18n.labels import audit_action_label, dropdown_texts
+from i18n.labels import audit_action_label, audit_detail_text, dropdown_texts
 from components.view import page_title
 from i18n import N_, _, formats
 
@@ -110,7 +110,7 @@ def update_audit(start, end, who, action, _changed):
     known = lambda v: v if isinstance(v, str) and v else "–"  # noqa: E731  (none, or a NaN from the database)
     data = [{"when": f"{formats.day(r.happened_at)} {r.happened_at:%H:%M:%S}", "who": known(r.who),
              "address": known(r.address), "what": audit_action_label(r.action), "action": r.action,
-             "detail": r.detail} for r in rows.itertuples(index=False)]
+             "detail": audit_detail_text(r.detail)} for r in rows.itertuples(index=False)]
     # what happened in words, and its code (the one the audit table and the command line use)
     columns = [{"field": "when", "headerName": _("When"), "minWidth": 190, "maxWidth": 200},
                {"field": "who", "headerName": _("Who"), "maxWidth": 160},

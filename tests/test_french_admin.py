@@ -169,7 +169,8 @@ def test_fra003_the_administration_page_in_french_then_in_english(dash_duo, make
     wait_contains(dash_duo, "#admin-users", "superviseur")
     wait_contains(dash_duo, "#audit-grid", "utilisateur ajouté")
     grid = shown(dash_duo, "#audit-grid")
-    for text in ("Date", "Qui", "Adresse", "Action", "Code", "Détail", "connexion", "user_added", "ada"):
+    for text in ("Date", "Qui", "Adresse", "Action", "Code", "Détail", "connexion", "user_added", "ada",
+                 "utilisateur : bea · rôle : superviseur · équipes : T1"):   # the detail in words
         assert text in grid, (text, grid)
     # the audit trail filtered on one action, chosen by its French name
     dash_duo.select_dcc_dropdown("#audit-action", value="connexion")

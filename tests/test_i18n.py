@@ -212,3 +212,20 @@ def test_i18n010_the_maturity_rule_s_notes_in_both_languages():
             "2,072 contacts from 25/03/2025 pending: each counts once its 7-day window has passed")
         assert week.note("fcr", 1, date(2025, 3, 1)) == (
             "1 contact from 25/03/2025 pending: it counts once its 7-day window has passed")
+
+
+def test_i18n011_an_audit_entry_s_detail_in_words():
+    from i18n.labels import audit_detail_text
+    load = ('{"accepted": 29225, "file": "=demo.csv", "profile": "demo", "rejected": 0, "source": "demo",'
+            ' "status": "loaded", "table": "surveys"}')
+    with using("fr"):
+        assert audit_detail_text(load) == ("fichier : =demo.csv · table : enquêtes · source : demo · profil : demo"
+                                           " · statut : chargé · acceptées : 29\u202f225 · rejetées : 0")
+        assert audit_detail_text('{"kpi": "nps", "target": 30, "amber": 20, "starts_on": "2026-12-01", "note": null}'
+                                 ) == "indicateur : Net Promoter Score · objectif : +30 · proche dès : +20 · début : 01/12/2026"
+        assert audit_detail_text('{"user": "ada", "role": "team_lead", "teams": ["T1", "T2"], "clients": []}'
+                                 ) == "utilisateur : ada · rôle : superviseur · équipes : T1, T2"
+    with using("en"):
+        assert audit_detail_text('{"client": "X", "month": "2026-11-01", "length": 1200, "odd": "y"}') == (
+            "client: X · month: November 2026 · characters: 1,200 · odd: y")
+        assert audit_detail_text("not json") == "not json" and audit_detail_text("[1]") == "[1]"
