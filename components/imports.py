@@ -31,7 +31,7 @@ from data.audit import Actor
 from data.customers import load_key
 from data.jobs import JOBS, Job
 from data.profile import ProfileError, named_profile
-from i18n import N_, _, formats
+from i18n import N_, _, current, formats, using
 from i18n.labels import table_label
 from settings import Settings
 
@@ -174,7 +174,8 @@ def preview(settings: Settings, staged: Staged, profile) -> Inspection:
 def start_load(settings: Settings, engine: Engine, files: list[tuple[Staged, str, str]],
                source: str | None, actor: Actor) -> Job:
     """Load staged files, each ``(staged, profile name, table)``, as one load in the background,
-    by ``actor`` (for the audit trail); the files are deleted when it ends, whatever the outcome."""
+    by ``actor`` (for the audit trail); the files are deleted when it ends, whatever the outcome.
+    Its steps and messages are in the requester's language (the thread has no request)."""
     if not files:
         raise UploadError(_("no file to load"))
     items = {}
@@ -185,12 +186,13 @@ def start_load(settings: Settings, engine: Engine, files: list[tuple[Staged, str
         if not staged.path(settings).is_file():
             raise UploadError(_(UNKNOWN))
         items[table] = (staged.path(settings), named_profile(profile, settings.profiles))
-    key = load_key(settings.key_path)
+    key, lang = load_key(settings.key_path), current()
 
     def work(on_step):
         try:
-            return load(engine, items, source=source or None, key=key, reject_budget=settings.reject_budget,
-                        on_step=on_step, actor=actor, limits=Limits.of(settings))
+            with using(lang):
+                return load(engine, items, source=source or None, key=key, reject_budget=settings.reject_budget,
+                            on_step=on_step, actor=actor, limits=Limits.of(settings))
         finally:
             for staged, _profile, _table in files:
                 discard(settings, staged)

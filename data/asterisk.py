@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data.reading import LINE, ReadError
+from i18n import _
 
 COLUMNS = ["callid", "stay", "queue", "agent", "entered", "caller", "end", "wait", "talk",
            "transferred", "ring_no_answer"]
@@ -34,7 +35,8 @@ def assemble(lines: list[str], name: str) -> pd.DataFrame:
             continue
         fields = line.rstrip("\r").split("|")
         if len(fields) < 5 or not fields[0].strip().isdigit():
-            raise ReadError(f"{name}, line {n}: not a queue_log line (epoch|callid|queue|agent|event|...)")
+            raise ReadError(_("{file}, line {line}: not a queue_log line (epoch|callid|queue|agent|event|...)",
+                              file=name, line=n))
         epoch, callid, queue, agent, event, data = fields[0], fields[1], fields[2], fields[3], fields[4], fields[5:]
         if callid in ("NONE", ""):
             continue

@@ -1,16 +1,20 @@
-"""What every command line of Pilotage shares: one clear line on error, non-zero exit."""
+"""What every command line of Pilotage shares: one clear line on error, non-zero exit, and
+the language of the setting ``PILOTAGE_LANG`` (its help, its output and its errors)."""
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import sqlalchemy as sa
 
 from data.loader import LoadError
-from settings import SettingsError, load_settings
+from i18n import _, chosen, using
+from settings import Settings, SettingsError, active, load_settings
 
 EXPECTED = (LoadError, SettingsError, ValueError, KeyError, OSError)   # UserError is a ValueError
 # DuckDB's error when another process has the database file open (one process at a time)
@@ -27,26 +31,46 @@ def in_use(exc: Exception) -> str | None:
         settings = load_settings()
         inbox, server = settings.inbox or Path(path).parent / "inbox", f"http://{settings.host}:{settings.port}"
     except SettingsError:
-        inbox, server = "its inbox folder", "the dashboard's address"
-    return (f"the database {path} is in use by another process{f' (PID {pid})' if pid else ''}, "
-            f"for example the running dashboard: drop the files in its inbox ({inbox}) and it loads "
-            f"them itself, or load them through its import page; read through it with "
-            f"python -m metrics summary --server {server}")
+        inbox, server = _("its inbox folder"), _("the dashboard's address")
+    return _("the database {path} is in use by another process{pid}, for example the running dashboard: drop "
+             "the files in its inbox ({inbox}) and it loads them itself, or load them through its import page; "
+             "read through it with python -m metrics summary --server {server}",
+             path=path, pid=" (PID " + pid + ")" if pid else "", inbox=inbox, server=server)
 
 
-def run(parser: argparse.ArgumentParser, argv=None) -> int:
-    """Parse the arguments and run the chosen command; an expected error is printed as
-    ``error: ...`` on standard error (no traceback) and gives exit code 1."""
+def language() -> str:
+    """The command line's language: the setting's; when the settings cannot be read (the
+    command's error then says why), ``PILOTAGE_LANG`` if it names one, else the default."""
+    try:
+        return active().lang
+    except SettingsError:
+        return chosen(os.environ.get("PILOTAGE_LANG")) or Settings.lang
+
+
+def run(parser: Callable[[], argparse.ArgumentParser], argv=None) -> int:
+    """Make the parser (its help in the command line's language), parse the arguments and run
+    the chosen command; an expected error is printed as ``error: ...`` on standard error (no
+    traceback) and gives exit code 1."""
+    with using(language()):
+        return _run(parser(), argv)
+
+
+def _run(parser: argparse.ArgumentParser, argv) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
     except EXPECTED as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"error: {message}", file=sys.stderr)
+        print(error(message), file=sys.stderr)
         return 1
     except (duckdb.IOException, sa.exc.OperationalError) as exc:
         message = in_use(exc)
         if message is None:
             raise
-        print(f"error: {message}", file=sys.stderr)
+        print(error(message), file=sys.stderr)
         return 1
+
+
+def error(message) -> str:
+    """The line a command line prints for an error: ``error: ...``."""
+    return _("error: {text}", text=message)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from data.loader import LoadReport, store
 from data.schema import TABLES
+from i18n import _
 
 CLIENTS = {"HOR": "Assurance Horizon", "LUM": "Banque Lumière"}
 SITES = ("Lille", "Casablanca")
@@ -234,7 +235,7 @@ def _repeats(rng, inbound: pd.DataFrame) -> pd.DataFrame:
 def _outbound(rng, n: int, days, agents: pd.DataFrame, skill: np.ndarray, customers: int):
     ds = pd.Series(days)
     masks, shares = [], []
-    for code, _name, _p, kind, _s, share, *_ in CAMPAIGNS:
+    for code, _name, _p, kind, _s, share, *_rest in CAMPAIGNS:
         if code == "COL":    # two waves a year, March and September
             m = ds.dt.month.isin((3, 9)).to_numpy()
         elif code == "REN":  # the first ten working days of each month
@@ -408,7 +409,7 @@ def build(engine, n_contacts: int, seed: int, key: bytes, end: date | None = Non
     """Generate the demo and store it through the loader (all or nothing, logged)."""
     step = on_step or (lambda _m: None)
     end = end or date.today() - timedelta(days=1)
-    step("generating")
+    step(_("generating"))
     frames = generate(n_contacts, seed, end)
     reports = []
     for table in ("agents", "campaigns", "contacts", "surveys"):
@@ -417,5 +418,5 @@ def build(engine, n_contacts: int, seed: int, key: bytes, end: date | None = Non
         reports.append(LoadReport(table=table, file_name=f"demo-{table}-n{n_contacts}-seed{seed}", profile="demo",
                                   checksum=checksum, rows=frame, rows_read=len(frame),
                                   accepted=len(frame)))
-    step("storing")
+    step(_("storing"))
     return store(engine, reports, source="demo", key=key)

@@ -12,6 +12,9 @@ after a double dash (``contacts--fr-acd-export.csv``). Then the file moves to ``
 ``refused/``, stamped with the time, beside a ``.rejects.csv`` of its rejected rows (file,
 line, reason) and, when refused, a ``.error.txt`` that says why. Names starting with a dot
 or ending in ``.part`` or ``.tmp`` are left alone: copy as ``x.part``, then rename.
+
+No one asks for these loads: their messages (the load log's, the ``.error.txt``) are in the
+language of the setting ``PILOTAGE_LANG``, the watcher's thread having no request.
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ from data.jobs import JOBS
 from data.loader import LoadError, LoadReport, load, write_rejects
 from data.profile import Profile, ProfileError, get_profile
 from data.reading import LIMITS, Limits, ReadError, read_sheet
+from i18n import _
 from settings import Settings
 
 ORDER = ("agents", "campaigns", "contacts", "surveys")
@@ -90,10 +94,11 @@ def load_one(engine: Engine, path: Path, key: bytes, reject_budget: float, profi
     except LoadError as exc:
         error, reports = str(exc), exc.reports
     except (ProfileError, ReadError, OSError) as exc:
-        error = f"{path.name}: {exc}"
+        error = _("{name}: {text}", name=path.name, text=exc)
     except Exception as exc:   # noqa: BLE001 - filed as refused rather than tried again every look
         logging.getLogger(__name__).exception("inbox: %s could not be loaded", path.name)
-        error = f"{path.name}: could not be loaded ({type(exc).__name__}); the dashboard's log has the details"
+        error = _("{file}: could not be loaded ({error}); the dashboard's log has the details", file=path.name,
+                  error=type(exc).__name__)
     target = path.parent / ("refused" if error else "loaded")
     target.mkdir(exist_ok=True)
     moved = target / f"{stamp}-{path.name}"

@@ -12,6 +12,7 @@ from data.loader import LoadError, LoadReport, prepare
 from data.profile import Profile, ProfileError, available, get_profile, load_profile, separator, source_columns
 from data.reading import LIMITS, Limits, ReadError, read_sheet
 from data.schema import TABLES
+from i18n import _, formats, ngettext
 
 _QUEUE_LOG = re.compile(r"^\d{9,11}\|[^|]*\|[^|]*\|[^|]*\|[A-Z_]+")
 
@@ -97,8 +98,8 @@ def inspect_file(path: Path | str, profile: str | Profile | None = None, *, extr
         return Inspection(name or path.name, error=str(exc))
     try:
         if profile is None and out.profile is None:
-            out.error = out.error or (f"{out.file_name}: no profile knows this file's columns; write one "
-                                      "for it (see data/profiles/README.md)")
+            out.error = out.error or _("{file}: no profile knows this file's columns; write one for it (see "
+                                       "data/profiles/README.md)", file=out.file_name)
             return out
         chosen = profile if isinstance(profile, Profile) else get_profile(profile or out.profile, extra)
         out.profile, out.error = chosen.name, None
@@ -112,27 +113,37 @@ def inspect_file(path: Path | str, profile: str | Profile | None = None, *, extr
     return out
 
 
+def _labelled(label: str, text: str) -> str:
+    """A line of the description: its label, then its text in the column after the labels."""
+    return f"{label:<10} {text}"
+
+
 def describe(result: Inspection, rows: int = 5) -> str:
     """The inspection as text for the command line."""
-    lines = [f"file:      {result.file_name}"]
+    lines = [_labelled(_("file:"), result.file_name)]
     if result.encoding or result.separator:
-        sep = {"\t": "tab"}.get(result.separator, result.separator)
-        lines.append(f"read as:   {result.encoding or 'workbook'}, separator {sep!r}, "
-                     f"{len(result.headers)} columns")
-        lines.append("header:    " + " | ".join(result.headers))
+        sep = _("tab") if result.separator == "\t" else result.separator
+        lines.append(_labelled(_("read as:"), ngettext(
+            "{encoding}, separator {separator!r}, {count} column", "{encoding}, separator {separator!r}, {count} columns",
+            len(result.headers), encoding=result.encoding or _("workbook"), separator=sep,
+            count=formats.number(len(result.headers)))))
+        lines.append(_labelled(_("header:"), " | ".join(result.headers)))
     if result.scores:
         ranked = sorted(result.scores.items(), key=lambda kv: -kv[1])
-        lines.append("profiles:  " + ", ".join(f"{n} {s:.0%}" for n, s in ranked))
+        lines.append(_labelled(_("profiles:"), ", ".join(_("{profile} {share}%", profile=n,
+                                                            share=formats.number(s * 100)) for n, s in ranked)))
     if result.profile:
-        lines.append(f"profile:   {result.profile} (for {result.table})")
+        lines.append(_labelled(_("profile:"), _("{profile} (for {table})", profile=result.profile,
+                                                 table=result.table)))
     for report in result.reports:
-        lines.append(f"{report.table}: {report.accepted:,} rows ready, {report.dropped:,} left out by the "
-                     f"profile, {report.rejected:,} rejected")
+        lines.append(_("{table}: {accepted} rows ready, {dropped} left out by the profile, {rejected} rejected",
+                       table=report.table, accepted=formats.number(report.accepted),
+                       dropped=formats.number(report.dropped), rejected=formats.number(report.rejected)))
         if report.rows is not None and len(report.rows):
             shown = report.rows.head(rows).dropna(axis=1, how="all")
             lines.append(shown.to_string(index=False, na_rep="–", max_colwidth=30))
         for r in report.rejects.itertuples():
-            lines.append(f"  line {r.line}: {r.reason}")
+            lines.append("  " + _("line {line}: {reason}", line=r.line, reason=r.reason))
     if result.error:
-        lines.append(f"error:     {result.error}")
+        lines.append(_labelled(_("error:"), result.error))
     return "\n".join(lines)

@@ -5,6 +5,10 @@ DuckDB lets one process open a database file for writing, and the app already ha
 In the same process, readers keep reading the last committed data while a load writes (each
 query sees a snapshot), so the dashboard stays usable; loads wait for each other, the
 database taking one writer at a time.
+
+A job's steps are told in the language of the one who starts it: ``start`` makes its first
+two in the caller's language, and the work makes the others (``components.imports`` runs it
+in the requester's language: a thread has no request of its own).
 """
 from __future__ import annotations
 
@@ -13,13 +17,15 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from i18n import _
+
 
 @dataclass
 class Job:
     id: str
     total: int                      # steps expected
     done: int = 0
-    step: str = "waiting for the previous load to finish"
+    step: str = ""                  # the step under way, as the page shows it
     state: str = "queued"           # queued | running | done | failed
     result: Any = None
     error: Exception | None = None
@@ -39,7 +45,8 @@ class Jobs:
 
     def start(self, work: Callable[[Callable[[str], None]], Any], total: int) -> Job:
         """Run ``work(on_step)`` in the background; ``on_step(message)`` advances the job."""
-        job = Job(uuid.uuid4().hex, total)
+        job = Job(uuid.uuid4().hex, total, step=_("waiting for the previous load to finish"))
+        starting = _("starting")
 
         def on_step(message: str) -> None:
             job.done += 1
@@ -47,7 +54,7 @@ class Jobs:
 
         def run() -> None:
             with self._one_at_a_time:
-                job.state, job.step = "running", "starting"
+                job.state, job.step = "running", starting
                 try:
                     job.result = work(on_step)
                     job.state = "done"

@@ -30,6 +30,7 @@ from data.profile import Mapped, Profile, ProfileError, apply_profile, canonical
 from data.reading import LIMITS, LINE, Limits, ReadError
 from data.schema import SQL_TYPES, TABLES, Table
 from data.validate import validate
+from i18n import _, formats, ngettext
 from metrics.rollups import refresh as refresh_rollups
 
 MAX_LISTED = 10  # ids or problems named in one message
@@ -65,15 +66,15 @@ class LoadReport:
 def _check_header(cells: pd.DataFrame, table: Table, name: str, profile: Profile) -> None:
     missing = [c for c in table.required if c not in cells.columns]
     if missing:
-        hint = ""
+        message = _("{file}, line 1: missing required column(s) for {table}: {columns}", file=name,
+                    table=table.name, columns=", ".join(missing))
         if profile.canonical and len(cells.columns) <= 2 and ";" in cells.columns[0]:
-            hint = " (the columns look separated by ';': the canonical CSV uses ',')"
+            message += " (" + _("the columns look separated by ';': the canonical CSV uses ','") + ")"
         elif not profile.canonical:
-            hint = f" (profile {profile.name} does not make them)"
-        raise LoadError(f"{name}, line 1: missing required column(s) for {table.name}: "
-                        f"{', '.join(missing)}{hint}")
+            message += " (" + _("profile {profile} does not make them", profile=profile.name) + ")"
+        raise LoadError(message)
     if cells.empty:
-        raise LoadError(f"{name}: the file has a header but no data rows")
+        raise LoadError(_("{file}: the file has a header but no data rows", file=name))
 
 
 def _check_duplicates(cells: pd.DataFrame, table: Table, name: str) -> None:
@@ -85,16 +86,22 @@ def _check_duplicates(cells: pd.DataFrame, table: Table, name: str) -> None:
     named = []
     for value, group in list(dup.groupby(dup, sort=False))[:MAX_LISTED]:
         lines = ", ".join(str(n) for n in cells.loc[group.index[:5], LINE])
-        named.append(f"{value} (lines {lines})")
+        named.append(_("{value} (lines {lines})", value=value, lines=lines))
     more = dup.nunique() - len(named)
-    raise LoadError(f"{name}: duplicate {table.key} in the file: {'; '.join(named)}"
-                    + (f" and {more} more" if more > 0 else ""))
+    raise LoadError(_("{file}: duplicate {column} in the file: {ids}", file=name, column=table.key,
+                      ids=_("; ").join(named)) + (" " + _more(more) if more > 0 else ""))
+
+
+def _more(count: int) -> str:
+    """The end of a list cut to its first items: "and 3 more"."""
+    return ngettext("and {count} more", "and {count} more", count, count=formats.number(count))
 
 
 def _list_rejects(rejects: pd.DataFrame) -> str:
-    shown = [f"line {r.line}: {r.reason}" for r in rejects.head(MAX_LISTED).itertuples()]
+    shown = [_("line {line}: {reason}", line=r.line, reason=r.reason)
+             for r in rejects.head(MAX_LISTED).itertuples()]
     more = len(rejects) - len(shown)
-    return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+    return _("; ").join(shown + ([_more(more)] if more > 0 else []))
 
 
 def map_file(path: Path, table_name: str, profile: Profile, *, data: bytes | None = None,
@@ -105,13 +112,13 @@ def map_file(path: Path, table_name: str, profile: Profile, *, data: bytes | Non
         sheet = read_source(profile, path, data=data, name=name, encoding=encoding, limits=limits)
         mapped = apply_profile(profile, sheet)
     except (ReadError, ProfileError) as exc:
-        message = str(exc) if str(exc).startswith(name) else f"{name}: {exc}"
+        message = str(exc) if str(exc).startswith(name) else _("{name}: {text}", name=name, text=exc)
         raise LoadError(message) from None
     if profile.canonical:   # a canonical file holds one table: the one it is loaded for
         mapped = {table_name: mapped[table_name]}
     if table_name not in mapped:
-        raise LoadError(f"{name}: profile {profile.name} makes no {table_name} rows "
-                        f"(it makes {', '.join(mapped)})")
+        raise LoadError(_("{file}: profile {profile} makes no {table} rows (it makes {tables})", file=name,
+                          profile=profile.name, table=table_name, tables=", ".join(mapped)))
     return {table_name: mapped[table_name], **{t: m for t, m in mapped.items() if t != table_name}}
 
 
@@ -126,7 +133,8 @@ def prepare(path: Path, table_name: str, reject_budget: float, profile: Profile 
     try:
         data = Path(path).read_bytes() if data is None else data
     except OSError as exc:
-        raise LoadError(f"{name}: cannot read the file ({exc.strerror})", [report]) from None
+        raise LoadError(_("{file}: cannot read the file ({reason})", file=name, reason=exc.strerror),
+                        [report]) from None
     report.checksum = hashlib.sha256(data).hexdigest()
     try:
         mapped = map_file(path, table_name, profile, data=data, name=name, encoding=encoding, limits=limits)
@@ -160,11 +168,15 @@ def _validate(report: LoadReport, m: Mapped, profile: Profile, reject_budget: fl
     report.rows_read = report.accepted + report.rejected + report.dropped
     if report.accepted == 0:
         report.status = "refused"
-        report.message = f"{name}: every row was rejected: {_list_rejects(rejects)}"
+        report.message = _("{file}: every row was rejected: {rejects}", file=name, rejects=_list_rejects(rejects))
     elif report.rejected > reject_budget * (report.accepted + report.rejected):
         report.status = "refused"
-        report.message = (f"{name}: {report.rejected} of {report.accepted + report.rejected} rows "
-                          f"rejected, over the reject budget of {reject_budget:.0%}: {_list_rejects(rejects)}")
+        report.message = ngettext(
+            "{file}: {count} of {total} rows rejected, over the reject budget of {budget}%: {rejects}",
+            "{file}: {count} of {total} rows rejected, over the reject budget of {budget}%: {rejects}",
+            report.rejected, file=name, count=formats.number(report.rejected),
+            total=formats.number(report.accepted + report.rejected), budget=formats.number(reject_budget * 100),
+            rejects=_list_rejects(rejects))
     if report.status == "refused":
         raise LoadError(report.message, [report])
 
@@ -276,21 +288,32 @@ def store(engine: Engine, reports: list[LoadReport], source: str, key: bytes,
         for report in reports:
             if _already_loaded(conn, report, source):
                 report.status = "unchanged"
-                report.message = f"{report.file_name}: already loaded; nothing changed"
+                report.message = _("{file}: already loaded; nothing changed", file=report.file_name)
                 report.accepted = 0
             else:
                 report.load_id = scalar(conn, "SELECT nextval('load_ids')")
                 _insert(conn, TABLES[report.table], report.rows, source, report.load_id, key)
                 report.status = "loaded"
-                report.message = f"{report.file_name}: {report.accepted} rows loaded" + (
-                    f", {report.dropped} left out by the profile" if report.dropped else "") + (
-                    f", {report.rejected} rejected: {_list_rejects(report.rejects)}"
-                    if report.rejected else "")
+                report.message = _loaded(report)
             report.load_id = _log(conn, report, source, started, actor)
         if any(r.status == "loaded" for r in reports):
             refresh_rollups(conn, CONTACT_DAYS, SURVEY_DAYS)
         conn.exec_driver_sql(f"DROP TABLE {CONTACT_DAYS}; DROP TABLE {SURVEY_DAYS}")
     return reports
+
+
+def _loaded(report: LoadReport) -> str:
+    """What a file's load did: "contacts.csv: 3 rows loaded, 1 left out by the profile, 1
+    rejected: line 4: ..."."""
+    parts = [ngettext("{file}: {count} row loaded", "{file}: {count} rows loaded", report.accepted,
+                      file=report.file_name, count=formats.number(report.accepted))]
+    if report.dropped:
+        parts.append(ngettext("{count} left out by the profile", "{count} left out by the profile", report.dropped,
+                              count=formats.number(report.dropped)))
+    if report.rejected:
+        parts.append(ngettext("{count} rejected: {rejects}", "{count} rejected: {rejects}", report.rejected,
+                              count=formats.number(report.rejected), rejects=_list_rejects(report.rejects)))
+    return ", ".join(parts)
 
 
 def rejects_frame(reports: list[LoadReport]) -> pd.DataFrame:
@@ -335,16 +358,16 @@ def load(engine: Engine, files: Mapping[str, str | Path | tuple[Path, Profile]],
     profile = profile or canonical()
     unknown = set(files) - set(TABLES)
     if unknown:
-        raise ValueError(f"unknown table(s): {', '.join(sorted(unknown))}")
+        raise ValueError(_("unknown table(s): {tables}", tables=", ".join(sorted(unknown))))
     items = {t: f if isinstance(f, tuple) else (Path(f), profile) for t, f in files.items()}
-    source = source or next((p.source for _, p in items.values() if p.source), None) or "default"
+    source = source or next((p.source for _path, p in items.values() if p.source), None) or "default"
     if not source.strip():
-        raise LoadError("the source name is empty")
+        raise LoadError(_("the source name is empty"))
     started = datetime.now()
     reports: list[LoadReport] = []
     refusal: LoadError | None = None
     for table_name, (path, file_profile) in items.items():
-        step(f"reading {Path(path).name}")
+        step(_("reading {file}", file=Path(path).name))
         try:
             reports.extend(prepare(Path(path), table_name, reject_budget, file_profile, encoding=encoding,
                                    limits=limits))
@@ -353,16 +376,17 @@ def load(engine: Engine, files: Mapping[str, str | Path | tuple[Path, Profile]],
                                                       message=str(exc), profile=file_profile.name)])
             refusal = refusal or exc
     if refusal is None:
-        step("storing")
+        step(_("storing"))
         try:
             return store(engine, reports, source, key, started, actor)
         except LoadError as exc:
             refusal = exc
         except sa.exc.DBAPIError as exc:
-            refusal = LoadError(f"the database refused the load: {exc.orig}")
+            refusal = LoadError(_("the database refused the load: {error}", error=exc.orig))
     for report in reports:
         if report.status != "refused":
             report.status = "refused"
-            report.message = f"{report.file_name}: not loaded because the load was refused ({refusal})"
+            report.message = _("{file}: not loaded because the load was refused ({reason})",
+                               file=report.file_name, reason=refusal)
     log_refusal(engine, reports, source, started, actor)
     raise LoadError(str(refusal), reports)

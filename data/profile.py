@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, reduce
 from pathlib import Path
 from typing import Mapping
 
 import pandas as pd
+from babel.dates import format_date
 
 from data.reading import LIMITS, LINE, Limits, Sheet, read_lines, read_sheet, separator_named
 from data.schema import TABLES
+from data.validate import VALUE, fill, mark
+from i18n import _, current
 
 SHIPPED = Path(__file__).resolve().parent / "profiles"
 FORMATS = ("table", "asterisk-queue-log")
@@ -83,7 +86,7 @@ def get_profile(name_or_path: str, extra: Path | None = None) -> Profile:
         return load_profile(path)
     known = available(extra)
     if name_or_path not in known:
-        raise ProfileError(f"unknown profile {name_or_path!r}; known: {', '.join(known)}")
+        raise ProfileError(_("unknown profile {name!r}; known: {known}", name=name_or_path, known=", ".join(known)))
     return load_profile(known[name_or_path])
 
 
@@ -92,8 +95,8 @@ def named_profile(name, extra: Path | None = None) -> Profile:
     value (a path, a list...) is refused without looking at the file system for it."""
     known = available(extra)
     if not isinstance(name, str) or name not in known:
-        shown = repr(name[:40] + "…" if len(name) > 40 else name) if isinstance(name, str) else "(not a name)"
-        raise ProfileError(f"unknown import profile {shown}; known: {', '.join(known)}")
+        shown = repr(name[:40] + "…" if len(name) > 40 else name) if isinstance(name, str) else _("(not a name)")
+        raise ProfileError(_("unknown import profile {name}; known: {known}", name=shown, known=", ".join(known)))
     return load_profile(known[name])
 
 
@@ -106,35 +109,38 @@ def load_profile(path: Path) -> Profile:
     """The profile of a file, which must be a file (not a device) of at most PROFILE_BYTES."""
     path = Path(path)
     if path.exists() and not path.is_file():
-        raise ProfileError(f"profile {path}: not a file")
+        raise ProfileError(_("profile {path}: not a file", path=path))
     try:
         with open(path, "rb") as fh:
             text = fh.read(PROFILE_BYTES + 1)
         if len(text) > PROFILE_BYTES:
-            raise ProfileError(f"profile {path.name}: over {PROFILE_BYTES // 1024} KB, not a profile")
+            raise ProfileError(_("profile {name}: over {limit} KB, not a profile", name=path.name,
+                                 limit=PROFILE_BYTES // 1024))
         raw = tomllib.loads(text.decode("utf-8"))
     except FileNotFoundError:
-        raise ProfileError(f"profile file {path} does not exist") from None
+        raise ProfileError(_("profile file {path} does not exist", path=path)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"profile {path.name}: not valid TOML ({exc})") from None
+        raise ProfileError(_("profile {name}: not valid TOML ({error})", name=path.name, error=exc)) from None
     return parse_profile(raw, path.stem, path)
 
 
 def parse_profile(raw: Mapping, default_name: str = "profile", path: Path | None = None) -> Profile:
-    where = f"profile {raw.get('name', default_name)}"
+    where = _("profile {name}", name=raw.get("name", default_name))
     known = {"name", "description", "format", "source", "read", "match", "drop"} | set(TABLES)
     unknown = set(raw) - known
     if unknown:
-        raise ProfileError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        raise ProfileError(_("{where}: unknown key(s) {keys}", where=where, keys=", ".join(sorted(unknown))))
     fmt = raw.get("format", "table")
     if fmt not in FORMATS:
-        raise ProfileError(f"{where}: format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise ProfileError(_("{where}: format must be one of {formats}, not {format!r}", where=where,
+                             formats=", ".join(FORMATS), format=fmt))
     tables = {t: dict(raw[t]) for t in TABLES if t in raw}
     for table, columns in tables.items():
         allowed = {c.name for c in TABLES[table].columns} | {"keep_if_any"}
         for column, spec in columns.items():
             if column not in allowed:
-                raise ProfileError(f"{where}: [{table}] has no canonical column {column!r}")
+                raise ProfileError(_("{where}: [{table}] has no canonical column {column!r}", where=where,
+                                     table=table, column=column))
             if column != "keep_if_any":
                 _check_spec(spec, f"{where}, {table}.{column}")
     drop = raw.get("drop", [])
@@ -148,16 +154,16 @@ def _check_spec(spec, where: str) -> None:
     if isinstance(spec, str):
         return
     if not isinstance(spec, Mapping):
-        raise ProfileError(f"{where}: a column is a source column name or a table of rules")
+        raise ProfileError(_("{where}: a column is a source column name or a table of rules", where=where))
     unknown = set(spec) - SPEC_KEYS
     if unknown:
-        raise ProfileError(f"{where}: unknown rule(s) {', '.join(sorted(unknown))}; "
-                           f"rules: {', '.join(sorted(SPEC_KEYS))}")
+        raise ProfileError(_("{where}: unknown rule(s) {rules}; rules: {known}", where=where,
+                             rules=", ".join(sorted(unknown)), known=", ".join(sorted(SPEC_KEYS))))
     makers = [k for k in ("from", "value", "case", "between") if k in spec]
     if len(makers) != 1:
-        raise ProfileError(f"{where}: give exactly one of from, value, case, between")
+        raise ProfileError(_("{where}: give exactly one of from, value, case, between", where=where))
     if spec.get("duration") and spec["duration"] not in DURATIONS:
-        raise ProfileError(f"{where}: duration must be one of {', '.join(DURATIONS)}")
+        raise ProfileError(_("{where}: duration must be one of {units}", where=where, units=", ".join(DURATIONS)))
     if "otherwise" in spec:
         _check_spec(spec["otherwise"], where + ".otherwise")
 
@@ -195,8 +201,8 @@ def apply_profile(profile: Profile, sheet: Sheet) -> dict[str, Mapped]:
         return {t: Mapped(t, renamed, _no_problems(), 0, sheet.encoding, sheet.separator) for t in TABLES}
     missing = sorted(source_columns(profile) - set(cells.columns))
     if missing:
-        raise ProfileError(f"{sheet.name}, line 1: column(s) {', '.join(missing)} missing for profile "
-                           f"{profile.name}" + _header_hint(sheet, missing))
+        raise ProfileError(_("{file}, line 1: column(s) {columns} missing for profile {profile}", file=sheet.name,
+                             columns=", ".join(missing), profile=profile.name) + _header_hint(sheet, missing))
     empty = {str(v) for v in profile.read.get("empty", [])}
     keep = ~_matches_any(cells, profile.drop)
     dropped = int((~keep).sum())
@@ -232,11 +238,12 @@ def _header_hint(sheet: Sheet, missing: list[str]) -> str:
     """Why a profile's columns are not found, when the file tells: a header read as one
     column (the separator), or a column there with its accented letters garbled (the encoding)."""
     if len(sheet.headers) == 1 and sheet.separator:
-        return f" (the whole header is one column: is {sheet.separator!r} the separator?)"
+        return " (" + _("the whole header is one column: is {separator!r} the separator?",
+                        separator=sheet.separator) + ")"
     fold = lambda text: "".join(ch for ch in text if ch.isascii()).strip().lower()  # noqa: E731
     seen = {fold(h) for h in sheet.headers}
     if sheet.encoding and any(not m.isascii() and fold(m) in seen for m in missing):
-        return f" (the file was read as {sheet.encoding}: is that its encoding?)"
+        return " (" + _("the file was read as {encoding}: is that its encoding?", encoding=sheet.encoding) + ")"
     return ""
 
 
@@ -360,7 +367,7 @@ def _datetimes(values: pd.Series, formats, column: str, profile: Profile, lines:
     if formats == ["epoch"]:
         stamps = pd.to_datetime(pd.to_numeric(text, errors="coerce"), unit="s", utc=True)
         stamps = stamps.dt.tz_convert(profile.read.get("timezone", "UTC")).dt.tz_localize(None)
-        return _iso(values, present, stamps, column, "seconds since 1970")
+        return _iso(values, present, stamps, column, _("seconds since 1970"))
     parsed = pd.DataFrame({f: pd.to_datetime(text, format=f, errors="coerce") for f in formats}, index=text.index)
     read = parsed.notna()
     alone = read.sum(axis=1) == 1
@@ -374,12 +381,18 @@ def _datetimes(values: pd.Series, formats, column: str, profile: Profile, lines:
         settled = [f for f in readers if f in proven]
         if len({parsed.at[i, f] for f in settled}) != 1:
             a, b = readers[0], next(f for f in readers[1:] if parsed.at[i, f] != parsed.at[i, readers[0]])
-            raise ProfileError(
-                f"{column}, line {int(lines[i])}: the dates are ambiguous: {text[i]!r} reads as "
-                f"{parsed.at[i, a]:%d %B %Y} with {a} and as {parsed.at[i, b]:%d %B %Y} with {b}, and the file "
-                "does not settle which it uses; the profile must name the one format this file uses")
+            raise ProfileError(_(
+                "{column}, line {line}: the dates are ambiguous: {value!r} reads as {first} with {a} and as "
+                "{second} with {b}, and the file does not settle which it uses; the profile must name the one "
+                "format this file uses", column=column, line=int(lines[i]), value=text[i],
+                first=_long_date(parsed.at[i, a]), a=a, second=_long_date(parsed.at[i, b]), b=b))
         chosen[i] = parsed.at[i, settled[0]]
-    return _iso(values, present, chosen, column, " or ".join(formats))
+    return _iso(values, present, chosen, column, reduce(lambda a, b: _("{a} or {b}", a=a, b=b), formats))
+
+
+def _long_date(stamp) -> str:
+    """``03 April 2025``, ``03 avril 2025``: a day whose month is read whatever the language."""
+    return format_date(stamp, "dd MMMM yyyy", locale=current())
 
 
 def _iso(values, present, stamps, column, expected):
@@ -387,24 +400,35 @@ def _iso(values, present, stamps, column, expected):
     out[present] = stamps.dt.strftime(ISO).fillna("")
     why = pd.Series(None, index=values.index, dtype=object)
     bad = present & (out == "")
-    why[bad] = column + " '" + values[bad] + "' is not a date in the form " + expected
+    why[bad] = fill(_("{column} {value} is not a date in the form {formats}", column=column, value=VALUE,
+                      formats=expected), value=_quoted(values[bad]))
     return out, why
 
 
-def _numbers(values: pd.Series, decimal: str, column: str):
+def _quoted(values: pd.Series) -> pd.Series:
+    return "'" + values + "'"
+
+
+def _numbers(values: pd.Series, decimal: str, column: str, reason: str | None = None):
+    """Canonical numbers from the profile's; ``reason`` says why a value is not one (made
+    with ``VALUE`` for the value: "... is not a number" by default)."""
     present = values != ""
     text = values.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
     if decimal == ",":
         text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     numbers = pd.to_numeric(text.where(present), errors="coerce")
-    return _number_text(values, present, numbers, column, "a number")
+    reason = reason or _("{column} {value} is not a number", column=column, value=VALUE)
+    return _number_text(values, present, numbers, reason)
 
 
-def _number_text(values, present, numbers, column, expected):
+def _number_text(values, present, numbers, reason: str, **cells):
+    """The numbers as canonical text, and why each value that is not one is refused:
+    ``reason``, its marks filled with the value quoted (or with ``cells``)."""
     out = numbers.map(lambda v: "" if v != v else f"{v:.10g}")
     why = pd.Series(None, index=values.index, dtype=object)
     bad = present & numbers.isna()
-    why[bad] = column + " '" + values[bad] + "' is not " + expected
+    why[bad] = fill(reason, **({name: _quoted(cell[bad]) for name, cell in cells.items()}
+                               or {"value": _quoted(values[bad])}))
     return out.where(present, ""), why
 
 
@@ -422,13 +446,16 @@ def _durations(values: pd.Series, unit: str, decimal: str, column: str):
         minutes, secs = part(1).where(three, part(0)), part(2).where(three, part(1))
         ok = count.isin((2, 3)) & secs.between(0, 60, inclusive="left") & (~three | minutes.between(0, 59))
         seconds = (hours * 3600 + minutes * 60 + secs).where(present & ok)
-        return _number_text(values, present, seconds, column, "a duration as H:MM:SS or MM:SS")
-    out, why = _numbers(values, decimal, column)
+        return _number_text(values, present, seconds, _("{column} {value} is not a duration as H:MM:SS or MM:SS",
+                                                        column=column, value=VALUE))
     if unit in ("minutes", "excel_days"):
+        out, _why = _numbers(values, decimal, column)
         factor = 60 if unit == "minutes" else 86400
         numbers = pd.to_numeric(out.where(out != ""), errors="coerce") * factor
-        return _number_text(values, present, numbers.round(3), column, f"a duration in {unit}")
-    return out, why.where(why.isna(), why.str.replace("is not a number", "is not a number of seconds"))
+        return _number_text(values, present, numbers.round(3), _("{column} {value} is not a duration in {unit}",
+                                                                 column=column, value=VALUE, unit=unit))
+    return _numbers(values, decimal, column, _("{column} {value} is not a number of seconds", column=column,
+                                               value=VALUE))
 
 
 def _difference(start: pd.Series, end: pd.Series, column: str):
@@ -444,5 +471,6 @@ def _difference(start: pd.Series, end: pd.Series, column: str):
         stamps = (pd.to_datetime(end[rest], format="ISO8601", errors="coerce")
                   - pd.to_datetime(start[rest], format="ISO8601", errors="coerce")).dt.total_seconds()
         diff[rest] = stamps
-    shown = start + "' to '" + end
-    return _number_text(shown, pd.Series(True, index=start.index), diff, column, "a pair of times")
+    return _number_text(start, pd.Series(True, index=start.index), diff,
+                        _("{column} {start} to {end} is not a pair of times", column=column, start=mark("start"),
+                          end=mark("end")), start=start, end=end)

@@ -22,6 +22,8 @@ from xml.etree.ElementTree import iterparse
 
 import pandas as pd
 
+from i18n import _, formats, ngettext
+
 LINE = "_line"                       # the column holding each row's line in the file
 ENCODINGS = ("utf-8", "cp1252", "latin-1")
 SEPARATORS = (",", ";", "\t", "|")
@@ -64,11 +66,18 @@ class Limits:
 LIMITS = Limits()
 
 
+def _bound(value: float) -> str:
+    """A bound as the settings give it (``64``, ``1.5``), in the language's numbers."""
+    digits = f"{value:f}".rstrip("0").partition(".")[2]
+    return formats.number(value, min(len(digits), 6))
+
+
 def check_columns(count: int, name: str, line: int, limits: Limits) -> None:
     """Refuse a record of more cells than a file may have columns."""
     if count > limits.columns:
-        raise ReadError(f"{name}: {count:,} columns on line {line}, more than the {limits.columns:,} "
-                        "a file may have (PILOTAGE_MAX_COLUMNS)")
+        raise ReadError(_("{file}: {count} columns on line {line}, more than the {limit} a file may have "
+                          "(PILOTAGE_MAX_COLUMNS)", file=name, count=formats.number(count), line=line,
+                          limit=formats.number(limits.columns)))
 
 
 def check_values(cells: pd.DataFrame, name: str, limits: Limits, header_line: int = 1) -> None:
@@ -81,8 +90,8 @@ def check_values(cells: pd.DataFrame, name: str, limits: Limits, header_line: in
         if long.any():
             lines.append(int(cells.loc[long.idxmax(), LINE]))
     if lines:
-        raise ReadError(f"{name}, line {min(lines)}: a value longer than the {limits.field_kb:g} KB "
-                        "a value may hold (PILOTAGE_MAX_FIELD_KB)")
+        raise ReadError(_("{file}, line {line}: a value longer than the {limit} KB a value may hold "
+                          "(PILOTAGE_MAX_FIELD_KB)", file=name, line=min(lines), limit=_bound(limits.field_kb)))
 
 
 @dataclass(frozen=True)
@@ -105,21 +114,22 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
     """The text of a file and the encoding it was read with: the one forced, else the first
     of UTF-8, CP1252, Latin-1 that reads it. A forced encoding that does not fit fails."""
     if b"\x00" in data[:8192]:
-        raise ReadError(f"{name}: not a CSV or text file (it holds binary data)")
+        raise ReadError(_("{file}: not a CSV or text file (it holds binary data)", file=name))
     if encoding:
         enc = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
         try:
             text = data.decode(enc)
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise ReadError(f"{name}, line {line}: not {encoding.upper()} text (byte 0x{data[exc.start]:02x}); "
-                            "read it with another encoding") from None
+            raise ReadError(_("{file}, line {line}: not {encoding} text (byte {byte}); read it with another "
+                              "encoding", file=name, line=line, encoding=encoding.upper(),
+                              byte=format(data[exc.start], "#04x"))) from None
         except LookupError:
-            raise ReadError(f"{name}: unknown encoding {encoding!r}") from None
+            raise ReadError(_("{file}: unknown encoding {encoding!r}", file=name, encoding=encoding)) from None
         if enc.lower() in ("cp1252", "latin-1", "latin1", "iso-8859-1", "iso-8859-15") and _looks_utf8(data):
             sample = next(m for m in _MOJIBAKE if m in text)
-            raise ReadError(f"{name}: the file is UTF-8 but was read as {encoding} (it would show "
-                            f"'{sample}' for accented letters); read it as UTF-8")
+            raise ReadError(_("{file}: the file is UTF-8 but was read as {encoding} (it would show '{sample}' "
+                              "for accented letters); read it as UTF-8", file=name, encoding=encoding, sample=sample))
         return text, encoding
     try:
         return data.decode("utf-8-sig"), "utf-8"
@@ -178,7 +188,7 @@ def read_sheet(path: Path | str, *, encoding: str | None = None, separator: str 
         try:
             cells = _table(_records(text, sep, name, limits), name, limits)
         except csv.Error as exc:
-            raise ReadError(f"{name}: not a readable CSV file ({exc})") from None
+            raise ReadError(_("{file}: not a readable CSV file ({error})", file=name, error=exc)) from None
     return Sheet(name, cells, used, sep)
 
 
@@ -221,9 +231,9 @@ def _contents(path: Path | str, data: bytes | None, name: str | None) -> tuple[b
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
-            raise ReadError(f"{name}: cannot read the file ({exc.strerror})") from None
+            raise ReadError(_("{file}: cannot read the file ({reason})", file=name, reason=exc.strerror)) from None
     if not data.strip():
-        raise ReadError(f"{name}: the file is empty")
+        raise ReadError(_("{file}: the file is empty", file=name))
     return data, name
 
 
@@ -232,14 +242,17 @@ def _table(rows: list[tuple[int, list[str]]], name: str, limits: Limits) -> pd.D
     with each row's line."""
     rows = [(n, row) for n, row in rows if any(c.strip() for c in row)]
     if not rows:
-        raise ReadError(f"{name}: the file is empty")
+        raise ReadError(_("{file}: the file is empty", file=name))
     first, header = rows[0][0], [c.strip() for c in rows[0][1]]
     check_columns(len(header), name, first, limits)
     body = []
     for n, row in rows[1:]:
         if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
-            raise ReadError(f"{name}, line {n}: {len(row)} cells for {len(header)} columns "
-                            "(a separator inside a value that is not quoted?)")
+            raise ReadError(ngettext("{file}, line {line}: {cells} cells for {count} column (a separator inside "
+                                     "a value that is not quoted?)",
+                                     "{file}, line {line}: {cells} cells for {count} columns (a separator inside "
+                                     "a value that is not quoted?)", len(header), file=name, line=n,
+                                     cells=formats.number(len(row)), count=formats.number(len(header))))
         body.append(row[:len(header)] + [""] * (len(header) - len(row)) + [n])
     # a column without a name (trailing empty columns of a spreadsheet's export) is left out
     # when it is empty, and named by its position when it holds values
@@ -247,10 +260,11 @@ def _table(rows: list[tuple[int, list[str]]], name: str, limits: Limits) -> pd.D
     for i, h in enumerate(header):
         if h or any(r[i].strip() for r in body):
             keep.append(i)
-            names.append(h or f"(empty name) at position {i + 1}")
+            names.append(h or _("(empty name) at position {position}", position=i + 1))
     if len(set(names)) < len(names):
         twice = sorted({h for h in names if names.count(h) > 1})
-        raise ReadError(f"{name}, line {first}: column(s) named twice: {', '.join(twice)}")
+        raise ReadError(_("{file}, line {line}: column(s) named twice: {columns}", file=name, line=first,
+                          columns=", ".join(twice)))
     cells = pd.DataFrame([[r[i] for i in keep] + [r[-1]] for r in body], columns=names + [LINE]).astype({LINE: int})
     check_values(cells, name, limits, first)
     return cells
@@ -282,12 +296,15 @@ def _read_workbook(data: bytes, name: str, sheet: str | None, limits: Limits) ->
     except ReadError:
         raise
     except ValueError as exc:
-        raise ReadError(f"{name}: {exc}") from None
+        raise ReadError(_("{name}: {text}", name=name, text=exc)) from None
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise ReadError(f"{name}: not a readable .xlsx workbook ({exc})") from None
+        raise ReadError(_("{file}: not a readable .xlsx workbook ({error})", file=name, error=exc)) from None
     if unsaved:
-        raise ReadError(f"{name}: sheet {title!r} {_cells_named(unsaved)} without a saved value; open and "
-                        "save the file in Excel, or export it as CSV")
+        raise ReadError(ngettext("{file}: sheet {sheet!r} cell {cells} holds a formula without a saved value; open "
+                                 "and save the file in Excel, or export it as CSV",
+                                 "{file}: sheet {sheet!r} cells {cells} hold formulas without a saved value; open "
+                                 "and save the file in Excel, or export it as CSV", len(unsaved),
+                                 file=name, sheet=title, cells=_cells_named(unsaved)))
     rows = [(n, ["" if v is None else str(v) for v in r]) for n, r in enumerate(book.itertuples(index=False), 1)]
     return Sheet(name, _table(rows, name, limits), None, None)
 
@@ -298,10 +315,11 @@ def _check_expanded(data: bytes, name: str, limits: Limits) -> None:
     try:
         size = sum(part.file_size for part in zipfile.ZipFile(io.BytesIO(data)).infolist())
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise ReadError(f"{name}: not a readable .xlsx workbook ({exc})") from None
+        raise ReadError(_("{file}: not a readable .xlsx workbook ({error})", file=name, error=exc)) from None
     if size > limits.xlsx_mb * MB:
-        raise ReadError(f"{name}: the workbook expands to {size / MB:,.1f} MB, more than the "
-                        f"{limits.xlsx_mb:g} MB a workbook may (PILOTAGE_MAX_XLSX_MB)")
+        raise ReadError(_("{file}: the workbook expands to {size} MB, more than the {limit} MB a workbook may "
+                          "(PILOTAGE_MAX_XLSX_MB)", file=name, size=formats.number(size / MB, 1),
+                          limit=_bound(limits.xlsx_mb)))
 
 
 def _sheet_part(data: bytes, sheet: str | None) -> tuple[zipfile.ZipFile, str, str]:
@@ -326,9 +344,9 @@ def _check_sized(archive: zipfile.ZipFile, part: str, name: str, title: str) -> 
     with archive.open(part) as xml:
         start = xml.read(8192)
     if not _DIMENSION.search(start):
-        raise ReadError(f"{name}: sheet {title!r} is large and does not declare its size, so it is not read "
-                        "here; open and save the file in Excel, export it as CSV, or load it with "
-                        "python -m data load")
+        raise ReadError(_("{file}: sheet {sheet!r} is large and does not declare its size, so it is not read "
+                          "here; open and save the file in Excel, export it as CSV, or load it with "
+                          "python -m data load", file=name, sheet=title))
 
 
 def _unsaved_formulas(archive: zipfile.ZipFile, part: str, rows: int | None) -> list[str]:
@@ -372,5 +390,7 @@ def _unsaved(cell) -> bool:
 
 
 def _cells_named(cells: list[str]) -> str:
-    shown = ", ".join(cells[:CELLS_NAMED]) + (f" and {len(cells) - CELLS_NAMED:,} more" if len(cells) > CELLS_NAMED else "")
-    return f"cell {shown} holds a formula" if len(cells) == 1 else f"cells {shown} hold formulas"
+    """The first cells named, then how many more."""
+    more = len(cells) - CELLS_NAMED
+    return ", ".join(cells[:CELLS_NAMED]) + (" " + ngettext("and {count} more", "and {count} more", more,
+                                                            count=formats.number(more)) if more > 0 else "")

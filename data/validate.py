@@ -5,12 +5,15 @@ rejected with its line number (the header is line 1) and every reason found.
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from data.reading import LINE
 from data.schema import INBOUND_OUTCOMES, OUTBOUND_OUTCOMES, Column, Table
+from i18n import _
 
 FLAG_VALUES = {
     "1": True, "true": True, "yes": True, "y": True, "oui": True,
@@ -20,6 +23,27 @@ _YES = [k for k, v in FLAG_VALUES.items() if v]
 _NO = [k for k, v in FLAG_VALUES.items() if not v]
 _TIMESTAMP = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?$"
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
+_MARK = re.compile(r"\x00(\w+)\x00")
+
+
+def mark(name: str) -> str:
+    """Where a row's own cell goes in a reason made once for every row (see ``fill``): the
+    value given to the reason's ``{name}`` field."""
+    return f"\x00{name}\x00"
+
+
+VALUE = mark("value")      # the row's cell, in the reasons of the rules on one column
+
+
+def fill(reason: str, **cells: pd.Series) -> str | pd.Series:
+    """Each row's reason: ``reason``, a text made once in the current language, with each of
+    its marks replaced by the row's cell of that name (vectorised; the order of the fields is
+    the language's)."""
+    parts = _MARK.split(reason)
+    text = parts[0]
+    for name, after in zip(parts[1::2], parts[2::2]):
+        text = text + cells[name] + after
+    return text
 
 
 class _Problems:
@@ -27,16 +51,18 @@ class _Problems:
 
     def __init__(self, index: pd.Index):
         self.reasons = pd.Series("", index=index, dtype=object)
+        self.joiner = _("; ")
 
-    def add(self, mask: pd.Series, message: str | pd.Series, cell: pd.Series | None = None,
-            after: str = "") -> None:
-        """Reject the rows of ``mask`` for ``message``, followed by the row's ``cell`` quoted
-        and ``after`` when a cell is given (the text is made for those rows only)."""
+    def add(self, mask: pd.Series, reason: str, quote=None, **cells: pd.Series) -> None:
+        """Reject the rows of ``mask`` for ``reason`` (made once, its marks filled with the
+        rows' ``cells``, quoted by ``quote``: cut to 40 characters by default); the text is
+        made for those rows only."""
         if not mask.any():
             return
-        text = message if cell is None else message + _quoted(cell[mask]) + after
+        quote = quote or _quoted
+        text = fill(reason, **{name: quote(cell[mask]) for name, cell in cells.items()})
         current = self.reasons[mask]
-        self.reasons[mask] = current.where(current == "", current + "; ") + text
+        self.reasons[mask] = current.where(current == "", current + self.joiner) + text
 
     @property
     def mask(self) -> pd.Series:
@@ -45,6 +71,10 @@ class _Problems:
 
 def _quoted(values: pd.Series) -> pd.Series:
     return "'" + values.str.slice(0, 40) + "'"
+
+
+def _whole(values: pd.Series) -> pd.Series:
+    return "'" + values + "'"
 
 
 def _numbers(text: pd.Series) -> pd.Series:
@@ -64,38 +94,44 @@ def _parse(col: Column, text: pd.Series, present: pd.Series, problems: _Problems
         out = out.where(present, None)
         if col.choices:
             bad = present & ~out.isin(col.choices)
-            problems.add(bad, f"{name} ", text, f" is not one of {', '.join(col.choices)}")
+            problems.add(bad, _("{column} {value} is not one of {choices}", column=name, value=VALUE,
+                                choices=", ".join(col.choices)), value=text)
         return out
     if col.kind in ("timestamp", "date"):
         pattern = _TIMESTAMP if col.kind == "timestamp" else _DATE
         shaped = present & text.str.match(pattern)
         out = pd.to_datetime(text.where(shaped), format="ISO8601", errors="coerce")
         bad = present & out.isna()
-        what = "a date and time (YYYY-MM-DD HH:MM:SS)" if col.kind == "timestamp" else "a date (YYYY-MM-DD)"
-        problems.add(bad, f"{name} ", text, f" is not {what}")
+        reason = (_("{column} {value} is not a date and time (YYYY-MM-DD HH:MM:SS)", column=name, value=VALUE)
+                  if col.kind == "timestamp" else _("{column} {value} is not a date (YYYY-MM-DD)", column=name,
+                                                    value=VALUE))
+        problems.add(bad, reason, value=text)
         return out.dt.date if col.kind == "date" else out
     if col.kind in ("number", "integer"):
         out = _numbers(text.where(present).str.replace(" ", "", regex=False))
         bad = present & out.isna()
-        problems.add(bad, f"{name} ", text, " is not a number")
+        problems.add(bad, _("{column} {value} is not a number", column=name, value=VALUE), value=text)
         ok = present & ~bad
         if col.kind == "integer":
             frac = ok & (out % 1 != 0)
-            problems.add(frac, f"{name} ", text, " is not a whole number")
+            problems.add(frac, _("{column} {value} is not a whole number", column=name, value=VALUE), value=text)
             ok &= ~frac
         if col.low is not None or col.high is not None:
             low = -float("inf") if col.low is None else col.low
             high = float("inf") if col.high is None else col.high
             outside = ok & ((out < low) | (out > high))
-            bounds = (f"between {low:g} and {high:g}" if col.high is not None else f"at least {low:g}")
-            problems.add(outside, f"{name} ", text, f" is not {bounds}")
+            reason = (_("{column} {value} is not between {low} and {high}", column=name, value=VALUE,
+                        low=format(low, "g"), high=format(high, "g")) if col.high is not None
+                      else _("{column} {value} is not at least {low}", column=name, value=VALUE, low=format(low, "g")))
+            problems.add(outside, reason, value=text)
         return out.round().astype("Int64") if col.kind == "integer" else out.astype("float64")
     if col.kind == "flag":
         lower = text.str.lower()
         yes, no = lower.isin(_YES), lower.isin(_NO)
         out = pd.Series(yes.to_numpy(), index=text.index, dtype="boolean").where(yes | no)
         bad = present & out.isna()
-        problems.add(bad, f"{name} ", text, " is not a yes/no flag (1/0, true/false, yes/no, oui/non)")
+        problems.add(bad, _("{column} {value} is not a yes/no flag (1/0, true/false, yes/no, oui/non)",
+                            column=name, value=VALUE), value=text)
         return out
     raise ValueError(f"unknown column kind {col.kind}")
 
@@ -116,7 +152,7 @@ def validate(cells: pd.DataFrame, table: Table, first_line: int = 2) -> tuple[pd
                 if col.name in cells else pd.Series("", index=cells.index, dtype=object))
         present = text != ""
         if col.required:
-            problems.add(~present, f"{col.name} is empty")
+            problems.add(~present, _("{column} is empty", column=col.name))
         typed[col.name] = _parse(col, text, present, problems)
     out = pd.DataFrame(typed)
 
@@ -126,8 +162,9 @@ def validate(cells: pd.DataFrame, table: Table, first_line: int = 2) -> tuple[pd
         known = out["outcome"].isin(INBOUND_OUTCOMES + OUTBOUND_OUTCOMES)
         wrong = known & ((inbound & ~out["outcome"].isin(INBOUND_OUTCOMES))
                          | (~inbound & ~out["outcome"].isin(OUTBOUND_OUTCOMES)))
-        problems.add(wrong, "outcome '" + out.loc[wrong, "outcome"] + "' does not fit direction '"
-                     + out.loc[wrong, "direction"] + "'")
+        problems.add(wrong, _("outcome {outcome} does not fit direction {direction}", outcome=mark("outcome"),
+                              direction=mark("direction")),
+                     quote=_whole, outcome=out["outcome"], direction=out["direction"])
     elif table.name == "surveys":
         out["survey"] = out["survey"].fillna(
             pd.Series("hot", index=out.index).where(out["contact_id"].notna(), "cold"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextvars
 import gettext
 import io
+import re
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -60,10 +61,24 @@ def translations(lang: str) -> gettext.NullTranslations:
     if lang == "en":
         return gettext.NullTranslations()
     from babel.messages.mofile import write_mo
+    found = catalogue(lang)
+    if lang == "fr":
+        for message in found:
+            if message.id and message.string:
+                message.string = (tuple(map(typeset, message.string)) if isinstance(message.string, tuple)
+                                  else typeset(message.string))
     compiled = io.BytesIO()
-    write_mo(compiled, catalogue(lang))     # untranslated and fuzzy entries left out
+    write_mo(compiled, found)     # untranslated and fuzzy entries left out
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
+
+
+def typeset(text: str) -> str:
+    """French spacing: a no-break space before a colon and inside quotes (« ... »), a narrow
+    one before ``;``, ``!`` and ``?``, so that a line never begins with one of them. The
+    catalogue's files are written with plain spaces."""
+    text = re.sub(r" ([:»])", "\u00a0\\1", text).replace("« ", "«\u00a0")
+    return re.sub(r" ([;!?])", "\u202f\\1", text)
 
 
 def chosen(value) -> str | None:

@@ -11,7 +11,8 @@ a reader needs: contacts pending, means over channels that are not comparable.
 
 While the dashboard runs it holds the database (DuckDB lets one process open a file for
 writing): the summary is then asked of the dashboard itself (``--server``, by default the one
-the settings name when the database is held), which answers the same JSON.
+the settings name when the database is held), which answers the same JSON, in the command
+line's language (the setting ``PILOTAGE_LANG``), as are the help, the notes and the errors.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ import sqlalchemy as sa
 
 from data import cli
 from data import db as database
+from i18n import _, current
 from metrics.query import DIMENSIONS, GROUPINGS, Scope
 from metrics.registry import KPIS, format_value
 from metrics.summary import summary
@@ -44,7 +46,7 @@ def cmd_summary(args) -> int:
     if args.db:
         settings = replace(settings, db=Path(args.db))
     if not settings.db.exists():
-        raise ValueError(f"database {settings.db} does not exist")
+        raise ValueError(_("database {path} does not exist", path=settings.db))
     filters = {d: _split(getattr(args, d)) for d in DIMENSIONS}
     scope = Scope.of(args.start, args.end, **filters)
     if args.server:
@@ -57,13 +59,14 @@ def cmd_summary(args) -> int:
                 raise
             server = f"http://{settings.host}:{settings.port}"
             result, notes = _ask(server, args, filters, held=cli.in_use(exc))
-            print(f"note: the dashboard holds the database; read through it ({server})", file=sys.stderr)
+            print(_("note: the dashboard holds the database; read through it ({server})", server=server),
+                  file=sys.stderr)
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
         _print_table(result if args.by else [result], args.by)
         for note in notes:
-            print(f"note: {note}")
+            print(_("note: {note}", note=note))
     return 0
 
 
@@ -72,23 +75,27 @@ def _ask(server: str, args, filters: dict, held: str | None = None):
     query = [("from", args.start), ("to", args.end)] + [(d, ",".join(v)) for d, v in filters.items() if v]
     query += [("by", args.by)] if args.by else []
     url = f"{server.rstrip('/')}/api/summary?{urllib.parse.urlencode(query)}"
+    asked = urllib.request.Request(url, headers={"Accept-Language": current()})   # its notes in our language
     try:
-        with urllib.request.urlopen(url, timeout=60) as response:
+        with urllib.request.urlopen(asked, timeout=60) as response:
             body = json.loads(response.read())
     except urllib.error.HTTPError as exc:
-        raise ValueError(json.loads(exc.read() or b"{}").get("error") or f"the dashboard answered {exc.code}") from None
+        raise ValueError(json.loads(exc.read() or b"{}").get("error")
+                         or _("the dashboard answered {code}", code=exc.code)) from None
     except (urllib.error.URLError, OSError) as exc:
-        reason = f"{held}; and no dashboard answers at {server}" if held else f"no dashboard answers at {server}"
-        raise ValueError(f"{reason} ({getattr(exc, 'reason', exc)}): give its address with --server") from None
+        reason = (_("{held}; and no dashboard answers at {server}", held=held, server=server) if held
+                  else _("no dashboard answers at {server}", server=server))
+        raise ValueError(_("{reason} ({error}): give its address with --server", reason=reason,
+                           error=getattr(exc, "reason", exc))) from None
     return body["result"], body["notes"]
 
 
 def _print_table(rows: list[dict], by: str | None) -> None:
     cells = [[format_value(KPIS[k], r[k]) for k in KPIS] for r in rows]
     if not by:  # one KPI a line reads best for a single row; a grid for groups
-        width = max(len(k.label_en) for k in KPIS.values())
+        width = max(len(k.label()) for k in KPIS.values())
         for k, cell in zip(KPIS.values(), cells[0]):
-            print(f"{k.label_en:<{width}}  {cell:>14}")
+            print(f"{k.label():<{width}}  {cell:>14}")
         return
     heads = [by] + list(KPIS)
     cells = [["–" if r["group"] is None else str(r["group"])] + c for r, c in zip(rows, cells)]
@@ -99,25 +106,27 @@ def _print_table(rows: list[dict], by: str | None) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m metrics", description="Compute Pilotage KPIs.")
+    """The command line, its help in the current language (argparse's own words stay Python's)."""
+    p = argparse.ArgumentParser(prog="python -m metrics", description=_("Compute Pilotage KPIs."))
     sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("summary", help="every KPI for a period and filters")
-    s.add_argument("--db", help="database file (default: PILOTAGE_DB or var/pilotage.duckdb)")
+    s = sub.add_parser("summary", help=_("every KPI for a period and filters"))
+    s.add_argument("--db", help=_("database file (default: PILOTAGE_DB or var/pilotage.duckdb)"))
     s.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
     s.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
     for dim in DIMENSIONS:
-        s.add_argument(f"--{dim}", action="append", metavar="X", help=f"only this {dim} (repeatable)")
-    s.add_argument("--by", choices=GROUPINGS, help="one row per value of this dimension")
+        s.add_argument(f"--{dim}", action="append", metavar="X",
+                       help=_("only this {dimension} (repeatable)", dimension=dim))
+    s.add_argument("--by", choices=GROUPINGS, help=_("one row per value of this dimension"))
     s.add_argument("--format", choices=("json", "table"), default="table")
     s.add_argument("--server", metavar="URL",
-                   help="ask the running dashboard at this address (e.g. http://127.0.0.1:8050); by default "
-                        "the one the settings name, when it holds the database")
+                   help=_("ask the running dashboard at this address (e.g. http://127.0.0.1:8050); by default "
+                          "the one the settings name, when it holds the database"))
     s.set_defaults(run=cmd_summary)
     return p
 
 
 def main(argv=None) -> int:
-    return cli.run(parser(), argv)
+    return cli.run(parser, argv)
 
 
 if __name__ == "__main__":

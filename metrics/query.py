@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from data.db import frame, generation
+from i18n import _
 from metrics import maturity, rollups
 from metrics.registry import KPI_IDS, KPIS, MEASURES, kpi
 from metrics.relations import (DIM_SQL, DIMENSIONS, FROM_SQL, HISTOGRAM_BASES, ROWS_SQL, aggregate, final,
@@ -41,7 +42,7 @@ def _normalise(filters: Mapping[str, Iterable[str] | str | None], keep_empty: bo
     out = []
     for dim, values in filters.items():
         if dim not in DIMENSIONS:
-            raise ValueError(f"unknown dimension {dim!r}; known: {', '.join(DIMENSIONS)}")
+            raise ValueError(_("unknown dimension {dim!r}; known: {known}", dim=dim, known=", ".join(DIMENSIONS)))
         if values is None:
             continue
         values = (values,) if isinstance(values, str) else tuple(values)
@@ -63,7 +64,7 @@ class Scope:
 
     def __post_init__(self):
         if self.end < self.start:
-            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(_("the period ends ({end}) before it starts ({start})", end=self.end, start=self.start))
         object.__setattr__(self, "filters", _normalise(dict(self.filters)))
         object.__setattr__(self, "restrictions", _normalise(dict(self.restrictions), keep_empty=True))
 
@@ -98,7 +99,7 @@ def _as_date(value: date | str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        raise ValueError(_("{value!r} is not a date (YYYY-MM-DD)", value=value)) from None
 
 
 def _group_sql(base: str | rollups.Rollup, by: str) -> str:
@@ -126,9 +127,9 @@ def _groupings(by: By) -> tuple[tuple[str, ...], list[str]]:
     groups = () if by is None else (by,) if isinstance(by, str) else tuple(by)
     for g in groups:
         if g not in GROUPINGS:
-            raise ValueError(f"unknown grouping {g!r}; known: {', '.join(GROUPINGS)}")
+            raise ValueError(_("unknown grouping {grouping!r}; known: {known}", grouping=g, known=", ".join(GROUPINGS)))
     if len(set(groups)) != len(groups):
-        raise ValueError("a grouping is named twice")
+        raise ValueError(_("a grouping is named twice"))
     return groups, (["group"] if isinstance(by, str) else list(groups))
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Connection, Engine
 from metrics import maturity
 from metrics.query import By, Scope, compute, values
 from metrics.registry import KPI_IDS, KPIS
+from i18n import _
 from settings import KpiSettings
 
 
@@ -23,10 +24,11 @@ def summary(db: Engine | Connection, scope: Scope, by: By = None,
     notes = []
     span = maturity.Maturity(*maturity.span(db), settings.repeat_window_h)
     for kpi_id in (k for k in KPI_IDS if KPIS[k].pending and total[f"{k}__pending"]):
-        notes.append(f"{KPIS[kpi_id].label_en}: {span.note(kpi_id, total[f'{kpi_id}__pending'], scope.start)}")
+        notes.append(_("{kpi}: {note}", kpi=KPIS[kpi_id].label(),
+                       note=span.note(kpi_id, total[f"{kpi_id}__pending"], scope.start)))
     channels = compute(db, scope, [k for k in KPI_IDS if KPIS[k].per_channel], by="channel", settings=settings)
     for kpi_id in (k for k in KPI_IDS if KPIS[k].per_channel):
         if channels[kpi_id].notna().sum() > 1 and by != "channel":
-            notes.append(f"{KPIS[kpi_id].label_en}: all channels, mixed (not comparable); "
-                         "read it per channel with --by channel")
+            notes.append(_("{kpi}: all channels, mixed (not comparable); read it per channel with --by channel",
+                           kpi=KPIS[kpi_id].label()))
     return (rows if by else rows[0]), notes

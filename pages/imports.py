@@ -148,9 +148,11 @@ def preview_of(settings, file, profile):
     if result.encoding or result.separator:
         parts.append(html.Div(read_as(result), className="small text-muted"))
     for report in result.reports:
-        parts.append(html.Div(_("{table}: {accepted} rows ready, {dropped} left out by the profile, {rejected} rejected",
-                                table=table_label(report.table), accepted=formats.number(report.accepted),
-                                dropped=formats.number(report.dropped), rejected=formats.number(report.rejected)),
+        parts.append(html.Div(ngettext("{table}: {accepted} row ready, {dropped} left out by the profile, {rejected} rejected",
+                                       "{table}: {accepted} rows ready, {dropped} left out by the profile, {rejected} rejected",
+                                       report.accepted, table=table_label(report.table),
+                                       accepted=formats.number(report.accepted), dropped=formats.number(report.dropped),
+                                       rejected=formats.number(report.rejected)),
                               className="fw-semibold small mt-1"))
         if report.rows is not None and len(report.rows):
             shown = preview_cells(report.rows.head(PREVIEW_ROWS).dropna(axis=1, how="all"))

@@ -31,7 +31,7 @@ def test_cmp002_help_names_formula_and_settings_in_force():
     with using("fr"):
         text = help_text("service_level", KpiSettings(sl_thresholds={"phone": 30}))
     assert text.startswith("Qualité de service (décroché en X s)\n")
-    assert "Seuil par canal : téléphone 30\u00a0s ; autres canaux 20\u00a0s" in text
+    assert "Seuil par canal\u00a0: téléphone 30\u00a0s\u202f; autres canaux 20\u00a0s" in text
     assert settings_text("fcr", KpiSettings(repeat_window_h=72)) == ["Repeat window: 72 h"]
     assert settings_text("nps", KpiSettings()) == []
 

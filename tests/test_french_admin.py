@@ -63,9 +63,9 @@ def test_fra001_the_import_page_in_french_then_in_english(dash_duo, make_db, app
     upload(dash_duo, SAMPLES / "fr_acd_export.csv", SAMPLES / "survey_export.csv")
     # the sample, read by hand: 10 calls kept, 1 left out by the profile; 5 survey answers
     wait_contains(dash_duo, "#import-file-list",
-                  "contacts — lignes prêtes : 10 ; écartées par le profil : 1 ; rejetées : 0")
-    wait_contains(dash_duo, "#import-file-list", "enquêtes — lignes prêtes : 5")
-    assert "Lu en cp1252, séparateur « ; », pour la table contacts." in shown(dash_duo, "#import-file-list")
+                  "contacts — lignes prêtes\u00a0: 10\u202f; écartées par le profil\u00a0: 1\u202f; rejetées\u00a0: 0")
+    wait_contains(dash_duo, "#import-file-list", "enquêtes — lignes prêtes\u00a0: 5")
+    assert "Lu en cp1252, séparateur «\u00a0;\u00a0», pour la table contacts." in shown(dash_duo, "#import-file-list")
     # the preview's values: yes/no in words, a number with a decimal comma (the first call waited 4.5 s)
     wait_contains(dash_duo, "#import-file-list", "oui")
     assert "4,5" in shown(dash_duo, "#import-file-list") and "4.5" not in shown(dash_duo, "#import-file-list")
@@ -112,7 +112,7 @@ def test_fra002_the_settings_page_in_french_then_in_english(dash_duo, make_db, a
     with using("fr"):       # the page's name, shared with the navigation bar's catalogue
         assert _("Settings") != "Settings" and _("Settings") in body
     for text in ("Fixer un objectif", "Pour un canal (facultatif)", "ou un client (facultatif)",
-                 "Objectifs en vigueur", "Enregistrer", "Supprimer", "« Proche dès » marque la zone orange"):
+                 "Objectifs en vigueur", "Enregistrer", "Supprimer", "«\u00a0Proche dès\u00a0» marque la zone orange"):
         assert text in body, (text, body)
     # a target for the phone channel alone, the channel chosen by its French name
     dash_duo.select_dcc_dropdown("#target-channel", value="téléphone")
@@ -170,7 +170,7 @@ def test_fra003_the_administration_page_in_french_then_in_english(dash_duo, make
     wait_contains(dash_duo, "#audit-grid", "utilisateur ajouté")
     grid = shown(dash_duo, "#audit-grid")
     for text in ("Date", "Qui", "Adresse", "Action", "Code", "Détail", "connexion", "user_added", "ada",
-                 "utilisateur : bea · rôle : superviseur · équipes : T1"):   # the detail in words
+                 "utilisateur\u00a0: bea · rôle\u00a0: superviseur · équipes\u00a0: T1"):   # the detail in words
         assert text in grid, (text, grid)
     # the audit trail filtered on one action, chosen by its French name
     dash_duo.select_dcc_dropdown("#audit-action", value="connexion")

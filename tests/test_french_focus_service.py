@@ -95,7 +95,7 @@ def test_frf001_the_focus_view_in_french_then_in_english(dash_duo, make_db, app_
     target.clear()
     target.send_keys("75")
     click(dash_duo, "#focus-save")
-    until(lambda: "Focus de l'équipe depuis le 01/03/2025 : objectif 75,0\u00a0%"
+    until(lambda: "Focus de l'équipe depuis le 01/03/2025\u00a0: objectif 75,0\u00a0%"
           in (shown(dash_duo, "#focus-banner") or ""))
     wait_shown(dash_duo, "#focus-target", "Objectif 75,0\u00a0%")
     dash_duo.driver.save_screenshot("/tmp/focus-fr-saved.png")
@@ -140,7 +140,7 @@ def test_frf002_the_daily_service_in_french_then_in_english(dash_duo, make_db, a
     assert "25,0\u00a0% ✗" in row.get_attribute("textContent") and "row-missed" in row.get_attribute("class")
     body = shown(dash_duo)
     for text in ("Service du jour", "comparé au lun. 03/03 (même jour, semaine précédente)", "Par demi-heure",
-                 "Conseillers du jour", "Qualité de service (téléphone) : décroché en 20\u00a0s au plus",
+                 "Conseillers du jour", "Qualité de service (téléphone)\u00a0: décroché en 20\u00a0s au plus",
                  "✓ objectif atteint", "Demi-heure", "Reçus", "Décrochés", "Conseiller", "Alerte"):
         assert text in body, (text, body)
     # the four weeks' days with their French weekdays, the day's title with its own

@@ -108,7 +108,7 @@ def test_hfl001_a_profile_from_the_browser_is_a_known_name_never_a_path(page, mo
     monkeypatch.setattr(profiles, "load_profile", lambda path: opened.append(str(path)) or real(path))
     entry = staged_entry(settings)
     [[*_read_as, ready]] = previews(client, [entry], ["canonical"])
-    assert ready == "contacts: 1 rows ready, 0 left out by the profile, 0 rejected"
+    assert ready == "contacts: 1 row ready, 0 left out by the profile, 0 rejected"
     assert opened == [str(SHIPPED / "canonical.toml")]
     # a path, a path into the shipped folder, a device, a list, a long text: refused by name, nothing opened
     opened.clear()
@@ -180,7 +180,7 @@ def test_hfl003_every_import_callback_survives_forged_values_of_any_type(page, c
     assert response.status_code == 200 and "0 KB" in response.get_data(as_text=True)
     two = [staged_entry(settings), staged_entry(settings)]
     first, second, third = previews(client, two, ["canonical"], shown=3)
-    assert first[-1] == "contacts: 1 rows ready, 0 left out by the profile, 0 rejected"
+    assert first[-1] == "contacts: 1 row ready, 0 left out by the profile, 0 rejected"
     assert second == [f"unknown import profile (not a name); known: {KNOWN}"]
     assert third == ["unknown upload"]
 

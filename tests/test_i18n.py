@@ -173,8 +173,8 @@ def test_i18n008_the_rules_of_a_target_are_told_in_the_reader_s_language():
         assert target_error("service_level", 120) == (
             "l'objectif de Qualité de service (décroché en X s) doit être compris entre 0,0\u00a0% et "
             "100,0\u00a0% (120,0\u00a0% donné)")
-        assert target_error("nps", 20, 30) == ("« proche dès » doit être sous l'objectif pour Net Promoter Score "
-                                               "(plus haut est meilleur) : +30 n'est pas sous +20")
+        assert target_error("nps", 20, 30) == ("«\u00a0proche dès\u00a0» doit être sous l'objectif pour Net Promoter Score "
+                                               "(plus haut est meilleur)\u00a0: +30 n'est pas sous +20")
     with using("en"):
         assert target_error("service_level", 120) == (
             "the target of Service level must be between 0.0 % and 100.0 % (120.0 % given)")
@@ -186,7 +186,7 @@ def test_i18n009_what_the_data_layer_refuses_is_said_in_the_reader_s_language(ma
     eng = make_db()
     with using("fr"), pytest.raises(ValueError) as refused:
         set_focus(eng, "nps", 30, date(2025, 3, 1), note="x" * 1201)
-    assert str(refused.value) == "la note : 200 caractères au plus (1\u202f201 donnés)"
+    assert str(refused.value) == "la note\u00a0: 200 caractères au plus (1\u202f201 donnés)"
     with using("fr"), pytest.raises(UserError) as refused:
         add_user(eng, "ada", "admin", "court")
     assert str(refused.value) == "un mot de passe compte au moins 10 caractères"
@@ -200,10 +200,10 @@ def test_i18n010_the_maturity_rule_s_notes_in_both_languages():
     week = Maturity(date(2025, 3, 1), date(2025, 3, 31), 168.0)
     with using("fr"):
         assert week.note("fcr", 2072, date(2025, 3, 1)) == (
-            "2\u202f072 contacts à partir du 25/03/2025 en attente : chacun compte une fois sa fenêtre de "
+            "2\u202f072 contacts à partir du 25/03/2025 en attente\u00a0: chacun compte une fois sa fenêtre de "
             "7 jours écoulée")
         assert week.note("repeat_rate", 1, date(2025, 3, 1)) == (
-            "1 contact avant le 08/03/2025 non compté : la fenêtre de 7 jours qui le précède n'est pas dans "
+            "1 contact avant le 08/03/2025 non compté\u00a0: la fenêtre de 7 jours qui le précède n'est pas dans "
             "les données")
         assert "fenêtre de 36,5 heures" in Maturity(date(2025, 3, 1), date(2025, 3, 31), 36.5).note(
             "fcr", 3, date(2025, 3, 1))
@@ -219,12 +219,12 @@ def test_i18n011_an_audit_entry_s_detail_in_words():
     load = ('{"accepted": 29225, "file": "=demo.csv", "profile": "demo", "rejected": 0, "source": "demo",'
             ' "status": "loaded", "table": "surveys"}')
     with using("fr"):
-        assert audit_detail_text(load) == ("fichier : =demo.csv · table : enquêtes · source : demo · profil : demo"
-                                           " · statut : chargé · acceptées : 29\u202f225 · rejetées : 0")
+        assert audit_detail_text(load) == ("fichier\u00a0: =demo.csv · table\u00a0: enquêtes · source\u00a0: demo · profil\u00a0: demo"
+                                           " · statut\u00a0: chargé · acceptées\u00a0: 29\u202f225 · rejetées\u00a0: 0")
         assert audit_detail_text('{"kpi": "nps", "target": 30, "amber": 20, "starts_on": "2026-12-01", "note": null}'
-                                 ) == "indicateur : Net Promoter Score · objectif : +30 · proche dès : +20 · début : 01/12/2026"
+                                 ) == "indicateur\u00a0: Net Promoter Score · objectif\u00a0: +30 · proche dès\u00a0: +20 · début\u00a0: 01/12/2026"
         assert audit_detail_text('{"user": "ada", "role": "team_lead", "teams": ["T1", "T2"], "clients": []}'
-                                 ) == "utilisateur : ada · rôle : superviseur · équipes : T1, T2"
+                                 ) == "utilisateur\u00a0: ada · rôle\u00a0: superviseur · équipes\u00a0: T1, T2"
     with using("en"):
         assert audit_detail_text('{"client": "X", "month": "2026-11-01", "length": 1200, "odd": "y"}') == (
             "client: X · month: November 2026 · characters: 1,200 · odd: y")

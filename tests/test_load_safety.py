@@ -308,7 +308,7 @@ def test_saf004_command_line_says_the_database_is_in_use(tmp_path):
     out = run("data", "load", "--db", path, "--contacts", contacts, "--source", "acd",
               tmp_path=tmp_path)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines() == ["contacts: contacts.csv: 1 rows loaded"]
+    assert out.stdout.splitlines() == ["contacts: contacts.csv: 1 row loaded"]
 
 
 # ---------------------------------------------------------------- the nightly extract while the dashboard serves
