@@ -17,6 +17,7 @@ from components import errors, inputs
 from components.view import PAGES_LOCATION
 from i18n import _
 from data.db import engine
+from comments import store as comment_reads
 from metrics import rollups
 from settings import Settings
 
@@ -25,8 +26,12 @@ TITLE = "Pilotage"
 
 def navbar(viewer: Viewer) -> dbc.Navbar:
     """The pages the viewer's role may open, who is signed in, and the language switch."""
+    pages = [p for p in dash.page_registry.values() if p.get("nav", True) and viewer.may_open(p["path"])]
     links = [dbc.NavItem(dbc.NavLink(_(page["name"]), href=page["relative_path"], active="exact"))
-             for page in dash.page_registry.values() if page.get("nav", True) and viewer.may_open(page["path"])]
+             for page in pages if not page.get("manage")]
+    managed = [dbc.DropdownMenuItem(_(page["name"]), href=page["relative_path"]) for page in pages if page.get("manage")]
+    if managed:     # loading data, settings, users: one menu, so that the bar holds on one line
+        links.append(dbc.DropdownMenu(managed, label=_("Manage"), nav=True, in_navbar=True, id="nav-manage"))
     who = [] if viewer.local or viewer.name is None else [dbc.DropdownMenu([
         dbc.DropdownMenuItem(_(ROLE_NAMES[viewer.role]), header=True),
         dbc.DropdownMenuItem(_("Sign out"), href="/logout", external_link=True, id="nav-sign-out"),
@@ -172,6 +177,7 @@ def main() -> None:
                          f"{settings.host} is not): add a user first: python -m data users add NAME --role admin")
     app = create_app(settings)
     rollups.ensure(engine(settings.db), settings.kpi)   # before the first page, not during it
+    comment_reads.ensure(engine(settings.db))           # read again with rules that changed
     prune(staging_dir(settings))                        # uploads a stopped server left behind
     watch(settings)
     print(f"Pilotage on http://{settings.host}:{settings.port} (database {settings.db}; "

@@ -31,6 +31,8 @@ Nothing needs to be set: every value has a default that makes the app run.
       repeat_window_h = 168
       reject_budget = 0.05           # share of rejected rows that refuses a file
       min_answers = 10               # fewer survey answers behind a score: shown, not judged
+      alignment_min = 5              # fewer values behind an agent's assessment view: no view
+      misaligned_points = 20         # an agent whose views spread over this is misaligned
 
       [service_level_thresholds]     # seconds, per channel
       phone = 20
@@ -138,6 +140,8 @@ class Settings:
     kpi: KpiSettings = field(default_factory=KpiSettings)
     reject_budget: float = 0.05
     min_answers: int = 10            # a score from fewer survey answers is shown with its count, not judged
+    alignment_min: int = 5           # values an agent's assessment view needs (KPIS.md: default 5)
+    misaligned_points: float = 20.0  # an agent whose views spread over this many points is misaligned
     targets: Mapping[str, Mapping] = field(default_factory=lambda: DEFAULT_TARGETS)
     # client -> its contractual indicators; "default" for the clients not named
     contracts: Mapping[str, tuple] = field(default_factory=lambda: MappingProxyType({"default": DEFAULT_CONTRACT}))
@@ -241,7 +245,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 def apply_config(settings: Settings, cfg: Mapping) -> Settings:
     """Settings with the values of a parsed settings file applied."""
     known = {"service_level_thresholds", "short_abandon_s", "abandon_mode", "repeat_window_h",
-             "reject_budget", "min_answers", "targets", "contracts"}
+             "reject_budget", "min_answers", "alignment_min", "misaligned_points", "targets", "contracts"}
     unknown = set(cfg) - known
     if unknown:
         raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
@@ -261,9 +265,16 @@ def apply_config(settings: Settings, cfg: Mapping) -> Settings:
     min_answers = cfg.get("min_answers", settings.min_answers)
     if not isinstance(min_answers, int) or min_answers < 1:
         raise SettingsError("min_answers is a whole number of answers, 1 or more")
+    alignment_min = cfg.get("alignment_min", settings.alignment_min)
+    if isinstance(alignment_min, bool) or not isinstance(alignment_min, int) or alignment_min < 1:
+        raise SettingsError("alignment_min is a whole number of values, 1 or more")
+    misaligned = cfg.get("misaligned_points", settings.misaligned_points)
+    if isinstance(misaligned, bool) or not isinstance(misaligned, (int, float)) or not 0 <= misaligned <= 100:
+        raise SettingsError("misaligned_points is a number of points between 0 and 100")
     contracts = {"default": DEFAULT_CONTRACT}
     contracts.update({client: _contract(client, entries) for client, entries in cfg.get("contracts", {}).items()})
     return replace(settings, kpi=kpi, reject_budget=budget, min_answers=min_answers,
+                   alignment_min=alignment_min, misaligned_points=float(misaligned),
                    targets=MappingProxyType(_targets(cfg.get("targets", {}))),
                    contracts=MappingProxyType(contracts), from_file=MappingProxyType(dict(cfg)))
 

@@ -13,8 +13,8 @@ MANAGERS = ("admin", "director")
 
 # page path -> the roles that may open it
 PAGES = {
-    "/": ROLES, "/explore": ROLES, "/focus": ROLES, "/committee": ROLES, "/definitions": ROLES,
-    "/service": STAFF, "/campaigns": STAFF,
+    "/": ROLES, "/explore": ROLES, "/focus": ROLES, "/committee": ROLES, "/definitions": ROLES, "/comments": ROLES,
+    "/service": STAFF, "/campaigns": STAFF, "/alignment": STAFF,
     "/import": MANAGERS, "/settings": MANAGERS,
     "/admin": ("admin",),
 }

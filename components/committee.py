@@ -10,10 +10,12 @@ import dash_bootstrap_components as dbc
 from babel import dates
 from dash import html
 
+from components.comments import category_label
 from components.charts import AXIS, COLOURS, FONT, plot_text
 from i18n.labels import channel_label
 from i18n import N_, _, current, formats, ngettext
 from components.kpi import Reading, answers_text, change_text, help_text, value_text
+from components.focus import HOT_ONLY
 from components.view import View
 from metrics.committee import RESULT, WORST_ORDER_TEXT, Review, committee_review, month_start
 from metrics.periods import add_months, last_full_month
@@ -95,6 +97,8 @@ def indicator_notes(review: Review, view: View) -> list[str]:
             notes.append(_("{indicator}: {answers} this month, fewer than {minimum}: too few to judge.",
                            indicator=r["label"], answers=answers_text(int(r["n"])),
                            minimum=formats.number(view.settings.min_answers)))
+    if any(KPIS[k].base == "surveys" for k in review.indicators["kpi"]):
+        notes.append(_(HOT_ONLY))
     return notes
 
 
@@ -234,7 +238,14 @@ def score_text(r: dict) -> str:
     return ", ".join(parts)
 
 
-VERBATIM_HEAD = (N_("Answered on"), N_("Channel"), N_("Scores"), N_("Comment"))
+VERBATIM_HEAD = (N_("Answered on"), N_("Channel"), N_("Scores"), N_("What it says"), N_("Comment"))
+
+
+def said_text(r: dict) -> str:
+    """What a comment says, as the comments page tells it: its categories, and extreme
+    dissatisfaction."""
+    said = [category_label(c) for c in list(r["categories"]) + (["extreme"] if r["extreme"] else [])]
+    return ", ".join(said) or "–"
 
 
 def verbatim_table(review: Review) -> html.Div:
@@ -243,6 +254,7 @@ def verbatim_table(review: Review) -> html.Div:
     rows = [html.Tr([html.Td(f"{r['responded_at']:%d/%m %H:%M}", className="text-nowrap"),
                      html.Td(channel_label(r["channel"]) if _value(r["channel"]) else "–"),
                      html.Td(score_text(r), className="text-nowrap"),
+                     html.Td(said_text(r)),
                      html.Td(r["verbatim"], className="verbatim")])
             for r in review.verbatims.to_dict("records")]
     return html.Div([

@@ -26,7 +26,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from components.committee import (RESULT_COLOURS, VERBATIM_HEAD, VOLUME_COLUMNS, _value, actual_text, change_cell,
-                                  met_text, month_label, score_text, short_month, target_text, title, unjudged_text,
+                                  met_text, month_label, said_text, score_text, short_month, target_text, title, unjudged_text,
                                   volume_channel)
 from components.kpi import value_text
 from i18n.labels import channel_label
@@ -230,7 +230,7 @@ def _verbatim_table(review: Review) -> Table | Paragraph:
     rows = [[_p(h, "head") for h in heads]]
     for r in review.verbatims.to_dict("records"):
         rows.append([f"{r['responded_at']:%d/%m %H:%M}", _p(channel_label(r["channel"]) if _value(r["channel"]) else "–"),
-                     _p(score_text(r)), _p(r["verbatim"])])
-    body = [[None, row[1].text, None, None] for row in rows[1:]]
-    widths = fit_widths(heads, [20 * mm, 16 * mm, 40 * mm, 104 * mm], body=body)
+                     _p(score_text(r)), _p(said_text(r)), _p(r["verbatim"])])
+    body = [[None, row[1].text, None, None, None] for row in rows[1:]]
+    widths = fit_widths(heads, [20 * mm, 16 * mm, 34 * mm, 32 * mm, 78 * mm], body=body)
     return Table(rows, colWidths=widths, style=TABLE_STYLE, repeatRows=1)

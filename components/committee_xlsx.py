@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from components.committee import (VOLUME_COLUMNS, _value, month_label, result_text, title, unjudged_text,
-                                  volume_channel)
+from components.committee import (VOLUME_COLUMNS, _value, month_label, result_text, said_text, title,
+                                  unjudged_text, volume_channel)
 from i18n.labels import channel_label, survey_label
 from data.decisions import Decisions
 from i18n import _, current, formats
@@ -122,7 +122,7 @@ def _volumes(ws: Worksheet, review: Review) -> None:
 def _comments(ws: Worksheet, review: Review) -> None:
     _header(ws, _("Comments"), _("Worst-scored comments, {order}", order=_(WORST_ORDER_TEXT)),
             [_("Answered on"), _("Channel"), _("Queue"), _("Survey"), _("NPS"), _("Satisfaction"), _("Effort"),
-             _("Comment")], [16, 12, 16, 16, 7, 12, 8, 90])
+             _("What it says"), _("Comment")], [16, 12, 16, 16, 7, 12, 8, 28, 90])
     for row, r in enumerate(review.verbatims.to_dict("records"), start=HEADER_ROW + 1):
         _put(ws, row, 1, r["responded_at"].to_pydatetime(), "dd/mm/yyyy hh:mm")
         _put(ws, row, 2, channel_label(r["channel"]) if _value(r["channel"]) else None)
@@ -130,7 +130,8 @@ def _comments(ws: Worksheet, review: Review) -> None:
         _put(ws, row, 4, survey_label(r["survey"]) if _value(r["survey"]) else None)
         for col, key in enumerate(("nps", "csat", "ces"), start=5):
             _put(ws, row, col, None if _value(r[key]) is None else int(r[key]), "0")
-        _put(ws, row, 8, r["verbatim"]).alignment = Alignment(wrap_text=True, vertical="top")
+        _put(ws, row, 8, said_text(r))
+        _put(ws, row, 9, r["verbatim"]).alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _decisions(ws: Worksheet, review: Review, decisions: Decisions | None) -> None:

@@ -134,6 +134,10 @@ def headline(view: View, kpi_id: str, target: Target | None, channel: str | None
                     read(*year) if covers(view.first, view.last, *year) else None, (previous, year), target, channel)
 
 
+HOT_ONLY = N_("From the answers about a contact (hot surveys): the barometer (cold survey) is read apart, on "
+              "the overview.")
+
+
 def headline_card(kpi_id: str, h: Headline, view: View) -> dbc.Card:
     k = KPIS[kpi_id]
     target = (_("No target") if h.target is None else _("Target {value}", value=value_text(kpi_id, h.target.value)))
@@ -151,6 +155,7 @@ def headline_card(kpi_id: str, h: Headline, view: View) -> dbc.Card:
         html.Div(note, className="kpi-note small mt-1", id="focus-note") if note else None,
         html.Div(answers_text(h.now.n), className="small text-muted") if k.group == "perceived" and k.kind == "ratio"
         else None,
+        html.Div(_(HOT_ONLY), className="small text-muted", id="focus-hot") if k.base == "surveys" else None,
         html.Div(_("Read on {channel} alone: waits and handle times of different channels are not "
                    "comparable (choose another channel in the filter).", channel=channel_label(h.channel)),
                  className="small text-muted mt-1",

@@ -13,7 +13,7 @@ from i18n.labels import channel_label
 from components.kpi import caveat, change_text, help_mark, period_label, reading, status_badge, value_text
 from components.state import grain_for
 from components.view import View
-from i18n import _, formats, ngettext
+from i18n import N_, _, formats, ngettext
 from metrics.periods import covers, last_year
 from metrics.query import compute, values
 from metrics.registry import KPI_IDS, KPIS
@@ -225,3 +225,36 @@ def correlation_text(series: pd.DataFrame, delivered: str, perceived: str, grain
         return _("Correlation: – (needs at least {least} with both values; {n} here)",
                  least=periods_text(grain, 3), n=n)
     return _("Correlation over {periods}: {r}", periods=periods_text(grain, n), r=formats.signed(r, 2))
+
+
+BAROMETER = ("responses", "nps", "csat")   # what a barometer's wave is read by
+WAVES_SHOWN = 6
+WAVE_HEAD = (N_("Wave"), N_("Answers"), N_("NPS"), N_("Satisfaction"))
+
+
+def barometer_waves(view: View) -> pd.DataFrame:
+    """The cold (barometer) answers' figures per month they were given in ("waves"), over all
+    the data the viewer may see, the latest first; months without an answer are no wave."""
+    scope = view.scope(survey="cold").with_period(view.first, view.last)
+    waves = compute(view.db, scope, BAROMETER, by="month", settings=view.settings.kpi, counts=True)
+    return waves[waves["responses"] > 0].sort_values("group", ascending=False).head(WAVES_SHOWN)
+
+
+def barometer_card(view: View) -> dbc.Card:
+    """The barometer apart from the answers about a contact: its NPS and satisfaction per
+    wave, so that neither is taken for the other."""
+    waves = barometer_waves(view)
+    if waves.empty:
+        return html.Div(_("No barometer (cold survey) answer in the data: the scores above are all about a contact."),
+                        className="small text-muted mt-2", id="overview-barometer")
+    rows = [html.Tr([html.Td(formats.month(date.fromisoformat(str(w["group"])[:10]))),
+                     *[html.Td(reading(k, w, view.settings.min_answers if k != "responses" else 0).text,
+                               className="num") for k in BAROMETER]])
+            for w in waves.to_dict("records")]
+    return dbc.Card(dbc.CardBody([
+        html.Div(_("Barometer (cold survey), per wave"), className="kpi-label fw-semibold"),
+        html.Div(_("Customers asked about the relation, not about a contact: kept apart from the scores above."),
+                 className="small text-muted mb-1"),
+        dbc.Table([html.Thead(html.Tr([html.Th(_(h)) for h in WAVE_HEAD])),
+                   html.Tbody(rows)], size="sm", className="mb-0"),
+    ]), className="kpi-card mt-2", id="overview-barometer")

@@ -39,7 +39,7 @@ PAGES_LOCATION = "_pages_location"
 # page keys that a change of a control makes meaningless (a new `by` starts a new drill path)
 RESETS = {"by": ("path",)}
 # the page controls' keys (``control_id``): explore's, focus's, the overview's, the campaigns'
-CONTROL_KEYS = ("by", "cols", "kpi", "sort", "dim", "dkpi", "pkpi", "show")
+CONTROL_KEYS = ("by", "cols", "kpi", "sort", "dim", "dkpi", "pkpi", "show", "category")
 FILTER_LABELS = {"channel": N_("Channel"), "client": N_("Client"), "queue": N_("Queue"),
                  "campaign": N_("Campaign"), "team": N_("Team"), "agent": N_("Agent")}
 
@@ -80,10 +80,12 @@ class View:
         """Which contacts count for FCR and repeats: the first and latest day of all the data."""
         return Maturity(*maturity.span(self.db), self.settings.kpi.repeat_window_h)
 
-    def scope(self, **changes) -> Scope:
+    def scope(self, survey: str | None = "hot", **changes) -> Scope:
         """The state's scope (``changes`` override filters), with the viewer's restrictions:
-        the one way a page's queries are scoped."""
-        scope = self.state.scope().restricted(**self.viewer.restrictions)
+        the one way a page's queries are scoped. Its answers are the hot ones, about a contact,
+        unless ``survey`` says otherwise (``cold``: the barometer's; None: both): a barometer's
+        NPS is not the contacts'."""
+        scope = self.state.scope().restricted(**self.viewer.restrictions).with_survey(survey)
         return scope.with_filters(**changes) if changes else scope
 
 

@@ -12,7 +12,10 @@ Everything is drawn with numpy, vectorised, from one seed:
   renewals, twice-yearly collection, a three-month defence season, one-off operations)
   with reach around 55 %;
 - hot surveys for ~15 % of handled contacts and a monthly cold barometer, whose scores
-  respond to wait, resolution and agent, with French verbatims whose tone matches.
+  respond to wait, resolution and agent, with French verbatims whose tone matches;
+- assessments of every agent each month: self-assessments of its own calls (some agents
+  rate themselves far above what their customers say), its team lead's (two teams have a
+  lenient one) and the quality team's, stricter, each about a contact the agent handled.
 """
 from __future__ import annotations
 
@@ -75,8 +78,19 @@ VERBATIMS = {
                  "Personne ne sait répondre, on me renvoie d'un service à l'autre.",
                  "Très déçu, je vais résilier mon contrat.",
                  "Aucun suivi de ma réclamation, c'est inadmissible.",
-                 "Le serveur vocal tourne en rond, impossible d'avoir quelqu'un."),
+                 "Le serveur vocal tourne en rond, impossible d'avoir quelqu'un.",
+                 "J'ai dû rappeler quatre fois, et à chaque fois il faut tout réexpliquer.",
+                 "Toujours pas remboursé après deux mois, personne ne me rappelle.",
+                 "Conseillère désagréable, elle m'a coupé la parole sans arrêt.",
+                 "Plus d'une heure d'attente pour une simple question.",
+                 "Scandaleux, vous m'avez prélevé deux fois et personne ne bouge.",
+                 "Sans réponse sous huit jours, je saisis le médiateur.",
+                 "Je vais changer d'assureur, la concurrence est moins chère et plus sérieuse.",
+                 "Mon dossier est bloqué depuis trois semaines, aucune nouvelle."),
 }
+# a few comments that say more than the scores, drawn for one negative answer in fifty
+RARE_VERBATIMS = ("Honteux. J'ai écrit à l'UFC-Que Choisir et je porterai plainte s'il le faut.",
+                  "Mise en demeure envoyée ce jour en recommandé : remboursez-moi sous quinze jours.")
 # arrivals per half-hour of the day (48 slots) for phone and chat: two peaks, open 8:00-20:00
 _SLOTS = np.arange(48)
 _OPEN = (_SLOTS >= 16) & (_SLOTS < 40)
@@ -297,6 +311,8 @@ def _verbatims(rng, nps: np.ndarray) -> np.ndarray:
     for name, texts in VERBATIMS.items():
         idx = np.flatnonzero(has & (tone == name))
         out[idx] = np.array(texts, dtype=object)[rng.integers(0, len(texts), len(idx))]
+    rare = np.flatnonzero(has & (tone == "negative") & (rng.random(len(nps)) < 0.02))
+    out[rare] = np.array(RARE_VERBATIMS, dtype=object)[rng.integers(0, len(RARE_VERBATIMS), len(rare))]
     return out
 
 
@@ -350,8 +366,91 @@ def _surveys(rng, contacts: pd.DataFrame, days) -> pd.DataFrame:
     return out
 
 
+# the views of the assessments (``_evaluations``): bias on the agent's level, spread of one grid
+SELF_BIAS, OVERCONFIDENT_BIAS, MANAGER_BIAS, LENIENT_BIAS, QUALITY_BIAS = 3.0, 20.0, 0.0, 10.0, -5.0
+LENIENT_TEAMS = ("Équipe B", "Équipe E")
+QUALITY_ANALYSTS = ("Sophie Marchal", "Olivier Brun", "Nora Haddad")
+EVALUATION_COMMENTS = {
+    "good": ("Très bonne écoute, reformulation claire.", "Solution apportée dès le premier appel.",
+             "Prise de congé soignée, client rassuré."),
+    "fair": ("Découverte du besoin à compléter.", "Bon appel, mais attente en ligne trop longue.",
+             "Reformulation à travailler."),
+    "poor": ("Le client a dû répéter sa demande plusieurs fois.", "Transfert évitable.",
+             "Engagements non tenus, pas de récapitulatif."),
+}
+
+
+def _evaluations(rng, contacts: pd.DataFrame, agents: pd.DataFrame, skill: np.ndarray,
+                 days: pd.DatetimeIndex) -> pd.DataFrame:
+    """Each agent's assessments, month by month: 6 self-assessments of its own calls, 5 to 7
+    from its team lead (a third of them reviews of the month as a whole, the others about one
+    call), 6 to 9 from the quality team; each view drawn around the agent's level (what its
+    customers say, on average) with its own bias. Contacts are drawn from a sample of the
+    handled ones, so a large demo costs little more than a small one."""
+    handled = np.flatnonzero(contacts["agent_id"].notna().to_numpy()
+                             & contacts["outcome"].isin(("answered", "reached")).to_numpy())
+    months = len(pd.date_range(days[0], days[-1], freq="MS"))
+    share = min(1.0, 60.0 * len(agents) * months / max(1, len(handled)))
+    sample = handled[rng.random(len(handled)) < share]
+    picked = contacts.iloc[sample[rng.permutation(len(sample))]][["contact_id", "agent_id", "arrived_at", "channel"]]
+    where = {a: i for i, a in enumerate(agents["agent_id"])}
+    who = picked["agent_id"].map(where).to_numpy()
+    rank = picked.groupby([picked["agent_id"], picked["arrived_at"].dt.to_period("M")]).cumcount().to_numpy()
+    n_quality, n_manager = 6 + rng.integers(0, 4, len(agents)), 5 + rng.integers(0, 3, len(agents))
+    role = np.select([rank < n_quality[who], rank < n_quality[who] + 6, rank < n_quality[who] + 6 + n_manager[who]],
+                     ["quality", "self", "manager"], "")
+    keep = role != ""
+    picked, who, role = picked[keep], who[keep], role[keep]
+    n = len(picked)
+    # the agent's level: the mean of 100 × (csat − 1) / 4 its customers give, for its skill
+    level = 54.0 + 34.0 * skill[who]
+    overconfident = np.zeros(len(agents), bool)
+    overconfident[rng.choice(len(agents), size=max(2, len(agents) // 8), replace=False)] = True
+    lenient = agents["team"].isin(LENIENT_TEAMS).to_numpy()[who]
+    bias = np.select([role == "self", role == "manager"],
+                     [np.where(overconfident[who], OVERCONFIDENT_BIAS, SELF_BIAS),
+                      np.where(lenient, LENIENT_BIAS, MANAGER_BIAS)], QUALITY_BIAS)
+    noise = rng.normal(0, np.select([role == "self", role == "manager"], [5.0, 5.0], 8.0))
+    score = np.clip(np.round(level + bias + noise), 0, 100)
+    # when, in office hours: the quality team 1 to 7 days after the call, the agent the same day
+    # or the next, the team lead within the week; never before the call, nor after the last day
+    arrived = picked["arrived_at"].to_numpy()
+    lag = np.select([role == "quality", role == "self"], [rng.integers(1, 8, n), rng.integers(0, 2, n)],
+                    rng.integers(1, 7, n))
+    clock = rng.integers(8 * 3600 + 1800, 18 * 3600 + 1800, n)
+    evaluated = (arrived.astype("datetime64[D]") + lag.astype("timedelta64[D]")).astype("datetime64[s]") \
+        + clock.astype("timedelta64[s]")
+    evaluated = np.maximum(evaluated, arrived + np.timedelta64(1800, "s"))
+    last = (days[-1] + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)).to_datetime64()
+    evaluated = np.where(evaluated > last, arrived + np.timedelta64(1800, "s"), evaluated)
+    evaluated = np.minimum(evaluated, last)
+    whole_month = (role == "manager") & (rng.random(n) < 0.33)     # a monthly review: no contact
+    written = picked["channel"].isin(("email", "mail")).to_numpy()
+    grid = np.select([role == "self", whole_month, role == "manager", written],
+                     ["Auto-écoute", "Entretien mensuel", "Écoute en double", "Grille qualité écrit v2"],
+                     "Grille qualité appel v4")
+    evaluator = np.select([role == "self", role == "manager"],
+                          [agents["agent_name"].to_numpy()[who], agents["team_lead"].to_numpy()[who]],
+                          np.array(QUALITY_ANALYSTS)[rng.integers(0, len(QUALITY_ANALYSTS), n)])
+    tone = np.where(score >= 80, "good", np.where(score >= 60, "fair", "poor"))
+    comment = np.full(n, None, dtype=object)
+    said = (role != "self") & (rng.random(n) < 0.45)
+    for name, texts in EVALUATION_COMMENTS.items():
+        idx = np.flatnonzero(said & (tone == name))
+        comment[idx] = np.array(texts, dtype=object)[rng.integers(0, len(texts), len(idx))]
+    out = pd.DataFrame({
+        "evaluated_at": evaluated.astype("datetime64[ns]"), "agent_id": picked["agent_id"].to_numpy(),
+        "evaluator_role": role, "score": score.astype("float64"),
+        "contact_id": np.where(whole_month, None, picked["contact_id"].to_numpy()),
+        "evaluator": evaluator, "grid": grid, "comment": comment,
+    }).sort_values(["evaluated_at", "agent_id", "evaluator_role"], kind="stable").reset_index(drop=True)
+    out.insert(0, "evaluation_id", [f"E{i:08d}" for i in range(1, len(out) + 1)])
+    return out
+
+
 def generate(n_contacts: int = 200_000, seed: int = 1, end: date | None = None) -> dict[str, pd.DataFrame]:
-    """Demo frames for contacts, surveys, agents and campaigns, typed as the loader's."""
+    """Demo frames for contacts, surveys, agents, campaigns and evaluations, typed as the
+    loader's."""
     end = end or date.today() - timedelta(days=1)
     rng = np.random.default_rng(seed)
     days = _days(end)
@@ -383,6 +482,8 @@ def generate(n_contacts: int = 200_000, seed: int = 1, end: date | None = None) 
                                        "C" + contacts["customer_n"].astype(str).str.zfill(7), None)
     contacts["_followed"] = _followed_within(contacts, 7 * 86400)
     surveys = _surveys(rng, contacts, days)
+    # a generator of their own: the other tables are those of earlier demos with the same seed
+    evaluations = _evaluations(np.random.default_rng([seed, 7]), contacts, agents, skill, days)
     contacts = contacts[list(TABLES["contacts"].column_names)].copy()
     for col in ("transferred", "escalated", "sale"):
         contacts[col] = contacts[col].astype("boolean")
@@ -390,7 +491,8 @@ def generate(n_contacts: int = 200_000, seed: int = 1, end: date | None = None) 
         contacts[col] = contacts[col].astype("float64")
     contacts["arrived_at"] = contacts["arrived_at"].astype("datetime64[ns]")
     surveys["responded_at"] = surveys["responded_at"].astype("datetime64[ns]")
-    return {"agents": agents, "campaigns": _campaigns(end, n_out), "contacts": contacts, "surveys": surveys}
+    return {"agents": agents, "campaigns": _campaigns(end, n_out), "contacts": contacts, "surveys": surveys,
+            "evaluations": evaluations}
 
 
 def _followed_within(contacts: pd.DataFrame, seconds: float) -> np.ndarray:
@@ -412,7 +514,7 @@ def build(engine, n_contacts: int, seed: int, key: bytes, end: date | None = Non
     step(_("generating"))
     frames = generate(n_contacts, seed, end)
     reports = []
-    for table in ("agents", "campaigns", "contacts", "surveys"):
+    for table in ("agents", "campaigns", "contacts", "surveys", "evaluations"):
         frame = frames[table]
         checksum = hashlib.sha256(f"{table}:{n_contacts}:{seed}:{end}".encode()).hexdigest()
         reports.append(LoadReport(table=table, file_name=f"demo-{table}-n{n_contacts}-seed{seed}", profile="demo",

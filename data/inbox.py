@@ -5,8 +5,8 @@ dashboard holds it).
 Drop a file in the folder (``PILOTAGE_INBOX``, default ``inbox`` beside the database). Once
 its size has stayed the same for one look (a file still being copied waits), it is loaded
 like any other load (same rules, all or nothing, the load log), each file on its own:
-references first (agents, campaigns), then contacts, then surveys, so that answers find their
-contacts. Its table is the one its name starts with (``contacts-2026-11-30.csv``), else the
+references first (agents, campaigns), then contacts, then surveys and evaluations, so that
+answers find their contacts. Its table is the one its name starts with (``contacts-2026-11-30.csv``), else the
 one its profile makes; its profile is the one that fits it best, or the one its name gives
 after a double dash (``contacts--fr-acd-export.csv``). Then the file moves to ``loaded/`` or
 ``refused/``, stamped with the time, beside a ``.rejects.csv`` of its rejected rows (file,
@@ -38,7 +38,7 @@ from data.reading import LIMITS, Limits, ReadError, read_sheet
 from i18n import _
 from settings import Settings
 
-ORDER = ("agents", "campaigns", "contacts", "surveys")
+ORDER = ("agents", "campaigns", "contacts", "surveys", "evaluations")
 SKIPPED_SUFFIXES = (".part", ".tmp")
 
 

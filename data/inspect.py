@@ -79,7 +79,7 @@ def sniff(path: Path | str, *, extra: Path | None = None, encoding: str | None =
 def canonical_table(headers: list[str]) -> str:
     """The canonical table a file's header is for (its key column)."""
     lowered = {h.strip().lower() for h in headers}
-    for name in ("surveys", "contacts", "agents", "campaigns"):   # surveys also carry contact_id
+    for name in ("surveys", "evaluations", "contacts", "agents", "campaigns"):   # both carry contact_id too
         if TABLES[name].key in lowered:
             return name
     return "contacts"

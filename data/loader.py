@@ -21,6 +21,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from comments.store import read as read_comments
 from data.audit import Actor, record
 from data.customers import hash_ids
 from data.db import raw, scalar, writing
@@ -253,6 +254,7 @@ def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, loa
         if table.name == "surveys":
             refresh_surveyed(conn, f"SELECT source, contact_id FROM linked_{load_id}", CONTACT_DAYS)
             conn.exec_driver_sql(f"DROP TABLE linked_{load_id}")
+            read_comments(conn, f"SELECT source, response_id FROM surveys WHERE load_id = {int(load_id)}")
     finally:
         duck.unregister(view)
 

@@ -28,7 +28,7 @@ from i18n import _, current
 SHIPPED = Path(__file__).resolve().parent / "profiles"
 FORMATS = ("table", "asterisk-queue-log")
 SPEC_KEYS = {"from", "with", "value", "case", "between", "empty", "map", "datetime", "duration",
-             "number", "otherwise"}
+             "number", "scale", "otherwise"}
 DURATIONS = ("seconds", "minutes", "clock", "excel_days")
 ISO = "%Y-%m-%d %H:%M:%S"
 PROFILE_BYTES = 256 * 1024    # far more than any profile; what is read of a file given as one
@@ -164,6 +164,9 @@ def _check_spec(spec, where: str) -> None:
         raise ProfileError(_("{where}: give exactly one of from, value, case, between", where=where))
     if spec.get("duration") and spec["duration"] not in DURATIONS:
         raise ProfileError(_("{where}: duration must be one of {units}", where=where, units=", ".join(DURATIONS)))
+    scale = spec.get("scale", 1)
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 < scale < float("inf"):
+        raise ProfileError(_("{where}: scale must be a number above 0", where=where))
     if "otherwise" in spec:
         _check_spec(spec["otherwise"], where + ".otherwise")
 
@@ -335,8 +338,11 @@ def _make(spec, cells: pd.DataFrame, profile: Profile, empty: set[str], column: 
         converted = _datetimes(values, spec["datetime"], column, profile, cells[LINE])
     elif spec.get("duration"):
         converted = _durations(values, spec["duration"], decimal, column)
-    elif spec.get("number"):
+    elif spec.get("number") or "scale" in spec:
         converted = _numbers(values, decimal, column)
+        if "scale" in spec:   # a mark out of 20 as a percentage: scale = 5
+            scaled = pd.to_numeric(converted[0].where(converted[0] != ""), errors="coerce") * spec["scale"]
+            converted = (scaled.map(lambda v: "" if v != v else f"{v:.10g}"), converted[1])
     if converted is not None:
         values, why = converted
         reasons = reasons.where(reasons.notna(), why)

@@ -81,6 +81,21 @@ CAMPAIGNS = (
     Column("target_size", "integer", low=0),
 )
 
+EVALUATOR_ROLES = ("self", "manager", "quality")
+
+# assessments of an agent's work: the agent's own, the team lead's, the quality team's
+EVALUATIONS = (
+    Column("evaluation_id", "text", required=True),
+    Column("evaluated_at", "timestamp", required=True),
+    Column("agent_id", "text", required=True),
+    Column("evaluator_role", "lower", required=True, choices=EVALUATOR_ROLES),
+    Column("score", "number", required=True, low=0, high=100),
+    Column("contact_id", "text"),
+    Column("evaluator", "text"),
+    Column("grid", "text"),
+    Column("comment", "text"),
+)
+
 
 @dataclass(frozen=True)
 class Table:
@@ -103,6 +118,7 @@ TABLES = {
     "surveys": Table("surveys", SURVEYS, "response_id", per_source=True),
     "agents": Table("agents", AGENTS, "agent_id", per_source=False),
     "campaigns": Table("campaigns", CAMPAIGNS, "campaign", per_source=False),
+    "evaluations": Table("evaluations", EVALUATIONS, "evaluation_id", per_source=True),
 }
 
 
@@ -135,6 +151,9 @@ def ddl() -> list[str]:
         f"CREATE TABLE IF NOT EXISTS surveys (source VARCHAR NOT NULL, {', '.join(surveys)}, load_id INTEGER)",
         f"CREATE TABLE IF NOT EXISTS agents ({', '.join(_stored_columns(TABLES['agents']))}, load_id INTEGER)",
         f"CREATE TABLE IF NOT EXISTS campaigns ({', '.join(_stored_columns(TABLES['campaigns']))}, load_id INTEGER)",
+        # an evaluation's contact_id is a contact of the same source
+        f"CREATE TABLE IF NOT EXISTS evaluations (source VARCHAR NOT NULL, "
+        f"{', '.join(_stored_columns(TABLES['evaluations']))}, load_id INTEGER)",
         """CREATE TABLE IF NOT EXISTS load_log (
             load_id INTEGER PRIMARY KEY, started_at TIMESTAMP, finished_at TIMESTAMP,
             table_name VARCHAR, file_name VARCHAR, checksum VARCHAR, source VARCHAR,
@@ -171,6 +190,11 @@ def ddl() -> list[str]:
             changed_at TIMESTAMP NOT NULL)""",
         # the language each user chose (the switch in the navigation bar)
         "CREATE TABLE IF NOT EXISTS user_languages (name VARCHAR PRIMARY KEY, lang VARCHAR NOT NULL)",
+        # what each survey comment says (comments.store): the rules' fingerprint it was read
+        # with, its language, tone and score, the extreme flag, its categories and their evidence
+        """CREATE TABLE IF NOT EXISTS comment_reads (
+            source VARCHAR NOT NULL, response_id VARCHAR NOT NULL, rules VARCHAR NOT NULL, lang VARCHAR,
+            tone VARCHAR, score DOUBLE, extreme BOOLEAN, categories VARCHAR[], evidence VARCHAR)""",
         # every change and every sign-in: who, when, from which address, what (JSON)
         """CREATE TABLE IF NOT EXISTS audit (
             happened_at TIMESTAMP NOT NULL, who VARCHAR, address VARCHAR, action VARCHAR NOT NULL,

@@ -58,7 +58,8 @@ def survey_label(code) -> str:
     return _(SURVEY_KINDS[code]) if code in SURVEY_KINDS else str(code)
 
 
-TABLES = {"contacts": N_("contacts"), "surveys": N_("surveys"), "agents": N_("agents"), "campaigns": N_("campaigns")}
+TABLES = {"contacts": N_("contacts"), "surveys": N_("surveys"), "agents": N_("agents"), "campaigns": N_("campaigns"),
+          "evaluations": N_("evaluations")}
 LOAD_STATUSES = {"loaded": N_("loaded"), "unchanged": N_("unchanged"), "refused": N_("refused"),
                  "pending": N_("pending")}
 AUDIT_ACTIONS = {"sign_in": N_("signed in"), "sign_in_failed": N_("sign-in failed"), "sign_out": N_("signed out"),
@@ -133,6 +134,14 @@ def _told_date(value, told) -> str:
         return told(date.fromisoformat(str(value)[:10]))
     except ValueError:
         return str(value)
+
+
+TONES = {"negative": N_("Negative"), "neutral": N_("Neutral"), "positive": N_("Positive")}
+
+
+def tone_label(code) -> str:
+    """A comment's tone: "Négatif" for ``negative``; an unknown code as it is."""
+    return _(TONES[code]) if code in TONES else str(code)
 
 
 def dropdown_texts() -> dict:

@@ -3,6 +3,10 @@
     python -m metrics summary --db PATH --from YYYY-MM-DD --to YYYY-MM-DD
         [--channel X] [--queue X] [--campaign X] [--client X] [--site X] [--agent X]
         [--team X] [--reason X] [--by DIMENSION] [--format json|table] [--server URL]
+    python -m metrics alignment --db PATH --from YYYY-MM-DD --to YYYY-MM-DD [filters]
+        [--format json|table]
+    python -m metrics comments --db PATH --from YYYY-MM-DD --to YYYY-MM-DD [filters]
+        [--category ID|extreme] [--format json|table]
 
 Every KPI of the dictionary; rates in percent (0-100), durations in seconds, unrounded in
 JSON; null where the denominator is zero (and where FCR or repeats have only pending
@@ -28,9 +32,13 @@ from pathlib import Path
 import duckdb
 import sqlalchemy as sa
 
+from comments import store as comment_reads
+from comments.analysis import evidence_words
 from data import cli
 from data import db as database
-from i18n import _, current
+from i18n import _, current, formats
+from i18n.labels import tone_label
+from metrics.comments import category_ids, comment_list
 from metrics.query import DIMENSIONS, GROUPINGS, Scope
 from metrics.registry import KPIS, format_value
 from metrics.summary import summary
@@ -42,13 +50,9 @@ def _split(values_: list[str] | None) -> list[str]:
 
 
 def cmd_summary(args) -> int:
-    settings = load_settings()
-    if args.db:
-        settings = replace(settings, db=Path(args.db))
-    if not settings.db.exists():
-        raise ValueError(_("database {path} does not exist", path=settings.db))
+    settings = replace(load_settings(), db=_database(args))
     filters = {d: _split(getattr(args, d)) for d in DIMENSIONS}
-    scope = Scope.of(args.start, args.end, **filters)
+    scope = _scope(args)
     if args.server:
         result, notes = _ask(args.server, args, filters)
     else:
@@ -67,6 +71,39 @@ def cmd_summary(args) -> int:
         _print_table(result if args.by else [result], args.by)
         for note in notes:
             print(_("note: {note}", note=note))
+    return 0
+
+
+def cmd_comments(args) -> int:
+    """Every answer with a comment in the period and filters, with what its comment says."""
+    eng = database.engine(_database(args))
+    comment_reads.ensure(eng)
+    scope = _scope(args)
+    rows = comment_list(eng, scope, category=args.category, limit=None, risks_first=False)
+    found = [{"response_id": r.response_id, "tone": r.tone, "categories": list(r.categories),
+              "evidence": evidence_words(r.evidence), "extreme": bool(r.extreme)} for r in rows.itertuples()]
+    if args.format == "json":
+        print(json.dumps(found, ensure_ascii=False, indent=1))
+        return 0
+    for r, one in zip(rows.itertuples(), found):
+        labels = ", ".join(one["categories"]) or "–"
+        print(f"{r.response_id}  {formats.day(r.responded_at)}  {tone_label(r.tone)}{' !' if one['extreme'] else ''}  {labels}"
+              f"  [{'; '.join(one['evidence'])}]  {r.verbatim}")
+    return 0
+
+
+def cmd_alignment(args) -> int:
+    """Each agent's four views (self, manager, quality, customer), its spread and the six
+    pairs' agreement (``metrics.alignment``), with the settings' ``alignment_min`` and
+    ``misaligned_points``."""
+    from metrics.alignment import alignment, as_json, table_text
+    settings = load_settings()
+    result = alignment(database.engine(_database(args)), _scope(args), settings.alignment_min,
+                       settings.misaligned_points)
+    if args.format == "json":
+        print(json.dumps(as_json(result), ensure_ascii=False, indent=1))
+    else:
+        print(table_text(result, settings.alignment_min, settings.misaligned_points))
     return 0
 
 
@@ -105,23 +142,45 @@ def _print_table(rows: list[dict], by: str | None) -> None:
         print("  ".join(v.rjust(w) for v, w in zip(c, widths)))
 
 
+def _scoped(sub, name: str, help_text: str, run) -> argparse.ArgumentParser:
+    """A command over a period and filters of a database, its output as a table or JSON."""
+    c = sub.add_parser(name, help=help_text)
+    c.add_argument("--db", help=_("database file (default: PILOTAGE_DB or var/pilotage.duckdb)"))
+    c.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    c.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    for dim in DIMENSIONS:
+        c.add_argument(f"--{dim}", action="append", metavar="X",
+                       help=_("only this {dimension} (repeatable)", dimension=dim))
+    c.add_argument("--format", choices=("json", "table"), default="table")
+    c.set_defaults(run=run)
+    return c
+
+
+def _database(args) -> Path:
+    """The database a command reads: ``--db``, else the settings'; it must exist."""
+    db = Path(args.db) if args.db else load_settings().db
+    if not db.exists():
+        raise ValueError(_("database {path} does not exist", path=db))
+    return db
+
+
+def _scope(args) -> Scope:
+    return Scope.of(args.start, args.end, **{d: _split(getattr(args, d)) for d in DIMENSIONS})
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line, its help in the current language (argparse's own words stay Python's)."""
     p = argparse.ArgumentParser(prog="python -m metrics", description=_("Compute Pilotage KPIs."))
     sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("summary", help=_("every KPI for a period and filters"))
-    s.add_argument("--db", help=_("database file (default: PILOTAGE_DB or var/pilotage.duckdb)"))
-    s.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
-    s.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
-    for dim in DIMENSIONS:
-        s.add_argument(f"--{dim}", action="append", metavar="X",
-                       help=_("only this {dimension} (repeatable)", dimension=dim))
+    s = _scoped(sub, "summary", _("every KPI for a period and filters"), cmd_summary)
     s.add_argument("--by", choices=GROUPINGS, help=_("one row per value of this dimension"))
-    s.add_argument("--format", choices=("json", "table"), default="table")
     s.add_argument("--server", metavar="URL",
                    help=_("ask the running dashboard at this address (e.g. http://127.0.0.1:8050); by default "
                           "the one the settings name, when it holds the database"))
-    s.set_defaults(run=cmd_summary)
+    c = _scoped(sub, "comments", _("what each survey comment says: tone, categories, evidence"), cmd_comments)
+    c.add_argument("--category", choices=category_ids() + ["extreme"], help=_("only the comments of this category"))
+    _scoped(sub, "alignment", _("each agent's self, manager, quality and customer views, and how far they agree"),
+            cmd_alignment)
     return p
 
 

@@ -67,7 +67,7 @@ def month_start(text: str | None, default: date) -> date:
 
 def client_scope(base: Scope, client: str, start: date, end: date) -> Scope:
     """A client's whole scope over a period: no other filter, the viewer's restrictions kept."""
-    return Scope(start, end, (("client", (client,)),), base.restrictions)
+    return Scope(start, end, (("client", (client,)),), base.restrictions, base.survey)
 
 
 def committee_review(db: Engine | Connection, base: Scope, client: str, month: date,
@@ -190,13 +190,16 @@ WORST_ORDER_TEXT = N_("sorted by the mean of the answer's scores, each put on 0 
 
 
 def worst_verbatims(db: Engine | Connection, scope: Scope, limit: int = 10) -> pd.DataFrame:
-    """The survey comments of a scope with the worst scores, worst first."""
+    """The survey comments of a scope with the worst scores, worst first, with what each
+    says (its categories and the extreme flag, ``comments.store``)."""
     params: dict = {"limit": int(limit)}
     where = scope_where("surveys", scope, params)
     sql = f"""
         SELECT s.responded_at, {DIM_SQL['surveys']['channel']} AS channel, lc.queue AS queue,
-               s.survey, s.nps, s.csat, s.ces, s.verbatim, {_SCORE_01} AS score
+               s.survey, s.nps, s.csat, s.ces, s.verbatim, {_SCORE_01} AS score,
+               coalesce(r.categories, []) AS categories, coalesce(r.extreme, FALSE) AS extreme
         FROM {rows_sql('surveys', scope)}
+        LEFT JOIN comment_reads r ON r.source = s.source AND r.response_id = s.response_id
         WHERE {where} AND nullif(trim(s.verbatim), '') IS NOT NULL
           AND (s.nps IS NOT NULL OR s.csat IS NOT NULL OR s.ces IS NOT NULL)
         ORDER BY score, s.responded_at, s.response_id

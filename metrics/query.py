@@ -34,6 +34,7 @@ GROUPINGS = DIMENSIONS + TIME_GROUPINGS + CLOCK_GROUPINGS
 By = str | Sequence[str] | None
 
 Filters = tuple[tuple[str, tuple[str, ...]], ...]
+SURVEY_KINDS = (None, "hot", "cold")
 
 
 def _normalise(filters: Mapping[str, Iterable[str] | str | None], keep_empty: bool = False) -> Filters:
@@ -55,16 +56,21 @@ def _normalise(filters: Mapping[str, Iterable[str] | str | None], keep_empty: bo
 @dataclass(frozen=True)
 class Scope:
     """What a query may see: a period (both end dates included), the user's filters (several
-    values per dimension allowed) and the viewer's restrictions, applied on top of them."""
+    values per dimension allowed) and the viewer's restrictions, applied on top of them; and
+    which survey answers: ``hot`` ones (about a contact), ``cold`` ones (a barometer), or both
+    (None). The kind of answers selects answers only: the contacts are the same."""
 
     start: date
     end: date
     filters: Filters = ()
     restrictions: Filters = field(default=())
+    survey: str | None = None
 
     def __post_init__(self):
         if self.end < self.start:
             raise ValueError(_("the period ends ({end}) before it starts ({start})", end=self.end, start=self.start))
+        if self.survey not in SURVEY_KINDS:
+            raise ValueError(f"unknown survey kind {self.survey!r}")
         object.__setattr__(self, "filters", _normalise(dict(self.filters)))
         object.__setattr__(self, "restrictions", _normalise(dict(self.restrictions), keep_empty=True))
 
@@ -77,10 +83,14 @@ class Scope:
         merged = dict(self.restrictions)
         for dim, values in _normalise(dims, keep_empty=True):
             merged[dim] = tuple(sorted(set(values) & set(merged[dim]))) if dim in merged else values
-        return Scope(self.start, self.end, self.filters, tuple(sorted(merged.items())))
+        return Scope(self.start, self.end, self.filters, tuple(sorted(merged.items())), self.survey)
 
     def with_period(self, start: date, end: date) -> "Scope":
-        return Scope(start, end, self.filters, self.restrictions)
+        return Scope(start, end, self.filters, self.restrictions, self.survey)
+
+    def with_survey(self, kind: str | None) -> "Scope":
+        """The same scope over the answers of one kind (``hot``, ``cold``), or of both (None)."""
+        return Scope(self.start, self.end, self.filters, self.restrictions, kind)
 
     def with_filters(self, **filters) -> "Scope":
         merged = dict(self.filters)
@@ -88,7 +98,7 @@ class Scope:
         for dim, values in filters.items():
             if not values:
                 merged.pop(dim, None)
-        return Scope(self.start, self.end, tuple(sorted(merged.items())), self.restrictions)
+        return Scope(self.start, self.end, tuple(sorted(merged.items())), self.restrictions, self.survey)
 
 
 def _as_date(value: date | str) -> date:
@@ -152,6 +162,9 @@ def scope_where(base: str | rollups.Rollup, scope: Scope, params: dict, period: 
             name = f"{prefix}_{dim}"
             params[name] = list(values)
             clauses.append(f"{columns[dim]} IN :{name}")
+    if scope.survey and "survey" in columns:     # the contacts are not chosen by the answers' kind
+        params["survey_kind"] = scope.survey
+        clauses.append(f"{columns['survey']} = :survey_kind")
     return " AND ".join(clauses)
 
 
@@ -159,10 +172,12 @@ def _expanding(params: dict) -> list[str]:
     return [k for k, v in params.items() if isinstance(v, list)]
 
 
-def _dims_used(scope: Scope, groups: Iterable[str] = ()) -> set[str]:
-    """The dimensions a query groups or filters by (time groupings need none)."""
+def _dims_used(scope: Scope, groups: Iterable[str] = (), base: str = "contacts") -> set[str]:
+    """The dimensions a query over a base groups or filters by (time groupings need none;
+    the answers' kind is one of the surveys')."""
     return ({g for g in groups if g not in TIME_GROUPINGS}
-            | {d for d, _ in scope.filters} | {d for d, _ in scope.restrictions})
+            | {d for d, _ in scope.filters} | {d for d, _ in scope.restrictions}
+            | ({"survey"} if scope.survey and base == "surveys" else set()))
 
 
 def _measure_query(db: Engine | Connection, base: str, names: Sequence[str], scope: Scope,
@@ -171,7 +186,7 @@ def _measure_query(db: Engine | Connection, base: str, names: Sequence[str], sco
     """The measures' query: over the smallest roll-up that covers it when there is one,
     else over the base relation's rows."""
     params: dict = {}
-    rollup = rollups.covering(db, base, _dims_used(scope, groups), settings) if from_rollups else None
+    rollup = rollups.covering(db, base, _dims_used(scope, groups, base), settings) if from_rollups else None
     relation = rollup or base
     where = scope_where(relation, scope, params)
     group = "".join(f"{_group_sql(relation, g)} AS g{i}, " for i, g in enumerate(groups))
@@ -218,7 +233,7 @@ def histogram(db: Engine | Connection, scope: Scope, kind: str, settings: KpiSet
     """The rows of a distribution (``relations.HISTOGRAM_BASES``) in a scope, counted per
     ``bin`` and ``series`` (column ``count``), from its daily roll-up when one covers the scope."""
     base, params = HISTOGRAM_BASES[kind], {}
-    rollup = rollups.covering(db, base, _dims_used(scope), settings, histograms=True) if from_rollups else None
+    rollup = rollups.covering(db, base, _dims_used(scope, (), base), settings, histograms=True) if from_rollups else None
     if rollup:
         params["kind"] = kind
         sql = (f"SELECT r.bin, r.series, sum(r.n) AS count FROM {rollup.relation}"

@@ -49,6 +49,11 @@ class Kpi:
         """The digits its format shows after the point ('.1f' -> 1, ',.0f' -> 0)."""
         return int(self.fmt.rsplit(".", 1)[1][0]) if "." in self.fmt else 0
 
+    @property
+    def base(self) -> str:
+        """The relation it is read from: ``surveys`` for a score of the answers."""
+        return MEASURES[self.numerator].base
+
     def label(self, lang: str | None = None) -> str:
         """The KPI's name in a language (default: the current one)."""
         return self.label_fr if (lang or current()) == "fr" else self.label_en

@@ -1,9 +1,13 @@
-"""The SQL of the two base relations KPIs are computed over, and of their row flags.
+"""The SQL of the base relations KPIs and other figures are computed over, and of their row flags.
 
 ``contacts``: one row per contact ``c`` (and ``a``, its agent, for the team). ``surveys``: one
 row per survey answer ``s``, with ``lc`` the contact it is linked to and ``la`` that contact's
-agent. A measure of the registry aggregates one flag or column of these rows; the roll-ups
-(``metrics.rollups``) store the same aggregates per day, so both read the SQL from here.
+agent. ``evaluations``: one row per assessment of an agent ``e``, with ``ea`` the agent assessed
+(its team, site and client) and ``ec`` the contact assessed, when it is linked to one (its
+channel, queue, campaign, reason and client); no measure of the registry reads it
+(``metrics.alignment`` does). A measure of the registry aggregates one flag or column of these
+rows; the roll-ups (``metrics.rollups``) store the same aggregates per day, so both read the SQL
+from here.
 Nothing here touches the database.
 """
 from __future__ import annotations
@@ -36,7 +40,15 @@ DIM_SQL = {
         "client": f"CASE WHEN {_LINKED} THEN lc.client ELSE s.client END",
         "queue": "lc.queue", "campaign": "lc.campaign", "site": "lc.site",
         "agent": "lc.agent_id", "team": "la.team", "reason": "lc.reason", "time": "s.responded_at",
-        "half_hour": _half_hour("s.responded_at"),
+        "half_hour": _half_hour("s.responded_at"), "survey": "s.survey",
+    },
+    # the agent's dimensions; the assessed contact's where it is linked to one (an assessment of
+    # the agent's work as a whole has no channel, and a filter on one leaves it out)
+    "evaluations": {
+        "channel": "ec.channel", "queue": "ec.queue", "campaign": "ec.campaign", "reason": "ec.reason",
+        "client": "CASE WHEN ec.contact_id IS NOT NULL THEN ec.client ELSE ea.client END",
+        "site": "ea.site", "agent": "e.agent_id", "team": "ea.team", "time": "e.evaluated_at",
+        "half_hour": _half_hour("e.evaluated_at"),
     },
 }
 
@@ -45,10 +57,14 @@ ROWS_SQL = {
     "contacts": "contacts c",
     "surveys": ("surveys s LEFT JOIN contacts lc ON lc.source = s.contact_source"
                 " AND lc.contact_id = s.contact_id"),
+    # the agent is always joined: its site and client are dimensions of the assessment
+    "evaluations": ("evaluations e LEFT JOIN agents ea ON ea.agent_id = e.agent_id"
+                    " LEFT JOIN contacts ec ON ec.source = e.source AND ec.contact_id = e.contact_id"),
 }
 FROM_SQL = {
     "contacts": f"{ROWS_SQL['contacts']} LEFT JOIN agents a ON a.agent_id = c.agent_id",
     "surveys": f"{ROWS_SQL['surveys']} LEFT JOIN agents la ON la.agent_id = lc.agent_id",
+    "evaluations": ROWS_SQL["evaluations"],
 }
 
 

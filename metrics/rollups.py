@@ -74,10 +74,10 @@ ROLLUPS = (
     Rollup("rollup_contacts", "contacts", _SERVICE),
     Rollup("rollup_contacts_agent", "contacts", _SERVICE + ("agent",)),
     Rollup("rollup_contacts_half_hour", "contacts", ("channel", "queue", "campaign", "client", "half_hour")),
-    Rollup("rollup_surveys", "surveys", _SERVICE),
-    Rollup("rollup_surveys_agent", "surveys", _SERVICE + ("agent",)),
+    Rollup("rollup_surveys", "surveys", _SERVICE + ("survey",)),
+    Rollup("rollup_surveys_agent", "surveys", _SERVICE + ("survey", "agent")),
     Rollup("rollup_histograms_contacts", "contacts", _SERVICE, histograms=True),
-    Rollup("rollup_histograms_surveys", "surveys", _SERVICE, histograms=True),
+    Rollup("rollup_histograms_surveys", "surveys", _SERVICE + ("survey",), histograms=True),
 )
 
 

@@ -18,7 +18,7 @@ from i18n.labels import audit_action_label, audit_detail_text, dropdown_texts
 from components.view import page_title
 from i18n import N_, _, formats
 
-dash.register_page(__name__, path="/admin", name=N_("Administration"), title=page_title("Administration"), order=11)
+dash.register_page(__name__, path="/admin", name=N_("Administration"), title=page_title("Administration"), order=11, manage=True)
 
 
 def role_name(role) -> str:

@@ -120,13 +120,13 @@ def explore_view(query):
     level = ex.level_of(by, steps)
     scope = ex.drill_scope(view.scope(), steps)
     hidden, shown = {"display": "none"}, {}
-    if level is not None:
+    if level is not None:     # a contact named in the URL (from another page) opens over the table
         table = ex.explore_table(view, scope, level)
         rows, total = ex.grid_rows(table, view, scope, level)
         return (_breadcrumb(view, by, steps), shown, hidden, rows,
                 ex.grid_columns(level, view, table, ex.chosen_columns(extra)), _grid_options(total),
                 ex.bar_figure(table, ex.chosen_kpi(extra), level, view, scope), ex.notes(table, view, scope),
-                [], [], "", "", "", "", False, None)
+                [], [], "", "", "", "", *_detail(view, scope, extra.get("contact")))
     sort = extra.get("sort") if extra.get("sort") in SORTS else "recent"
     page = ex.contacts_page(view, scope, int(extra["page"]) if extra.get("page", "").isdigit() else 0, sort)
     first = page.page * page.page_size + 1 if page.total else 0

@@ -19,7 +19,7 @@ from i18n.labels import dropdown_texts, load_status_label, table_label
 from components.view import page_title
 from i18n import N_, _, formats, ngettext
 
-dash.register_page(__name__, path="/import", name=N_("Import"), title=page_title("Import"), order=8)
+dash.register_page(__name__, path="/import", name=N_("Import"), title=page_title("Import"), order=8, manage=True)
 
 PREVIEW_ROWS = 5
 PROBLEMS_SHOWN = 20

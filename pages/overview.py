@@ -7,7 +7,7 @@ from dash import Input, Output, callback, dcc, html
 from components.overview import (COMPARABLE_DELIVERED, COMPARABLE_PERCEIVED, DELIVERED,
                                  PER_CHANNEL, PERCEIVED, channels_shown, compared_pair,
                                  comparison_figure, comparison_series, correlation_text, kpi_card, kpi_options,
-                                 overview_data, per_channel_card, trend_figure)
+                                 overview_data, per_channel_card, trend_figure, barometer_card)
 from components import inputs
 from components.charts import graph_config
 from components.view import control_id, empty_state, filter_bar, nav_location, open_view, page_title, state_store
@@ -72,7 +72,8 @@ def update_overview(query):
     split = [k for k in PER_CHANNEL if channels_shown(k, data.current)]
     return (
         [cards([k for k in DELIVERED if k not in split], 4)] + ([per_channel_card(split, data, view)] if split else []),
-        cards(PERCEIVED, 2),
+        [html.Div(_("Answers about a contact (hot surveys)."), className="small text-muted mb-1"),
+         cards(PERCEIVED, 2), barometer_card(view)],
         _(TREND_TITLES[data.grain]),
         trend_figure(data.series, "offered", ["service_level", "answer_rate", "fcr"]),
         trend_figure(data.series, "responses", ["nps", "csat"]),

@@ -16,7 +16,7 @@ from i18n.labels import channel_label, dropdown_texts, source_label
 from components.view import page_title
 from i18n import N_, _
 
-dash.register_page(__name__, path="/settings", name=N_("Settings"), title=page_title("Settings"), order=10)
+dash.register_page(__name__, path="/settings", name=N_("Settings"), title=page_title("Settings"), order=10, manage=True)
 
 TARGET_KPIS = [k for k, v in KPIS.items() if v.better != "none"]
 

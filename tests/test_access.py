@@ -22,6 +22,7 @@ from data.decisions import save_decisions
 from data.targets import set_target
 from data.users import UserError, add_user, remove_user, set_password, users, verify
 from forging import dependencies, files, files_text, forged, page_callback
+from tests.test_french_explore import until
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORDS = {"ada": "ada-password-1", "dora": "dora-password-1", "tom": "tom-password-1", "clio": "clio-password-1"}
@@ -298,21 +299,28 @@ def nav_links(dash_duo) -> list[str]:
     return [a.text for a in dash_duo.driver.find_elements("css selector", ".navbar-nav a.nav-link")]
 
 
-@pytest.mark.parametrize("name, links, offered", [
+STAFF_PAGES = ["Overview", "Explore", "Focus", "Daily service", "Campaigns", "Committee", "Comments", "Assessments",
+               "Definitions"]
+
+
+@pytest.mark.parametrize("name, links, managed, offered", [
     # ACME 4 contacts + Zanzibar 3; ACME's client sees its 4; tom (team T1 = agent A1) sees ACME's too
-    ("clio", ["Overview", "Explore", "Focus", "Committee", "Definitions", "Sign out"], "4"),
-    ("tom", ["Overview", "Explore", "Focus", "Daily service", "Campaigns", "Committee", "Definitions", "Sign out"], "4"),
-    ("dora", ["Overview", "Explore", "Focus", "Daily service", "Campaigns", "Committee", "Import", "Definitions",
-              "Settings", "Sign out"], "7"),
-    ("ada", ["Overview", "Explore", "Focus", "Daily service", "Campaigns", "Committee", "Import", "Definitions",
-             "Settings", "Administration", "Sign out"], "7"),
+    ("clio", ["Overview", "Explore", "Focus", "Committee", "Comments", "Definitions", "Sign out"], [], "4"),
+    ("tom", STAFF_PAGES + ["Sign out"], [], "4"),
+    ("dora", STAFF_PAGES + ["Manage", "Sign out"], ["Import", "Settings"], "7"),
+    ("ada", STAFF_PAGES + ["Manage", "Sign out"], ["Import", "Settings", "Administration"], "7"),
 ])
-def test_acc011_each_role_signs_in_and_sees_what_it_may(dash_duo, both, app_for, name, links, offered):
+def test_acc011_each_role_signs_in_and_sees_what_it_may(dash_duo, both, app_for, name, links, managed, offered):
     serve(dash_duo, app_for(both[0]))
     browser_sign_in(dash_duo, name)
     # the pages, then the user's menu (their role, "Sign out") and the language switch
     assert nav_links(dash_duo) == links[:-1] + [name, "FR"]
     assert dash_duo.find_element("#nav-sign-out").get_attribute("textContent") == links[-1]
+    if managed:     # loading data, the settings and the users, in one menu
+        dash_duo.find_element("#nav-manage").click()
+        until(lambda: [a.text for a in dash_duo.driver.find_elements(
+            "css selector", "#nav-manage + .dropdown-menu a.dropdown-item, .dropdown-menu.show a.dropdown-item")
+            if a.text] == managed)
     dash_duo.wait_for_page(dash_duo.server_url + "/?from=2025-03-01&to=2025-03-31")
     dash_duo.wait_for_text_to_equal("#value-offered", offered)
     dash_duo.wait_for_page(dash_duo.server_url + "/committee?client=Zanzibar&month=2025-03")

@@ -160,8 +160,9 @@ def test_com005_workbook_holds_the_review_as_numbers(db):
     assert [c.value for c in vol[first + 2]][:6] == ["Total", 5, 5, 0, 4, 5]
     comments = book["Comments"]
     assert comments.cell(first, 1).value == datetime(2025, 3, 20, 12, 0)
-    assert [comments.cell(first, c).value for c in (5, 6, 8)] == [3, 1, "Très déçu <b>vraiment</b> & fâché"]
-    assert comments.cell(first + 1, 8).data_type == "s" and comments.cell(first + 1, 8).value == "=1+1 rien à dire"
+    # what each says, from the comments' analysis: "très déçu" is a tone, no category
+    assert [comments.cell(first, c).value for c in (5, 6, 8, 9)] == [3, 1, "–", "Très déçu <b>vraiment</b> & fâché"]
+    assert comments.cell(first + 1, 9).data_type == "s" and comments.cell(first + 1, 9).value == "=1+1 rien à dire"
     assert book["Decisions"].cell(first, 1).value == "1. Renfort midi\n2. Revoir le SVI"
 
 

@@ -87,11 +87,11 @@ def test_dem005_build_twice_changes_nothing(demo_db):
     with demo_db.connect() as conn:
         before = database.frame(conn, "SELECT count(*) AS n FROM contacts")["n"][0]
     reports = build(demo_db, 60_000, 7, KEY, end=END)
-    assert [r.status for r in reports] == ["unchanged"] * 4
+    assert [r.status for r in reports] == ["unchanged"] * 5
     with demo_db.connect() as conn:
         assert database.frame(conn, "SELECT count(*) AS n FROM contacts")["n"][0] == before
         log = database.frame(conn, "SELECT status FROM load_log")["status"].tolist()
-    assert log.count("loaded") == 4
+    assert log.count("loaded") == 5
 
 
 def test_dem006_flags_kept_at_load_equal_their_direct_computation(demo_db):

@@ -24,6 +24,9 @@ AGENTS = [dict(agent_id=f"A{i}", agent_name=f"Agent {i}", team=f"T{i % 2}") for 
 SURVEYS = [dict(response_id=f"s{i}", responded_at=f"2025-03-{1 + i % 28:02d} 12:00:00", contact_id=f"c{i}",
                 nps=i % 11, csat=1 + i % 5, verbatim=f"comment {i}") for i in range(0, 60, 2)]
 CAMPAIGNS = [dict(campaign="CAMP1", campaign_name="Spring offer", kind="one_off")]
+EVALUATIONS = [dict(evaluation_id=f"e{i}", evaluated_at=f"2025-03-{1 + i % 28:02d} 15:00:00", agent_id=f"A{i % 4}",
+                    evaluator_role=("self", "manager", "quality")[i % 3], score=50 + i % 50,
+                    contact_id=f"c{i}" if i % 3 == 2 else "") for i in range(80)]
 
 # what a person could pick, the baseline every hostile value is put into one slot of
 STATE = {"from": "2025-03-01", "to": "2025-03-31", "client": "ACME", "channel": "phone", "by": "client",
@@ -56,14 +59,14 @@ SEARCHES = ["?from=0001-01-01&to=9999-12-31", "?day=9999-12-31", "?day=0001-01-0
             "?page=-5", "?page=99999999999999999999", "?client=" + "x" * 3000, "?%ff%fe=%00",
             "?contact=|&sort=bogus&dim=bogus&show=<script>", "?channel=phone,chat,phone&agent=,,,",
             "?from=2025-03-01&to=2025-03-31&client=ACME&queue=Q9"]
-PAGES = ("/", "/explore", "/focus", "/service", "/campaigns", "/committee", "/import", "/settings",
+PAGES = ("/", "/explore", "/focus", "/service", "/campaigns", "/alignment", "/committee", "/import", "/settings",
          "/definitions", "/admin", "/nowhere")
 
 
 @pytest.fixture
 def served(make_db, app_for):
     """The app in local mode on a small database, and a client on this machine."""
-    eng = make_db(contacts=CONTACTS, surveys=SURVEYS, agents=AGENTS, campaigns=CAMPAIGNS)
+    eng = make_db(contacts=CONTACTS, surveys=SURVEYS, agents=AGENTS, campaigns=CAMPAIGNS, evaluations=EVALUATIONS)
     app = app_for(eng)
     return eng, app.server.test_client()
 
