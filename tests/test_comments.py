@@ -7,13 +7,13 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from pathlib import Path
+
+from comments import store
 from comments.analysis import analyse
 from comments.quality import measure, read_set
 from comments.rules import RuleError, compile_rule, fingerprint
-from comments import store
 from tests.conftest import write_csv
-
-from pathlib import Path
 
 SETS = Path(__file__).resolve().parent / "comments"
 
@@ -130,7 +130,6 @@ MARCH = "from=2025-03-01&to=2025-03-31"
 
 
 def test_com007_the_page_s_counts_and_the_committee_s_comments_read_the_same_analysis(make_db):
-    from components.state import ViewState  # noqa: F401  (the page's own state is tested in the browser)
     from metrics.comments import comment_list, counts
     from metrics.committee import worst_verbatims
     from metrics.query import Scope
@@ -180,3 +179,14 @@ def test_com008_the_comments_page_in_french_and_english_down_to_the_contact(dash
     wait_shown(dash_duo, "#comments-count", "1 comment")
     wait_shown(dash_duo, "#comments-list", "Churn risk", "Trois appels et toujours rien, je vais résilier.")
     assert dash_duo.get_logs() == []
+
+
+def test_com009_precision_and_recall_are_counted_as_a_reader_counts_them():
+    from comments.quality import Score
+    s = Score()
+    # expected / found: 3 found right, 1 found wrongly, 2 missed
+    for expected, got in [(True, True)] * 3 + [(False, True)] + [(True, False)] * 2 + [(False, False)] * 4:
+        s.add(expected, got)
+    assert (s.found, s.extra, s.missed) == (3, 1, 2)
+    assert s.precision == 3 / 4 and s.recall == 3 / 5
+    assert Score().precision is None and Score().recall is None      # nothing to count: no value
