@@ -141,13 +141,13 @@ def server_error(error):
 def api_summary():
     """``metrics summary`` answered by the dashboard, for the command line while the
     dashboard holds the database: the same query keys as the command line's options
-    (``from``, ``to``, a dimension's values repeated or comma-separated, ``by``), the same
+    (``from``, ``to``, a dimension's values repeated or comma-separated, ``by``, ``survey``), the same
     JSON, and the notes beside it."""
     import json
 
     from flask import Response, request
 
-    from metrics.query import DIMENSIONS, GROUPINGS, Scope
+    from metrics.query import DIMENSIONS, GROUPINGS, SURVEY_KINDS, Scope
     from metrics.summary import summary
 
     settings = settings_module.active()
@@ -156,7 +156,10 @@ def api_summary():
         by = request.args.get("by") or None
         if by is not None and by not in GROUPINGS:
             raise ValueError(f"unknown grouping {by!r}; known: {', '.join(GROUPINGS)}")
-        scope = Scope.of(request.args.get("from", ""), request.args.get("to", ""), **filters)
+        survey = request.args.get("survey") or None
+        if survey not in SURVEY_KINDS:
+            raise ValueError(f"unknown survey kind {survey!r}; known: hot, cold")
+        scope = Scope.of(request.args.get("from", ""), request.args.get("to", ""), **filters).with_survey(survey)
         result, notes = summary(engine(settings.db), scope.restricted(**current().restrictions), by, settings.kpi)
         status, body = 200, {"result": result, "notes": notes}
     except ValueError as exc:

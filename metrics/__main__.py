@@ -2,7 +2,7 @@
 
     python -m metrics summary --db PATH --from YYYY-MM-DD --to YYYY-MM-DD
         [--channel X] [--queue X] [--campaign X] [--client X] [--site X] [--agent X]
-        [--team X] [--reason X] [--by DIMENSION] [--format json|table] [--server URL]
+        [--team X] [--reason X] [--by DIMENSION] [--survey hot|cold] [--format json|table] [--server URL]
     python -m metrics alignment --db PATH --from YYYY-MM-DD --to YYYY-MM-DD [filters]
         [--format json|table]
     python -m metrics comments --db PATH --from YYYY-MM-DD --to YYYY-MM-DD [filters]
@@ -52,7 +52,7 @@ def _split(values_: list[str] | None) -> list[str]:
 def cmd_summary(args) -> int:
     settings = replace(load_settings(), db=_database(args))
     filters = {d: _split(getattr(args, d)) for d in DIMENSIONS}
-    scope = _scope(args)
+    scope = _scope(args).with_survey(args.survey)
     if args.server:
         result, notes = _ask(args.server, args, filters)
     else:
@@ -111,6 +111,7 @@ def _ask(server: str, args, filters: dict, held: str | None = None):
     """The summary as the dashboard at ``server`` answers it (``/api/summary``)."""
     query = [("from", args.start), ("to", args.end)] + [(d, ",".join(v)) for d, v in filters.items() if v]
     query += [("by", args.by)] if args.by else []
+    query += [("survey", args.survey)] if args.survey else []
     url = f"{server.rstrip('/')}/api/summary?{urllib.parse.urlencode(query)}"
     asked = urllib.request.Request(url, headers={"Accept-Language": current()})   # its notes in our language
     try:
@@ -174,6 +175,9 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     s = _scoped(sub, "summary", _("every KPI for a period and filters"), cmd_summary)
     s.add_argument("--by", choices=GROUPINGS, help=_("one row per value of this dimension"))
+    s.add_argument("--survey", choices=("hot", "cold"),
+                   help=_("only the answers about a contact (hot, as the dashboard's pages) or the barometer's (cold);"
+                          " by default both"))
     s.add_argument("--server", metavar="URL",
                    help=_("ask the running dashboard at this address (e.g. http://127.0.0.1:8050); by default "
                           "the one the settings name, when it holds the database"))

@@ -102,3 +102,24 @@ def test_cli004_summary_follows_maturity_and_says_what_is_pending(tmp_path):
               tmp_path=tmp_path)
     assert "note: First-contact resolution: 2 contacts from 25/03/2025 pending" in out.stdout
     assert "note: Repeat-contact rate: 1 contact before 08/03/2025 not counted" in out.stdout
+
+
+def test_cli006_summary_reads_hot_or_cold_answers_on_demand(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    contacts = write_csv(tmp_path / "contacts.csv", CONTACTS)
+    surveys = write_csv(tmp_path / "surveys.csv", [
+        dict(response_id="h1", responded_at="2025-03-03 12:00:00", contact_id="1", nps=10),
+        dict(response_id="b1", responded_at="2025-03-10 12:00:00", survey="cold", channel="phone", nps=2),
+        dict(response_id="b2", responded_at="2025-03-11 12:00:00", survey="cold", channel="phone", nps=9)])
+    assert run("data", "load", "--db", str(db), "--contacts", str(contacts), "--surveys", str(surveys),
+               "--source", "acd", tmp_path=tmp_path).returncode == 0
+    found = {}
+    for kind in (None, "hot", "cold"):
+        out = run("metrics", "summary", "--db", str(db), "--from", "2025-03-01", "--to", "2025-03-31",
+                  "--format", "json", *(["--survey", kind] if kind else []), tmp_path=tmp_path)
+        assert out.returncode == 0, out.stderr
+        found[kind] = json.loads(out.stdout)
+    # both kinds: h1 and b2 promoters, b1 detractor -> 100 × (2 − 1) ÷ 3; hot: h1 -> +100;
+    # cold: b2 promoter, b1 detractor -> 0
+    assert found[None]["nps"] == 100 / 3 and found["hot"]["nps"] == 100 and found["cold"]["nps"] == 0
+    assert found[None]["responses"] == 3 and found["hot"]["responses"] == 1 and found["cold"]["responses"] == 2
