@@ -92,10 +92,14 @@ class View:
 def open_view(query: dict | None) -> View:
     """The view of a page's query for the viewer of the request (``access.viewer.current``):
     the browser says what to show, the server's session what may be seen."""
-    settings = active()
+    return view_for(active(), current(), query)
+
+
+def view_for(settings: Settings, viewer: Viewer, query: dict | None) -> View:
+    """The view of a query for a viewer: a page's (``open_view``), or a report's made without
+    a request."""
     db = engine(settings.db)
     rollups.ensure(db, settings.kpi)    # built for these settings (at once when they are)
-    viewer = current()
     first, last = data_extent(db, Scope(date.min, date.max).restricted(**viewer.restrictions))
     return View(settings, db, first, last, ViewState.from_query(query or {}, (first, last)),
                 merge_targets(settings.targets, stored_targets(db)), viewer)

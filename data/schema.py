@@ -195,6 +195,17 @@ def ddl() -> list[str]:
         """CREATE TABLE IF NOT EXISTS comment_reads (
             source VARCHAR NOT NULL, response_id VARCHAR NOT NULL, rules VARCHAR NOT NULL, lang VARCHAR,
             tone VARCHAR, score DOUBLE, extreme BOOLEAN, categories VARCHAR[], evidence VARCHAR)""",
+        # the action log (data.actions): what was decided and done, its KPIs and scope (JSON)
+        "CREATE SEQUENCE IF NOT EXISTS action_ids START 1",
+        """CREATE TABLE IF NOT EXISTS actions (
+            id INTEGER PRIMARY KEY, title VARCHAR NOT NULL, description VARCHAR, owner VARCHAR,
+            starts_on DATE NOT NULL, ends_on DATE, kpis VARCHAR NOT NULL, scope VARCHAR NOT NULL,
+            status VARCHAR NOT NULL, decision_client VARCHAR, decision_month DATE,
+            created_at TIMESTAMP NOT NULL, changed_at TIMESTAMP NOT NULL, author VARCHAR)""",
+        # every report sent by e-mail, or that failed to be (data.sendings)
+        """CREATE TABLE IF NOT EXISTS sendings (
+            sent_at TIMESTAMP NOT NULL, what VARCHAR NOT NULL, recipients VARCHAR NOT NULL, subject VARCHAR,
+            result VARCHAR NOT NULL, detail VARCHAR)""",
         # every change and every sign-in: who, when, from which address, what (JSON)
         """CREATE TABLE IF NOT EXISTS audit (
             happened_at TIMESTAMP NOT NULL, who VARCHAR, address VARCHAR, action VARCHAR NOT NULL,

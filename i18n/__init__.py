@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextvars
 import gettext
 import io
+import os
 import re
 from contextlib import contextmanager
 from functools import lru_cache
@@ -29,6 +30,7 @@ NAMES = {"fr": "Français", "en": "English"}
 COOKIE = "pilotage_lang"
 HERE = Path(__file__).resolve().parent
 _forced: contextvars.ContextVar[str | None] = contextvars.ContextVar("pilotage_lang", default=None)
+_reading_settings: contextvars.ContextVar[bool] = contextvars.ContextVar("reading_settings", default=False)
 
 
 def N_(message: str) -> str:
@@ -104,8 +106,16 @@ def _of_request() -> str:
 
 
 def _setting() -> str:
+    """The setting's language; while the settings are being read (a settings file's refusal
+    is told in a language too), ``PILOTAGE_LANG`` if it names one, else French."""
+    if _reading_settings.get():
+        return chosen(os.environ.get("PILOTAGE_LANG")) or "fr"
     from settings import active
-    return active().lang
+    token = _reading_settings.set(True)
+    try:
+        return active().lang
+    finally:
+        _reading_settings.reset(token)
 
 
 @contextmanager

@@ -123,3 +123,15 @@ def test_cli006_summary_reads_hot_or_cold_answers_on_demand(tmp_path):
     # cold: b2 promoter, b1 detractor -> 0
     assert found[None]["nps"] == 100 / 3 and found["hot"]["nps"] == 100 and found["cold"]["nps"] == 0
     assert found[None]["responses"] == 3 and found["hot"]["responses"] == 1 and found["cold"]["responses"] == 2
+
+
+def test_cli007_a_settings_file_with_targets_is_read_by_the_command_line(tmp_path):
+    """Reading a target's rule asks for the language, which the settings being read hold: the
+    command line once recursed there until Python gave up."""
+    config = tmp_path / "pilotage.toml"
+    config.write_text("[targets.aht]\ntarget = 300\n", encoding="utf-8")
+    env = dict(os.environ, PILOTAGE_CONFIG=str(config), PILOTAGE_KEY_FILE=str(tmp_path / "k.key"))
+    out = subprocess.run([sys.executable, "-m", "metrics", "summary", "--db", str(tmp_path / "none.duckdb"),
+                          "--from", "2025-03-01", "--to", "2025-03-31"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert (out.returncode, out.stderr.strip()) == (1, f"error: database {tmp_path / 'none.duckdb'} does not exist")

@@ -1,0 +1,135 @@
+"""Reports by e-mail, sent to a real SMTP server the test starts on the loopback: the message
+read back, its attachments opened and their numbers checked against the committee's."""
+from __future__ import annotations
+
+import email
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from email import policy
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from openpyxl import load_workbook
+
+from reports.mail import MailError, Smtp, addresses
+from tests.test_committee import CONTACTS, SURVEYS
+
+ROOT = Path(__file__).resolve().parents[1]
+# the committee tests' contract and targets (tests/test_committee.py CONFIG)
+CONFIG = """min_answers = 3
+[contracts]
+ACME = ["service_level:phone", "nps", "aht"]
+[targets.aht]
+target = 300
+"""
+
+
+class Inbox:
+    """What the SMTP server received."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
+                              email.message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on the loopback (aiosmtpd), and what it receives."""
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, inbox
+    finally:
+        controller.stop()
+
+
+def send(tmp_path, db, port, *extra, lang="fr"):
+    config = tmp_path / "pilotage.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    env = dict(os.environ, PILOTAGE_CONFIG=str(config), PILOTAGE_LANG=lang, PILOTAGE_SMTP_HOST="127.0.0.1",
+               PILOTAGE_SMTP_PORT=str(port), PILOTAGE_SMTP_FROM="pilotage@centre.example",
+               PILOTAGE_KEY_FILE=str(tmp_path / "k.key"))
+    return subprocess.run([sys.executable, "-m", "reports", "send", "--db", str(db), *extra], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=180)
+
+
+def pdf_text(content: bytes, tmp_path) -> str:
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(content)
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils (make test installs it)")
+def test_rep001_the_committee_pack_arrives_with_the_committee_s_numbers(make_db, tmp_path, smtp):
+    port, inbox = smtp
+    eng = make_db(contacts=CONTACTS, surveys=SURVEYS)
+    db = Path(eng.url.database)
+    eng.dispose()
+    out = send(tmp_path, db, port, "--committee", "ACME", "--month", "2025-03", "--to", "dg@client.example; cr@centre.example")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "envoyé\u00a0: Comité de pilotage – ACME – mars 2025, à dg@client.example, cr@centre.example"
+    [(sender, recipients, mail)] = inbox.messages
+    assert sender == "pilotage@centre.example" and recipients == ["dg@client.example", "cr@centre.example"]
+    assert mail["Subject"] == "Comité de pilotage – ACME – mars 2025"
+    files = {part.get_filename(): part.get_content() for part in mail.iter_attachments()}
+    assert set(files) == {"comite-pilotage-ACME-2025-03.pdf", "comite-pilotage-ACME-2025-03.xlsx"}
+    # the workbook's numbers, as the committee tests work them out: March's phone service level
+    # 2 of 4 within 20 s = 50 % against 80 (tolerance 75): missed; NPS (2 − 1) ÷ 4 = +25
+    sheet = load_workbook(io.BytesIO(files["comite-pilotage-ACME-2025-03.xlsx"]))["Indicateurs"]
+    first = [c.value for c in sheet[5]]
+    assert first[1:6] == ["service_level", "téléphone", 80, 75, 50]
+    assert [c.value for c in sheet[6]][5] == 25
+    text = pdf_text(files["comite-pilotage-ACME-2025-03.pdf"], tmp_path)
+    assert "Comité de pilotage – ACME – mars 2025" in text and "50,0 %" in text and "+25" in text
+    with eng.connect() as conn:
+        sent = conn.execute(sa.text("SELECT what, recipients, subject, result FROM sendings")).all()
+    assert sent == [("committee ACME 2025-03", "dg@client.example, cr@centre.example",
+                     "Comité de pilotage – ACME – mars 2025", "sent")]
+
+
+def test_rep002_a_refused_sending_is_one_clear_line_and_is_recorded(make_db, tmp_path, smtp):
+    port, inbox = smtp
+    eng = make_db(contacts=CONTACTS, surveys=SURVEYS)
+    db = Path(eng.url.database)
+    eng.dispose()
+    out = send(tmp_path, db, 1, "--committee", "ACME", "--month", "2025-03", "--to", "dg@client.example", lang="en")
+    assert out.returncode == 1 and out.stderr.startswith("error: the SMTP server 127.0.0.1:1 did not take the message")
+    assert "Traceback" not in out.stderr and inbox.messages == []
+    out = send(tmp_path, db, port, "--committee", "NOBODY", "--month", "2025-03", "--to", "dg@client.example", lang="en")
+    assert (out.returncode, out.stderr.strip()) == (1, "error: no client 'NOBODY' in the data")
+    out = send(tmp_path, db, port, "--committee", "ACME", "--month", "mars", "--to", "dg@client.example", lang="en")
+    assert (out.returncode, out.stderr.strip()) == (1, "error: 'mars' is not a month (YYYY-MM)")
+    # the refused sending is recorded; the two refused before sending had nothing to send
+    with eng.connect() as conn:
+        assert conn.execute(sa.text("SELECT result FROM sendings")).all() == [("failed",)]
+
+
+def test_rep003_addresses_and_smtp_settings_are_checked():
+    assert addresses("a@x.fr, b@y.com;c@z.org") == ["a@x.fr", "b@y.com", "c@z.org"]
+    for bad in ("", "nobody", "a@x.fr, <script>@x.fr", "a@x"):
+        with pytest.raises(MailError):
+            addresses(bad)
+    assert Smtp.from_env({"PILOTAGE_SMTP_HOST": "mail", "PILOTAGE_SMTP_SECURITY": "starttls"}).port == 587
+    assert Smtp.from_env({"PILOTAGE_SMTP_HOST": "mail", "PILOTAGE_SMTP_SECURITY": "ssl"}).port == 465
+    assert Smtp.from_env({}).host is None
+    for env in ({"PILOTAGE_SMTP_PORT": "x"}, {"PILOTAGE_SMTP_SECURITY": "tls1"}, {"PILOTAGE_SMTP_FROM": "me"}):
+        with pytest.raises(MailError):
+            Smtp.from_env(env)
