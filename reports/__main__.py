@@ -3,22 +3,27 @@
     python -m reports send --db PATH --committee CLIENT --month YYYY-MM --to ADDRESS[,ADDRESS]
         the committee pack (PDF and Excel) of a client's month, sent now through the SMTP
         server of PILOTAGE_SMTP_HOST (README: "Reports by e-mail"); the sending is recorded
+    python -m reports scheduler [--db PATH] [--schedule FILE] [--once]
+        the schedule's reports (PILOTAGE_SCHEDULE), each on the first working day after its
+        month at 8:00 Europe/Paris, by this one process
 """
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import time
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from data import cli
 from data import db as database
-from data.sendings import record
 from i18n import _
-from reports.mail import MailError, Smtp, addresses, send
+from reports.deliver import deliver, only_scheduler, run_due
+from reports.mail import Smtp, addresses
 from reports.packs import committee_pack
+from reports.schedule import PARIS, read_schedule
 from settings import load_settings
 
 
@@ -30,23 +35,41 @@ def _month(text: str) -> date:
         raise ValueError(_("{value!r} is not a month (YYYY-MM)", value=text)) from None
 
 
-def cmd_send(args) -> int:
+def _settings(args):
     settings = load_settings()
     if args.db:
         settings = replace(settings, db=Path(args.db))
     if not settings.db.exists():
         raise ValueError(_("database {path} does not exist", path=settings.db))
+    return settings
+
+
+def cmd_send(args) -> int:
+    settings = _settings(args)
     to, smtp = addresses(args.to), Smtp.from_env(os.environ)
     pack = committee_pack(settings, args.committee, _month(args.month))
-    db = database.engine(settings.db)
-    try:
-        send(smtp, to, pack.subject, pack.body, pack.attachments)
-    except MailError as exc:
-        record(db, pack.what, to, pack.subject, "failed", str(exc))
-        raise
-    record(db, pack.what, to, pack.subject, "sent")
+    deliver(database.engine(settings.db), smtp, pack, to)
     print(_("sent {subject} to {to}", subject=pack.subject, to=", ".join(to)))
     return 0
+
+
+def cmd_scheduler(args) -> int:
+    """Send the schedule's reports as they fall due, in one process (``--once``: what is due
+    now, then stop)."""
+    settings = _settings(args)
+    path = args.schedule or os.environ.get("PILOTAGE_SCHEDULE")
+    if not path:
+        raise ValueError(_("no schedule: give --schedule FILE or set PILOTAGE_SCHEDULE (see the README)"))
+    schedule, smtp, db = read_schedule(Path(path)), Smtp.from_env(os.environ), database.engine(settings.db)
+    for entry in schedule:
+        addresses(",".join(entry.to))
+    with only_scheduler(settings.db.with_suffix(".scheduler.lock")):
+        while True:
+            for line in run_due(settings, db, smtp, schedule, datetime.now(PARIS)):
+                print(line, flush=True)
+            if args.once:
+                return 0
+            time.sleep(args.every)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -58,6 +81,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--month", required=True, metavar="YYYY-MM", help=_("the month reviewed"))
     s.add_argument("--to", required=True, metavar="ADDRESS", help=_("the addresses to send to, comma-separated"))
     s.set_defaults(run=cmd_send)
+    c = sub.add_parser("scheduler", help=_("send the schedule's reports as they fall due"))
+    c.add_argument("--db", help=_("database file (default: PILOTAGE_DB or var/pilotage.duckdb)"))
+    c.add_argument("--schedule", metavar="FILE", help=_("the schedule file (default: PILOTAGE_SCHEDULE)"))
+    c.add_argument("--once", action="store_true", help=_("send what is due now, then stop"))
+    c.add_argument("--every", type=float, default=300, metavar="SECONDS", help=_("seconds between two looks"))
+    c.set_defaults(run=cmd_scheduler)
     return p
 
 

@@ -133,3 +133,54 @@ def test_rep003_addresses_and_smtp_settings_are_checked():
     for env in ({"PILOTAGE_SMTP_PORT": "x"}, {"PILOTAGE_SMTP_SECURITY": "tls1"}, {"PILOTAGE_SMTP_FROM": "me"}):
         with pytest.raises(MailError):
             Smtp.from_env(env)
+
+
+def test_rep004_reports_go_out_on_the_first_working_day_at_eight_in_paris():
+    from datetime import date, datetime
+
+    from reports.schedule import PARIS, easter, first_working_day, month_due, sending_time
+    assert (easter(2025), easter(2026), easter(2027)) == (date(2025, 4, 20), date(2026, 4, 5), date(2027, 3, 28))
+    # 1 Nov 2026 is a Sunday and All Saints' Day: Monday 2nd; 1 Jan 2027 a Friday and New
+    # Year's Day: Monday 4th; 1 May 2026 a Friday and Labour Day: Monday 4th; 1 Dec 2026 a Tuesday
+    assert first_working_day(2026, 11) == date(2026, 11, 2) and first_working_day(2027, 1) == date(2027, 1, 4)
+    assert first_working_day(2026, 5) == date(2026, 5, 4) and first_working_day(2026, 12) == date(2026, 12, 1)
+    # November's reports: Tuesday 1 December 2026, 8:00 in Paris (winter time, UTC+1)
+    assert sending_time(date(2026, 11, 1)) == datetime(2026, 12, 1, 8, 0, tzinfo=PARIS)
+    assert sending_time(date(2026, 11, 1)).utcoffset().total_seconds() == 3600
+    # at 7:59 October's are the latest due; at 8:00, November's
+    assert month_due(datetime(2026, 12, 1, 7, 59, tzinfo=PARIS)) == date(2026, 10, 1)
+    assert month_due(datetime(2026, 12, 1, 8, 0, tzinfo=PARIS)) == date(2026, 11, 1)
+
+
+def test_rep005_the_scheduler_sends_what_is_due_once_and_runs_alone(make_db, tmp_path, smtp):
+    from dataclasses import replace
+    from datetime import datetime
+
+    from reports.deliver import only_scheduler, run_due
+    from reports.schedule import PARIS, Committee, read_schedule
+    from settings import Settings, apply_config
+    from tests.test_committee import CONFIG as COMMITTEE_CONFIG
+    port, inbox = smtp
+    eng = make_db(contacts=CONTACTS, surveys=SURVEYS)
+    settings = replace(apply_config(Settings(), COMMITTEE_CONFIG), db=Path(eng.url.database))
+    mail = Smtp("127.0.0.1", port, sender="pilotage@centre.example")
+    schedule = [Committee("ACME", ("dg@client.example",))]
+    # Tuesday 1 April 2025, 8:30 in Paris: March's pack is due
+    done = run_due(settings, eng, mail, schedule, datetime(2025, 4, 1, 8, 30, tzinfo=PARIS))
+    assert done == ["sent: committee ACME 2025-03"] and len(inbox.messages) == 1
+    assert run_due(settings, eng, mail, schedule, datetime(2025, 4, 1, 9, 30, tzinfo=PARIS)) == []   # once
+    assert len(inbox.messages) == 1
+    # a client the data do not know is said, and tried again at the next run
+    assert run_due(settings, eng, mail, [Committee("NOBODY", ("x@y.fr",))], datetime(2025, 4, 1, 9, tzinfo=PARIS)) == [
+        "not sent: committee NOBODY 2025-03 (no client 'NOBODY' in the data)"]
+    lock = tmp_path / "scheduler.lock"
+    with only_scheduler(lock):
+        with pytest.raises(ValueError, match="another scheduler already runs"):
+            with only_scheduler(lock):
+                pass
+    path = tmp_path / "schedule.toml"
+    path.write_text('[[committee]]\nclient = "ACME"\nto = ["dg@client.example"]\n', encoding="utf-8")
+    assert read_schedule(path) == schedule
+    path.write_text('[[committee]]\nclient = "ACME"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="committee 1 needs a client and a list of addresses"):
+        read_schedule(path)
