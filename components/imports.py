@@ -29,6 +29,7 @@ from data.loader import LoadError, LoadReport, load
 from data.reading import Limits, is_workbook, read_sheet
 from data.audit import Actor
 from data.customers import load_key
+from alerts.check import after_load
 from data.jobs import JOBS, Job
 from data.profile import ProfileError, named_profile
 from i18n import N_, _, current, formats, using
@@ -191,8 +192,10 @@ def start_load(settings: Settings, engine: Engine, files: list[tuple[Staged, str
     def work(on_step):
         try:
             with using(lang):
-                return load(engine, items, source=source or None, key=key, reject_budget=settings.reject_budget,
-                            on_step=on_step, actor=actor, limits=Limits.of(settings))
+                reports = load(engine, items, source=source or None, key=key, reject_budget=settings.reject_budget,
+                               on_step=on_step, actor=actor, limits=Limits.of(settings))
+                after_load(engine, settings)        # the alerts the new data raise (told by the scheduler)
+                return reports
         finally:
             for staged, _profile, _table in files:
                 discard(settings, staged)

@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine
 
 from data.audit import INBOX
 from data.customers import load_key
+from alerts.check import after_load
 from data.db import engine as engine_of
 from data.inspect import canonical_table, sniff
 from data.jobs import JOBS
@@ -145,7 +146,9 @@ def watch(settings: Settings) -> Watcher:
     the import page's loads, one at a time."""
     def work(path: Path) -> None:
         with JOBS.exclusive():
-            moved, _reports = load_one(engine_of(settings.db), path, load_key(settings.key_path),
-                                       settings.reject_budget, settings.profiles, limits=Limits.of(settings))
+            moved, reports = load_one(engine_of(settings.db), path, load_key(settings.key_path),
+                                      settings.reject_budget, settings.profiles, limits=Limits.of(settings))
+            if any(r.status == "loaded" for r in reports):
+                after_load(engine_of(settings.db), settings)   # the alerts the new data raise
         logging.getLogger(__name__).info("inbox: %s -> %s", path.name, moved.parent.name)
     return Watcher(Inbox(settings.inbox_path, settings.profiles), work, settings.inbox_every).start()

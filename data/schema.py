@@ -202,6 +202,16 @@ def ddl() -> list[str]:
             starts_on DATE NOT NULL, ends_on DATE, kpis VARCHAR NOT NULL, scope VARCHAR NOT NULL,
             status VARCHAR NOT NULL, decision_client VARCHAR, decision_month DATE,
             created_at TIMESTAMP NOT NULL, changed_at TIMESTAMP NOT NULL, author VARCHAR)""",
+        # alert rules (alerts.rules) and the alerts they raised, kept until acknowledged (alerts.check)
+        "CREATE SEQUENCE IF NOT EXISTS alert_rule_ids START 1",
+        """CREATE TABLE IF NOT EXISTS alert_rules (
+            id INTEGER PRIMARY KEY, kpi VARCHAR, condition VARCHAR NOT NULL, scope VARCHAR NOT NULL,
+            threshold DOUBLE, min_volume INTEGER NOT NULL, recipients VARCHAR NOT NULL, created_at TIMESTAMP)""",
+        "CREATE SEQUENCE IF NOT EXISTS alert_ids START 1",
+        """CREATE TABLE IF NOT EXISTS alerts (
+            id INTEGER PRIMARY KEY, raised_at TIMESTAMP NOT NULL, rule_id INTEGER NOT NULL, kind VARCHAR NOT NULL,
+            day DATE NOT NULL, ref VARCHAR NOT NULL, value DOUBLE, message VARCHAR NOT NULL, notified_at TIMESTAMP,
+            acknowledged_at TIMESTAMP, acknowledged_by VARCHAR)""",
         # every report sent by e-mail, or that failed to be (data.sendings)
         """CREATE TABLE IF NOT EXISTS sendings (
             sent_at TIMESTAMP NOT NULL, what VARCHAR NOT NULL, recipients VARCHAR NOT NULL, subject VARCHAR,

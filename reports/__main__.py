@@ -17,6 +17,8 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
+from alerts.check import check
+from alerts.notify import notify
 from data import cli
 from data import db as database
 from i18n import _
@@ -54,18 +56,18 @@ def cmd_send(args) -> int:
 
 
 def cmd_scheduler(args) -> int:
-    """Send the schedule's reports as they fall due, in one process (``--once``: what is due
-    now, then stop)."""
+    """Send the schedule's reports as they fall due and the alerts as they are raised, in one
+    process (``--once``: what is due now, then stop)."""
     settings = _settings(args)
-    path = args.schedule or os.environ.get("PILOTAGE_SCHEDULE")
-    if not path:
-        raise ValueError(_("no schedule: give --schedule FILE or set PILOTAGE_SCHEDULE (see the README)"))
-    schedule, smtp, db = read_schedule(Path(path)), Smtp.from_env(os.environ), database.engine(settings.db)
+    path = args.schedule or os.environ.get("PILOTAGE_SCHEDULE")     # none: the alerts only
+    schedule = read_schedule(Path(path)) if path else []
+    smtp, db = Smtp.from_env(os.environ), database.engine(settings.db)
     for entry in schedule:
         addresses(",".join(entry.to))
     with only_scheduler(settings.db.with_suffix(".scheduler.lock")):
         while True:
-            for line in run_due(settings, db, smtp, schedule, datetime.now(PARIS)):
+            check(db, settings)        # the alerts of the latest data, then every alert not told yet
+            for line in run_due(settings, db, smtp, schedule, datetime.now(PARIS)) + notify(db, smtp):
                 print(line, flush=True)
             if args.once:
                 return 0

@@ -1,0 +1,88 @@
+"""Alerts: a KPI below its target, unusual for the weekday, or from too few contacts to judge;
+a new comment with a legal risk; each raised once, told by e-mail to a real SMTP server on the
+loopback, and kept until acknowledged."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from alerts.check import acknowledge, breach, check, open_alerts
+from alerts.notify import notify
+from alerts.rules import Rule, add_rule, rules
+from reports.mail import Smtp
+from settings import Settings
+from tests.test_reports import smtp  # noqa: F401  (the loopback SMTP server)
+
+CHECKED = date(2025, 3, 10)                                     # a Monday
+# the six Mondays before: 4 phone calls each, waits alternating -> service level 100, 75, 100, 75, 100, 75
+HISTORY = {CHECKED - timedelta(weeks=w): ([5, 5, 5, 5] if w % 2 else [5, 5, 5, 30]) for w in range(1, 7)}
+WAITS = {**HISTORY, CHECKED: [5, 5, 30, 40]}                    # the checked Monday: 2 of 4 -> 50 %
+CONTACTS = [dict(contact_id=f"{d:%m%d}-{i}", arrived_at=f"{d} 10:0{i}:00", channel="phone", queue="Q1",
+                 outcome="answered", agent_id="A1", wait_s=w, talk_s=60)
+            for d, waits in WAITS.items() for i, w in enumerate(waits)]
+SURVEYS = [dict(response_id="r1", responded_at=f"{CHECKED} 12:00:00", contact_id="0310-0", nps=1,
+                verbatim="Je vais porter plainte, c'est inadmissible."),
+           dict(response_id="r2", responded_at=f"{CHECKED} 12:30:00", contact_id="0310-1", nps=9, verbatim="Parfait")]
+
+
+@pytest.fixture
+def eng(make_db):
+    return make_db(contacts=CONTACTS, surveys=SURVEYS)
+
+
+def test_alr001_a_rule_is_checked_as_a_team_lead_reads_the_day(eng):
+    settings = Settings()
+    targets = dict(settings.targets)
+    phone = {"channel": ["phone"]}
+    # below its target: 50 % against the phone's 80 %
+    value, reference = breach(eng, settings, targets, Rule("service_level", "below_target", phone), CHECKED)
+    assert value == 50 and reference == "target 80.0 %"
+    # unusual for a Monday: the six Mondays before average (100 + 75) / 2 = 87.5, their sample standard
+    # deviation √(6 × 12.5² ÷ 5) = 13.7; 87.5 − 50 = 37.5 is over 2 × 13.7 = 27.4 below
+    value, reference = breach(eng, settings, targets, Rule("service_level", "anomaly", phone), CHECKED)
+    assert value == 50 and reference == "usually 87.5 % on this weekday"
+    # a Monday of 75 % is within the spread: not unusual
+    assert breach(eng, settings, targets, Rule("service_level", "anomaly", phone), CHECKED - timedelta(weeks=2)) is None
+    # a threshold, and a volume under which the day is not judged (4 offered contacts)
+    assert breach(eng, settings, targets, Rule("service_level", "below", phone, threshold=40), CHECKED) is None
+    assert breach(eng, settings, targets, Rule("service_level", "below", phone, threshold=60), CHECKED)[0] == 50
+    assert breach(eng, settings, targets, Rule("service_level", "below_target", phone, min_volume=5), CHECKED) is None
+
+
+def test_alr002_rules_are_refused_with_what_is_wrong():
+    for bad, words in ((dict(kpi="nps", condition="worse"), "unknown condition"),
+                       (dict(kpi="nsp", condition="below_target"), "unknown KPI"),
+                       (dict(kpi="nps", condition="below"), "a threshold is needed"),
+                       (dict(kpi="nps", condition="below_target", scope={"colour": ["red"]}), "unknown dimension"),
+                       (dict(kpi="nps", condition="below_target", to=("nobody",)), "not an e-mail address"),
+                       (dict(kpi="nps", condition="legal_risk"), "watches the comments")):
+        with pytest.raises(ValueError, match=words):
+            Rule(**bad)
+
+
+def test_alr003_alerts_are_raised_once_told_by_mail_and_kept_until_acknowledged(eng, smtp):  # noqa: F811
+    port, inbox = smtp
+    settings = replace(Settings(), db=Path(eng.url.database))
+    add_rule(eng, Rule("service_level", "below_target", {"channel": ["phone"]}, to=("lead@centre.example",)))
+    add_rule(eng, Rule(None, "legal_risk", to=("quality@centre.example",)))
+    add_rule(eng, Rule("nps", "below_target"))                  # no address: listed in the dashboard only
+    assert [r.condition for r in rules(eng)] == ["below_target", "legal_risk", "below_target"]
+    # the latest day: service level 50 % < 80 %; r1 says "porter plainte"; NPS of the day:
+    # r1 detractor, r2 promoter -> 0, from 2 answers, against +30: below too
+    assert check(eng, settings) == 3
+    assert check(eng, settings) == 0      # raised once
+    alerts = open_alerts(eng)
+    assert sorted(alerts["kind"]) == ["kpi", "kpi", "legal_risk"]
+    assert "Service level (phone) below its target: 50.0 % on 10/03/2025 (target 80.0 %)" in set(alerts["message"])
+    mail = Smtp("127.0.0.1", port, sender="pilotage@centre.example")
+    assert sorted(notify(eng, mail)) == ["sent: alerts 1", "sent: alerts 2"]
+    assert notify(eng, mail) == []                                # told once
+    told = {tuple(recipients): m for _sender, recipients, m in inbox.messages}
+    assert told[("lead@centre.example",)]["Subject"] == "Pilotage alert: Service level (phone) below its target"
+    assert "porter plainte" in told[("quality@centre.example",)].get_content()
+    first = int(alerts["id"].iloc[0])
+    assert acknowledge(eng, first, "lea") and not acknowledge(eng, first, "lea")
+    assert len(open_alerts(eng)) == 2
