@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
+import sqlalchemy as sa
 from dash import Dash, Input, Output, State, html
 
 import settings as settings_module
@@ -14,8 +15,9 @@ from access.viewer import Viewer, current
 import i18n
 from access.roles import ROLE_NAMES
 from components import errors, inputs
+from components.alerts import visible as visible_alerts
 from components.view import PAGES_LOCATION
-from i18n import _
+from i18n import _, formats
 from data.db import engine
 from comments import store as comment_reads
 from metrics import rollups
@@ -30,8 +32,10 @@ def navbar(viewer: Viewer) -> dbc.Navbar:
     links = [dbc.NavItem(dbc.NavLink(_(page["name"]), href=page["relative_path"], active="exact"))
              for page in pages if not page.get("manage")]
     managed = [dbc.DropdownMenuItem(_(page["name"]), href=page["relative_path"]) for page in pages if page.get("manage")]
-    if managed:     # loading data, settings, users: one menu, so that the bar holds on one line
-        links.append(dbc.DropdownMenu(managed, label=_("Manage"), nav=True, in_navbar=True, id="nav-manage"))
+    if managed:     # definitions, loading data, settings, users: one menu, so that the bar holds on one line
+        links.append(dbc.DropdownMenu(managed, label=_("More"), nav=True, in_navbar=True, id="nav-manage"))
+    if viewer.may_open("/alerts"):
+        links.append(alerts_link(viewer))
     who = [] if viewer.local or viewer.name is None else [dbc.DropdownMenu([
         dbc.DropdownMenuItem(_(ROLE_NAMES[viewer.role]), header=True),
         dbc.DropdownMenuItem(_("Sign out"), href="/logout", external_link=True, id="nav-sign-out"),
@@ -40,6 +44,17 @@ def navbar(viewer: Viewer) -> dbc.Navbar:
         dbc.Container([dbc.NavbarBrand(TITLE, href="/"), dbc.Nav(links + who + [language_switch()], navbar=True)],
                       fluid=True),
         color="primary", dark=True, className="mb-3")
+
+
+def alerts_link(viewer: Viewer) -> dbc.NavItem:
+    """The open alerts the viewer may see, counted, as a link to their page."""
+    try:
+        count = len(visible_alerts(engine(settings_module.active().db), viewer))
+    except sa.exc.DBAPIError:       # a database not made yet: no alert
+        count = 0
+    return dbc.NavItem(html.A(_("Alerts ({count})", count=formats.number(count)), href="/alerts", id="nav-alerts",
+                              title=_("Open alerts"),
+                              className="nav-link ms-2" + (" text-warning" if count else "")))
 
 
 def language_switch() -> dbc.NavItem:

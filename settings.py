@@ -142,6 +142,7 @@ class Settings:
     min_answers: int = 10            # a score from fewer survey answers is shown with its count, not judged
     alignment_min: int = 5           # values an agent's assessment view needs (KPIS.md: default 5)
     misaligned_points: float = 20.0  # an agent whose views spread over this many points is misaligned
+    effect_weeks: int = 4            # the whole weeks before and after an action its effect is measured over
     targets: Mapping[str, Mapping] = field(default_factory=lambda: DEFAULT_TARGETS)
     # client -> its contractual indicators; "default" for the clients not named
     contracts: Mapping[str, tuple] = field(default_factory=lambda: MappingProxyType({"default": DEFAULT_CONTRACT}))
@@ -245,7 +246,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 def apply_config(settings: Settings, cfg: Mapping) -> Settings:
     """Settings with the values of a parsed settings file applied."""
     known = {"service_level_thresholds", "short_abandon_s", "abandon_mode", "repeat_window_h",
-             "reject_budget", "min_answers", "alignment_min", "misaligned_points", "targets", "contracts"}
+             "reject_budget", "min_answers", "alignment_min", "misaligned_points", "targets", "contracts",
+             "effect_weeks"}
     unknown = set(cfg) - known
     if unknown:
         raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
@@ -271,10 +273,13 @@ def apply_config(settings: Settings, cfg: Mapping) -> Settings:
     misaligned = cfg.get("misaligned_points", settings.misaligned_points)
     if isinstance(misaligned, bool) or not isinstance(misaligned, (int, float)) or not 0 <= misaligned <= 100:
         raise SettingsError("misaligned_points is a number of points between 0 and 100")
+    effect_weeks = cfg.get("effect_weeks", settings.effect_weeks)
+    if isinstance(effect_weeks, bool) or not isinstance(effect_weeks, int) or not 1 <= effect_weeks <= 52:
+        raise SettingsError("effect_weeks is a whole number of weeks, 1 to 52")
     contracts = {"default": DEFAULT_CONTRACT}
     contracts.update({client: _contract(client, entries) for client, entries in cfg.get("contracts", {}).items()})
     return replace(settings, kpi=kpi, reject_budget=budget, min_answers=min_answers,
-                   alignment_min=alignment_min, misaligned_points=float(misaligned),
+                   alignment_min=alignment_min, misaligned_points=float(misaligned), effect_weeks=effect_weeks,
                    targets=MappingProxyType(_targets(cfg.get("targets", {}))),
                    contracts=MappingProxyType(contracts), from_file=MappingProxyType(dict(cfg)))
 

@@ -14,14 +14,14 @@ MANAGERS = ("admin", "director")
 # page path -> the roles that may open it
 PAGES = {
     "/": ROLES, "/explore": ROLES, "/focus": ROLES, "/committee": ROLES, "/definitions": ROLES, "/comments": ROLES,
-    "/service": STAFF, "/campaigns": STAFF, "/alignment": STAFF,
+    "/actions": ROLES, "/service": STAFF, "/alerts": STAFF, "/wall": STAFF, "/campaigns": STAFF, "/alignment": STAFF,
     "/import": MANAGERS, "/settings": MANAGERS,
     "/admin": ("admin",),
 }
 # action -> the roles that may do it
 RIGHTS = {
     "targets": MANAGERS, "import": MANAGERS,
-    "focus": STAFF, "decisions": STAFF,
+    "focus": STAFF, "decisions": STAFF, "actions": STAFF, "alerts": STAFF,
     "users": ("admin",), "audit": ("admin",),
 }
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Sequence
 
 import dash_bootstrap_components as dbc
 from babel import dates
 from dash import html
 
+from components.actions import annotate_months
 from components.comments import category_label
 from components.charts import AXIS, COLOURS, FONT, plot_text
 from i18n.labels import channel_label
@@ -17,6 +19,7 @@ from i18n import N_, _, current, formats, ngettext
 from components.kpi import Reading, answers_text, change_text, help_text, value_text
 from components.focus import HOT_ONLY
 from components.view import View
+from data.actions import Action
 from metrics.committee import RESULT, WORST_ORDER_TEXT, Review, committee_review, month_start
 from metrics.periods import add_months, last_full_month
 from metrics.query import Scope, dimension_values
@@ -107,6 +110,11 @@ def month_label(month: date) -> str:
     return formats.month(month)
 
 
+def _month(value) -> date:
+    """A month of the history as a date (a timestamp's day)."""
+    return value.date() if isinstance(value, datetime) or hasattr(value, "to_pydatetime") else value
+
+
 def short_month(month: date, year: bool = True) -> str:
     """A month on a chart's axis: "nov. 26", "Nov 26" (without its year: "nov.", "Nov")."""
     return dates.format_date(month, "LLL yy" if year else "LLL", locale=current())
@@ -190,9 +198,10 @@ def met_text(r: dict) -> str:
 CHART_WIDTH, CHART_HEIGHT = 300, 210   # fixed: the charts wrap four to a screen line, two to a printed one
 
 
-def history_figures(review: Review) -> list[dict]:
+def history_figures(review: Review, actions: Sequence[Action] = ()) -> list[dict]:
     """One small chart per indicator: the last 12 months as bars coloured by result, and the
-    target as a dashed line; plain figures of a fixed size, so that the page prints them all."""
+    target as a dashed line; plain figures of a fixed size, so that the page prints them all;
+    the months of the actions of the client's scope shaded, their title on hover."""
     out = []
     months = {key: h for key, h in review.history.groupby("indicator", sort=False)}
     for r in review.indicators.to_dict("records"):
@@ -206,11 +215,12 @@ def history_figures(review: Review) -> list[dict]:
         if _value(r["target"]) is not None:
             layout["shapes"] = [dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=r["target"],
                                      y1=r["target"], line=dict(color=COLOURS["delivered"], dash="dash", width=1.2))]
-        out.append(dict(data=[dict(
-            type="bar", x=[short_month(m) for m in h["month"]], y=[_value(v) for v in h["value"]], hoverinfo="x+text",
+        labels = [short_month(m) for m in h["month"]]
+        out.append(annotate_months(dict(data=[dict(
+            type="bar", x=labels, y=[_value(v) for v in h["value"]], hoverinfo="x+text",
             marker=dict(color=[RESULT_COLOURS[s] for s in states]),
             hovertext=[f"{value_text(r['kpi'], _value(v))} {result_text(s)}" for v, s in zip(h["value"], states)])],
-            layout=layout))
+            layout=layout), actions, [_month(m) for m in h["month"]], labels))
     return out
 
 

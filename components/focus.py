@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
+from components.actions import annotate, chart_actions
 from components.charts import COLOURS, base_figure, empty_figure, plot_text, titled
 from i18n.labels import channel_label, outcome_label
 from components.kpi import (Reading, answers_text, caveat, change_text, help_text, period_label, reading,
@@ -189,7 +190,7 @@ def trend_figure(view: View, kpi_id: str, target: Target | None, channel: str | 
     name = (_("{kpi} – {channel}", kpi=k.label(), channel=plot_text(channel_label(channel))) if channel
             else k.label())
     titled(fig, _(TREND_TITLES[grain, bool(data["last_year"].notna().any())], kpi=name))
-    return fig
+    return annotate(fig, chart_actions(view, filters=dict(focus_scope(view, channel).filters)))
 
 
 def breakdown(view: View, kpi_id: str, dim: str, target: Target | None, channel: str | None = None) -> pd.DataFrame:

@@ -3,16 +3,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Sequence
 
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from components.actions import annotate
 from components.charts import COLOURS, base_layout, empty_figure, plain, plot_text, second_axis, sparkline
 from i18n.labels import channel_label
 from components.kpi import caveat, change_text, help_mark, period_label, reading, status_badge, value_text
 from components.state import grain_for
 from components.view import View
+from data.actions import Action
 from i18n import N_, _, formats, ngettext
 from metrics.periods import covers, last_year
 from metrics.query import compute, values
@@ -151,8 +154,9 @@ def per_channel_card(kpi_ids: list[str], data: OverviewData, view: View) -> dbc.
     ]), className="kpi-card mt-2")
 
 
-def trend_figure(series: pd.DataFrame, volume: str, lines: list[str]) -> dict:
-    """Volume as light bars behind (right axis) and rates as lines in front (left axis)."""
+def trend_figure(series: pd.DataFrame, volume: str, lines: list[str], actions: Sequence[Action] = ()) -> dict:
+    """Volume as light bars behind (right axis) and rates as lines in front (left axis), and
+    the actions of its scope and period marked."""
     if series.empty:
         return empty_figure(_("No data in this period"))
     layout = base_layout(margin=dict(l=50, r=60, t=30, b=40))
@@ -168,7 +172,7 @@ def trend_figure(series: pd.DataFrame, volume: str, lines: list[str]) -> dict:
         data.append(dict(type="scatter", mode="lines+markers", x=x, y=plain(series[kpi_id]),
                          name=KPIS[kpi_id].label(), yaxis="y2", line=dict(color=colour),
                          marker=dict(size=4), connectgaps=False))
-    return dict(data=data, layout=layout)
+    return annotate(dict(data=data, layout=layout), actions)
 
 
 def comparison_figure(series: pd.DataFrame, delivered: str, perceived: str, note: str = "") -> dict:

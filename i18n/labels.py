@@ -65,7 +65,7 @@ LOAD_STATUSES = {"loaded": N_("loaded"), "unchanged": N_("unchanged"), "refused"
 AUDIT_ACTIONS = {"sign_in": N_("signed in"), "sign_in_failed": N_("sign-in failed"), "sign_out": N_("signed out"),
                  "target": N_("target changed"), "focus": N_("focus changed"), "decisions": N_("decisions saved"),
                  "load": N_("data loaded"), "user_added": N_("user added"), "user_removed": N_("user removed"),
-                 "password_changed": N_("password changed")}
+                 "password_changed": N_("password changed"), "action": N_("action recorded or changed")}
 SETTING_SOURCES = {"settings file": N_("settings file"), "default": N_("default")}
 
 

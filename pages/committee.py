@@ -6,6 +6,8 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, 
 
 from access.viewer import require
 from components import committee as cm
+from components.actions import chart_actions
+from metrics.periods import month_end
 from components.committee_pdf import review_pdf
 from components.committee_xlsx import review_workbook
 from components.view import NAV_ID, empty_state, href, nav_location, open_view
@@ -64,9 +66,19 @@ def layout(**query):
         html.Div(id="committee-decisions-print", className="print-only decisions-print"),
         html.Div([dbc.Button(_("Save decisions"), id="committee-save", color="primary", size="sm", className="mt-2",
                              style=None if writes else {"display": "none"}),
-                  html.Span(saved_text(decisions), id="committee-saved", className="small text-muted ms-2")],
+                  html.Span(saved_text(decisions), id="committee-saved", className="small text-muted ms-2"),
+                  dbc.Button(_("Record an action…"), id="committee-record-action", color="secondary", outline=True,
+                             size="sm", className="mt-2 ms-2", href=action_href(view, choice),
+                             style=None if view.viewer.may("actions") else {"display": "none"})],
                  className="no-print"),
     ])
+
+
+def action_href(view, choice: cm.Choice) -> str:
+    """The actions page's form, prefilled: the client's scope, its contract's KPIs, the decision's month."""
+    kpis = [k for k, _c in contract_for(view.settings, choice.client)]
+    return href("/actions", {"client": choice.client, "kpi": ",".join(dict.fromkeys(kpis)),
+                             "dclient": choice.client, "dmonth": f"{choice.month:%Y-%m}"})
 
 
 def saved_text(decisions) -> str:
@@ -89,7 +101,9 @@ def update_committee(query):
         html.P(_("Bars: green met, amber missed within tolerance, red missed, grey no target; "
                  "dashed line: target."), className="small text-muted mb-1"),
         html.Div([dcc.Graph(figure=f, config=graph_config(), className="committee-chart")
-                  for f in cm.history_figures(review)], id="committee-history", className="committee-charts"),
+                  for f in cm.history_figures(review, chart_actions(view, review.months[0], month_end(review.month),
+                                                                    {"client": (client,)}))],
+                 id="committee-history", className="committee-charts"),
         html.H4(_("Volumes by channel"), className="side-title mt-3"),
         cm.volume_table(review, view),
         html.H4(_("Worst-scored comments"), className="side-title mt-3"),

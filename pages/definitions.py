@@ -15,7 +15,8 @@ from settings import Settings, active
 from components.view import page_title
 from i18n import N_, _, formats, ngettext
 
-dash.register_page(__name__, path="/definitions", name=N_("Definitions"), title=page_title("Definitions"), order=9)
+dash.register_page(__name__, path="/definitions", name=N_("Definitions"), title=page_title("Definitions"), order=9,
+                   manage=True)
 
 # looked up with _() where shown
 GROUP_TITLES = {"delivered": N_("Delivered quality"), "outbound": N_("Outbound and commercial"),

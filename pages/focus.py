@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from access.viewer import require
+from components import actions as ac
 from components import focus as fc
 from components.charts import graph_config
 from components.view import NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view, state_store
@@ -39,6 +40,10 @@ def layout(**query):
             dbc.Col(dbc.Button(_("Set as our focus…"), id="focus-open-form", size="sm", color="primary",
                                outline=True), width="auto", className="align-self-center",
                     style=None if view.viewer.may("focus") else {"display": "none"}),
+            dbc.Col(dbc.Button(_("Record an action…"), id="focus-record-action", size="sm", color="secondary",
+                               outline=True, href=view.state.href("/actions", kpi=kpi_id, dim=None)),
+                    width="auto", className="align-self-center",
+                    style=None if view.viewer.may("actions") else {"display": "none"}),
         ], className="g-2 mb-2"),
         dbc.Collapse(dbc.Card(dbc.CardBody(dbc.Row([
             dbc.Col([dbc.Label(_("Indicator"), className="small"),
@@ -60,6 +65,8 @@ def layout(**query):
             dbc.Col(html.Div(id="focus-headline"), lg=3),
             dbc.Col(dcc.Graph(id="focus-trend", config=graph_config()), lg=9),
         ], className="g-3"), type="dot", delay_show=300),
+        html.H5(_("Actions in this period"), className="side-title mt-2"),
+        html.Div(id="focus-actions"),
         dbc.Row([
             dbc.Col([
                 html.H5(_("Where the gap comes from"), className="side-title mt-3"),
@@ -98,6 +105,8 @@ def focus_view(query):
         fc.distribution_figure(view, kpi_id, channel),
         _(RELATED_TITLES[other]),
         fc.related_table(view, kpi_id, channel),
+        ac.action_list(view, ac.chart_actions(view, filters=dict(fc.focus_scope(view, channel).filters)),
+                       empty=_("No action in this scope and period.")),
     )
 
 
@@ -109,6 +118,7 @@ def focus_view(query):
     Output("focus-distribution", "figure"),
     Output("focus-related-title", "children"),
     Output("focus-related-slot", "children"),
+    Output("focus-actions", "children"),
     Input("focus-state", "data"),
 )
 @inputs.takes(inputs.query)

@@ -9,6 +9,7 @@ from components.overview import (COMPARABLE_DELIVERED, COMPARABLE_PERCEIVED, DEL
                                  comparison_figure, comparison_series, correlation_text, kpi_card, kpi_options,
                                  overview_data, per_channel_card, trend_figure, barometer_card)
 from components import inputs
+from components.actions import chart_actions
 from components.charts import graph_config
 from components.view import control_id, empty_state, filter_bar, nav_location, open_view, page_title, state_store
 from i18n import N_, _
@@ -70,13 +71,14 @@ def update_overview(query):
                                       className=f"row-cols-2 row-cols-md-{cols} g-2")
     series, note = comparison_series(view, data, delivered)
     split = [k for k in PER_CHANNEL if channels_shown(k, data.current)]
+    marks = chart_actions(view)     # the actions the trends mark
     return (
         [cards([k for k in DELIVERED if k not in split], 4)] + ([per_channel_card(split, data, view)] if split else []),
         [html.Div(_("Answers about a contact (hot surveys)."), className="small text-muted mb-1"),
          cards(PERCEIVED, 2), barometer_card(view)],
         _(TREND_TITLES[data.grain]),
-        trend_figure(data.series, "offered", ["service_level", "answer_rate", "fcr"]),
-        trend_figure(data.series, "responses", ["nps", "csat"]),
+        trend_figure(data.series, "offered", ["service_level", "answer_rate", "fcr"], marks),
+        trend_figure(data.series, "responses", ["nps", "csat"], marks),
         comparison_figure(series, delivered, perceived, note),
         correlation_text(series, delivered, perceived, data.grain),
     )

@@ -86,3 +86,44 @@ def test_alr003_alerts_are_raised_once_told_by_mail_and_kept_until_acknowledged(
     first = int(alerts["id"].iloc[0])
     assert acknowledge(eng, first, "lea") and not acknowledge(eng, first, "lea")
     assert len(open_alerts(eng)) == 2
+
+
+def test_alr004_a_viewer_sees_the_alerts_of_its_own_scope_only(make_db):
+    from access.viewer import LOCAL, Viewer
+    from components.alerts import visible
+    eng = make_db(contacts=CONTACTS, surveys=SURVEYS, agents=[dict(agent_id="A1", agent_name="Léa", team="T1")])
+    settings = replace(Settings(), db=Path(eng.url.database))
+    add_rule(eng, Rule("service_level", "below_target", {"channel": ["phone"]}))        # no team named
+    add_rule(eng, Rule("service_level", "below_target", {"team": ["T1"], "channel": ["phone"]}))
+    add_rule(eng, Rule(None, "legal_risk"))
+    assert check(eng, settings) == 3
+    lead_t1, lead_t2 = Viewer("tom", "team_lead", teams=("T1",)), Viewer("tina", "team_lead", teams=("T2",))
+    client = Viewer("clio", "client", clients=("ACME",))
+    assert len(visible(eng, LOCAL)) == 3
+    # T1's lead: the rule on T1 (the other names no team: it may hold other teams' contacts),
+    # and the comment with a legal risk, whose contact A1 of T1 handled
+    assert sorted(visible(eng, lead_t1)["rule_id"]) == [2, 3]
+    assert visible(eng, lead_t2).empty and visible(eng, client).empty
+
+
+def test_alr005_the_alerts_page_lists_and_acknowledges(dash_duo, eng, app_for):
+    from tests.test_french_explore import shown, until, wait_shown
+    settings = replace(Settings(), db=Path(eng.url.database))
+    add_rule(eng, Rule("service_level", "below_target", {"channel": ["phone"]}, to=("lead@centre.example",)))
+    assert check(eng, settings) == 1
+    dash_duo.start_server(app_for(eng))
+    dash_duo.driver.set_window_size(1280, 1000)
+    dash_duo.wait_for_page(dash_duo.server_url + "/alerts")
+    wait_shown(dash_duo, "#alerts-grid", "Service level (phone) below its target: 50.0 % on 10/03/2025")
+    assert shown(dash_duo, "#nav-alerts") == "Alerts (1)"
+    wait_shown(dash_duo, "#alerts-rules", "Service level (phone) below its target → lead@centre.example")
+    dash_duo.find_element("#alerts-ack").click()
+    wait_shown(dash_duo, "#alerts-message", "Choose an open alert first.")
+    dash_duo.wait_for_element("#alerts-grid .ag-center-cols-container .ag-row .ag-cell").click()
+    dash_duo.find_element("#alerts-ack").click()
+    wait_shown(dash_duo, "#alerts-message", "Acknowledged.")
+    until(lambda: "50.0 %" not in shown(dash_duo, "#alerts-grid"))
+    assert open_alerts(eng).empty
+    dash_duo.wait_for_page(dash_duo.server_url + "/alerts")
+    until(lambda: shown(dash_duo, "#nav-alerts") == "Alerts (0)")
+    assert dash_duo.get_logs() == []
