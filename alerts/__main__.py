@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 from alerts.check import acknowledge, check, open_alerts
 from alerts.rules import CONDITIONS, Rule, add_rule, rules
@@ -27,15 +25,10 @@ from i18n import _, ngettext
 from metrics.query import DIMENSIONS
 from metrics.registry import KPI_IDS
 from reports.mail import addresses
-from settings import load_settings
 
 
 def _open(args):
-    settings = load_settings()
-    if args.db:
-        settings = replace(settings, db=Path(args.db))
-    if not settings.db.exists():
-        raise ValueError(_("database {path} does not exist", path=settings.db))
+    settings = cli.existing_settings(args.db)
     return settings, database.engine(settings.db)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+from dataclasses import replace
 import sys
 from pathlib import Path
 from typing import Callable
@@ -69,6 +70,17 @@ def _run(parser: argparse.ArgumentParser, argv) -> int:
             raise
         print(error(message), file=sys.stderr)
         return 1
+
+
+def existing_settings(db: str | None) -> Settings:
+    """The settings of a command over a database (``--db``, else the settings'), which must
+    exist."""
+    settings = load_settings()
+    if db:
+        settings = replace(settings, db=Path(db))
+    if not settings.db.exists():
+        raise ValueError(_("database {path} does not exist", path=settings.db))
+    return settings
 
 
 def error(message) -> str:

@@ -26,8 +26,6 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import replace
-from pathlib import Path
 
 import duckdb
 import sqlalchemy as sa
@@ -42,7 +40,6 @@ from metrics.comments import category_ids, comment_list
 from metrics.query import DIMENSIONS, GROUPINGS, Scope
 from metrics.registry import KPIS, format_value
 from metrics.summary import summary
-from settings import load_settings
 
 
 def _split(values_: list[str] | None) -> list[str]:
@@ -50,7 +47,7 @@ def _split(values_: list[str] | None) -> list[str]:
 
 
 def cmd_summary(args) -> int:
-    settings = replace(load_settings(), db=_database(args))
+    settings = cli.existing_settings(args.db)
     filters = {d: _split(getattr(args, d)) for d in DIMENSIONS}
     scope = _scope(args).with_survey(args.survey)
     if args.server:
@@ -76,7 +73,7 @@ def cmd_summary(args) -> int:
 
 def cmd_comments(args) -> int:
     """Every answer with a comment in the period and filters, with what its comment says."""
-    eng = database.engine(_database(args))
+    eng = database.engine(cli.existing_settings(args.db).db)
     comment_reads.ensure(eng)
     scope = _scope(args)
     rows = comment_list(eng, scope, category=args.category, limit=None, risks_first=False)
@@ -97,8 +94,8 @@ def cmd_alignment(args) -> int:
     pairs' agreement (``metrics.alignment``), with the settings' ``alignment_min`` and
     ``misaligned_points``."""
     from metrics.alignment import alignment, as_json, table_text
-    settings = load_settings()
-    result = alignment(database.engine(_database(args)), _scope(args), settings.alignment_min,
+    settings = cli.existing_settings(args.db)
+    result = alignment(database.engine(settings.db), _scope(args), settings.alignment_min,
                        settings.misaligned_points)
     if args.format == "json":
         print(json.dumps(as_json(result), ensure_ascii=False, indent=1))
@@ -155,14 +152,6 @@ def _scoped(sub, name: str, help_text: str, run) -> argparse.ArgumentParser:
     c.add_argument("--format", choices=("json", "table"), default="table")
     c.set_defaults(run=run)
     return c
-
-
-def _database(args) -> Path:
-    """The database a command reads: ``--db``, else the settings'; it must exist."""
-    db = Path(args.db) if args.db else load_settings().db
-    if not db.exists():
-        raise ValueError(_("database {path} does not exist", path=db))
-    return db
 
 
 def _scope(args) -> Scope:

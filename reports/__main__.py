@@ -13,7 +13,6 @@ import argparse
 import os
 import sys
 import time
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,7 +25,6 @@ from reports.deliver import deliver, only_scheduler, run_due
 from reports.mail import Smtp, addresses
 from reports.packs import committee_pack
 from reports.schedule import PARIS, read_schedule
-from settings import load_settings
 
 
 def _month(text: str) -> date:
@@ -37,17 +35,8 @@ def _month(text: str) -> date:
         raise ValueError(_("{value!r} is not a month (YYYY-MM)", value=text)) from None
 
 
-def _settings(args):
-    settings = load_settings()
-    if args.db:
-        settings = replace(settings, db=Path(args.db))
-    if not settings.db.exists():
-        raise ValueError(_("database {path} does not exist", path=settings.db))
-    return settings
-
-
 def cmd_send(args) -> int:
-    settings = _settings(args)
+    settings = cli.existing_settings(args.db)
     to, smtp = addresses(args.to), Smtp.from_env(os.environ)
     pack = committee_pack(settings, args.committee, _month(args.month))
     deliver(database.engine(settings.db), smtp, pack, to)
@@ -58,7 +47,7 @@ def cmd_send(args) -> int:
 def cmd_scheduler(args) -> int:
     """Send the schedule's reports as they fall due and the alerts as they are raised, in one
     process (``--once``: what is due now, then stop)."""
-    settings = _settings(args)
+    settings = cli.existing_settings(args.db)
     path = args.schedule or os.environ.get("PILOTAGE_SCHEDULE")     # none: the alerts only
     schedule = read_schedule(Path(path)) if path else []
     smtp, db = Smtp.from_env(os.environ), database.engine(settings.db)
