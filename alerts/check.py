@@ -3,7 +3,7 @@ per comment for a legal risk), kept until someone acknowledges it."""
 from __future__ import annotations
 
 import logging
-import math
+import statistics
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -32,6 +32,20 @@ def _reading(db: Engine, scope: Scope, kpi: str, settings: Settings) -> tuple[fl
     return (None if value is None or value != value else float(value)), int(row.get(f"{kpi}__n") or 0)
 
 
+def _weekdays(db: Engine, rule: Rule, day: date, settings: Settings) -> list[tuple[float | None, int]]:
+    """The rule's KPI and its base on the same weekday of each of the recent weeks."""
+    first = day - timedelta(weeks=HISTORY_WEEKS)
+    scope = Scope.of(first, day - timedelta(days=1), **rule.scope).with_survey("hot")
+    rows = compute(db, scope, [rule.kpi], by="day", settings=settings.kpi, counts=True)
+    by_day = {str(r["group"])[:10]: r for r in rows.to_dict("records")}
+    out = []
+    for weeks in range(1, HISTORY_WEEKS + 1):
+        r = by_day.get((day - timedelta(weeks=weeks)).isoformat())
+        value = None if r is None or r[rule.kpi] is None or r[rule.kpi] != r[rule.kpi] else float(r[rule.kpi])
+        out.append((value, int(r.get(f"{rule.kpi}__n") or 0) if r else 0))
+    return out
+
+
 def breach(db: Engine, settings: Settings, targets, rule: Rule, day: date) -> tuple[float, str] | None:
     """The value of a rule's KPI on a day and the reference it breaks, if it breaks it."""
     scope = Scope.of(day, day, **rule.scope).with_survey("hot")
@@ -48,14 +62,11 @@ def breach(db: Engine, settings: Settings, targets, rule: Rule, day: date) -> tu
         if value >= rule.threshold if rule.condition == "below" else value <= rule.threshold:
             return None
         return value, _("threshold {value}", value=format_value(k, rule.threshold))
-    # anomaly: against the same weekday of the recent weeks, in the worse direction
-    days = [day - timedelta(weeks=w) for w in range(1, HISTORY_WEEKS + 1)]
-    history = [v for v, m in (_reading(db, Scope.of(d, d, **rule.scope).with_survey("hot"), rule.kpi, settings)
-                              for d in days) if v is not None and m >= rule.min_volume]
+    # anomaly: against the same weekday of the recent weeks (one query over them), in the worse direction
+    history = [v for v, m in _weekdays(db, rule, day, settings) if v is not None and m >= rule.min_volume]
     if len(history) < LEAST_HISTORY:
         return None
-    mean = sum(history) / len(history)
-    sd = math.sqrt(sum((v - mean) ** 2 for v in history) / (len(history) - 1))
+    mean, sd = statistics.mean(history), statistics.stdev(history)
     worse = {"higher": mean - value, "lower": value - mean}.get(k.better, abs(value - mean))
     if worse <= SPREAD * sd or worse <= 0:
         return None

@@ -26,18 +26,25 @@ def visible(db: Engine, viewer: Viewer) -> pd.DataFrame:
     """The open alerts the viewer may see: those of the rules inside its scope; a legal-risk
     alert when its comment is inside its scope."""
     found, by_id = open_alerts(db), {r.id: r for r in rules(db)}
+    if found.empty:
+        return found
+    legal = found[found["kind"] == LEGAL_RISK]
+    seen = None        # the legal-risk comments the viewer may read: one query, for a restricted viewer only
+    if viewer.restrictions and not legal.empty:
+        days = [pd.Timestamp(d).date() for d in legal["day"]]
+        scope = Scope(min(days), max(days)).restricted(**viewer.restrictions)
+        seen = {f"{r.source}|{r.response_id}" for r in
+                comment_list(db, scope, category=LEGAL_RISK, limit=None, risks_first=False).itertuples()}
     keep = []
     for a in found.itertuples():
         rule = by_id.get(a.rule_id)
         if rule is None:
             keep.append(False)
         elif rule.condition == LEGAL_RISK:
-            source, _sep, response = a.ref.partition("|")
-            scope = Scope(a.day, a.day).restricted(**viewer.restrictions)
-            keep.append(not comment_list(db, scope, only=(source, response)).empty)
+            keep.append(seen is None or a.ref in seen)
         else:
             keep.append(fits(rule, viewer))
-    return found[keep] if len(found) else found
+    return found[keep]
 
 
 def alert_rows(found: pd.DataFrame) -> list[dict]:
