@@ -105,6 +105,29 @@ def view_for(settings: Settings, viewer: Viewer, query: dict | None) -> View:
                 merge_targets(settings.targets, stored_targets(db)), viewer)
 
 
+def detail_in_url(page: str, grid_id: str, modal_id: str, key: str) -> None:
+    """The two callbacks of a page's detail window kept in the URL under ``key`` (a copied link
+    opens it): a click on a row of ``grid_id`` writes the row's id there, closing ``modal_id``
+    takes it away. The page's state store is ``<page>-state``."""
+    state = State(f"{page.strip('/')}-state", "data")
+
+    @callback(Output(NAV_ID, "href", allow_duplicate=True), Input(grid_id, "cellClicked"), state,
+              prevent_initial_call=True)
+    @inputs.takes(inputs.cell, inputs.query)
+    def update_open_detail(row_id, query):
+        if not row_id:
+            return no_update
+        return href(page, open_view(query).state.query(**{key: row_id}))
+
+    @callback(Output(NAV_ID, "href", allow_duplicate=True), Input(modal_id, "is_open"), state,
+              prevent_initial_call=True)
+    @inputs.takes(inputs.flag, inputs.query)
+    def update_close_detail(is_open, query):
+        if is_open or not query.get(key):
+            return no_update
+        return href(page, open_view(query).state.query(**{key: None}))
+
+
 def nav_location() -> dcc.Location:
     """The page's own Location, for its callbacks to write the URL to (see ``NAV_ID``)."""
     return dcc.Location(id=NAV_ID, refresh="callback-nav")

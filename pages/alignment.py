@@ -10,7 +10,7 @@ from components import alignment as al
 from components import inputs
 from components.charts import graph_config
 from components.grids import grid
-from components.view import (NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view,
+from components.view import (detail_in_url, NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view,
                              page_title, state_store)
 from i18n import N_, _, formats, ngettext
 from i18n.labels import dropdown_texts
@@ -108,24 +108,7 @@ def update_alignment(query):
     return alignment_view(query)
 
 
-@callback(Output(NAV_ID, "href", allow_duplicate=True), Input("alignment-agents", "cellClicked"),
-          State("alignment-state", "data"), prevent_initial_call=True)
-@inputs.takes(inputs.cell, inputs.query)
-def update_show_agent(agent, query):
-    """A click on an agent opens its numbers."""
-    if not agent:
-        return no_update
-    return href("/alignment", open_view(query).state.query(show=agent))
-
-
-@callback(Output(NAV_ID, "href", allow_duplicate=True), Input("alignment-modal", "is_open"),
-          State("alignment-state", "data"), prevent_initial_call=True)
-@inputs.takes(inputs.flag, inputs.query)
-def update_close_agent(is_open, query):
-    """Closing an agent's numbers takes ``show`` out of the URL."""
-    if is_open or not query.get("show"):
-        return no_update
-    return href("/alignment", open_view(query).state.query(show=None))
+detail_in_url("/alignment", "alignment-agents", "alignment-modal", "show")     # an agent's numbers
 
 
 def contact_href(view, row_id: str | None) -> str | None:

@@ -3,14 +3,14 @@ agent or client, and the list of those at risk (legal risk and extreme dissatisf
 down to the contact behind each."""
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, callback, dcc, html
 
 from components import comments as cm
 from components import inputs
 from components.charts import graph_config
 from components.explore import DIMENSION_LABELS
 from components.grids import grid
-from components.view import (NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view,
+from components.view import (detail_in_url, control_id, empty_state, filter_bar, nav_location, open_view,
                              page_title, state_store)
 from i18n import N_, _, formats, ngettext
 from i18n.labels import dropdown_texts
@@ -74,21 +74,4 @@ def update_comments(query):
             rows, cm.risk_columns(), count, is_open, body)
 
 
-@callback(Output(NAV_ID, "href", allow_duplicate=True), Input("comments-list", "cellClicked"),
-          State("comments-state", "data"), prevent_initial_call=True)
-@inputs.takes(inputs.cell, inputs.query)
-def update_open_comment(key, query):
-    if not key:
-        return no_update
-    view = open_view(query)
-    return href("/comments", view.state.query(comment=key))
-
-
-@callback(Output(NAV_ID, "href", allow_duplicate=True), Input("comments-modal", "is_open"),
-          State("comments-state", "data"), prevent_initial_call=True)
-@inputs.takes(inputs.flag, inputs.query)
-def update_close_comment(is_open, query):
-    if is_open or not query.get("comment"):
-        return no_update
-    view = open_view(query)
-    return href("/comments", view.state.query(comment=None))
+detail_in_url("/comments", "comments-list", "comments-modal", "comment")

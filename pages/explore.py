@@ -6,7 +6,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from components import explore as ex
 from components.grids import grid
-from components.view import NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view, state_store
+from components.view import NAV_ID, detail_in_url, control_id, empty_state, filter_bar, href, nav_location, open_view, state_store
 from data.exports import csv_bytes, xlsx_bytes
 from metrics.contacts import SORTS, contact_detail
 from metrics.registry import KPIS
@@ -226,24 +226,7 @@ def update_drill_from_bar(member, query):
     return _drill(query, member or None)
 
 
-@callback(Output(NAV_ID, "href", allow_duplicate=True), Input("explore-contact-grid", "cellClicked"),
-          State("explore-state", "data"), prevent_initial_call=True)
-@inputs.takes(inputs.cell, inputs.query)
-def update_open_contact(contact, query):
-    if not contact:
-        return no_update
-    view = open_view(query)
-    return href("/explore", view.state.query(contact=contact))
-
-
-@callback(Output(NAV_ID, "href", allow_duplicate=True), Input("explore-modal", "is_open"),
-          State("explore-state", "data"), prevent_initial_call=True)
-@inputs.takes(inputs.flag, inputs.query)
-def update_close_contact(is_open, query):
-    if is_open or not query.get("contact"):
-        return no_update
-    view = open_view(query)
-    return href("/explore", view.state.query(contact=None))
+detail_in_url("/explore", "explore-contact-grid", "explore-modal", "contact")
 
 
 @callback(Output("explore-download", "data"), Input("explore-csv", "n_clicks"),
