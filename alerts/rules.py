@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from data.db import frame
 from i18n import N_, _
+from i18n.labels import channel_label
 from metrics.query import DIMENSIONS
 from metrics.registry import KPIS
 from reports.mail import addresses
@@ -57,7 +58,8 @@ class Rule:
             else _(CONDITIONS[self.condition])
         if self.kpi is None:
             return what[:1].upper() + what[1:]
-        scope = ", ".join(f"{v}" for values in self.scope.values() for v in values)
+        scope = ", ".join(channel_label(v) if dim == "channel" else str(v)
+                          for dim, values in self.scope.items() for v in values)
         label = KPIS[self.kpi].label() + (f" ({scope})" if scope else "")
         return _("{kpi} {condition}", kpi=label, condition=what)
 
