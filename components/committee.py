@@ -121,13 +121,24 @@ def short_month(month: date, year: bool = True) -> str:
 
 
 def title(review: Review) -> str:
+    if review.client is None:
+        return _("Monthly summary – {month}", month=month_label(review.month))
     return _("Committee review – {client} – {month}", client=review.client, month=month_label(review.month))
 
 
 def filename(review: Review, ext: str) -> str:
     """The export's file name, in the reader's language ("comite-…" in French)."""
+    if review.client is None:
+        return "-".join((_("summary"), f"{review.month:%Y-%m}")) + f".{ext}"
     safe = "".join(ch if ch.isalnum() else "-" for ch in review.client).strip("-")
     return "-".join((_("committee"), safe, f"{review.month:%Y-%m}")) + f".{ext}"
+
+
+def scope_sentence(review: Review) -> str:
+    """Whose figures a review holds, for the exports' subtitle."""
+    if review.client is None:
+        return _("Every client, {month}, against the targets in force.", month=month_label(review.month))
+    return _("The client's own scope, {month}, against the contract's targets.", month=month_label(review.month))
 
 
 def target_text(kpi_id: str, target, amber=None) -> str:

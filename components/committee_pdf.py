@@ -26,8 +26,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from components.committee import (RESULT_COLOURS, VERBATIM_HEAD, VOLUME_COLUMNS, _value, actual_text, change_cell,
-                                  met_text, month_label, said_text, score_text, short_month, target_text, title, unjudged_text,
-                                  volume_channel)
+                                  met_text, month_label, said_text, scope_sentence, score_text, short_month, target_text,
+                                  title, unjudged_text, volume_channel)
 from components.kpi import value_text
 from i18n.labels import channel_label
 from data.decisions import Decisions
@@ -116,13 +116,12 @@ def review_pdf(review: Review, decisions: Decisions | None, notes: list[str] = (
 
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=14 * mm,
                             bottomMargin=16 * mm, title=heading, author="Pilotage")
-    story = [_p(heading, "title"), Spacer(1, 2 * mm),
-             _p(_("The client's own scope, {month}, against the contract's targets.",
-                  month=month_label(review.month)), "sub"),
-             _p(_("Contractual indicators"), "h2"), _indicator_table(review),
+    summary = review.client is None        # the director's summary: no contract, no committee decisions
+    story = [_p(heading, "title"), Spacer(1, 2 * mm), _p(scope_sentence(review), "sub"),
+             _p(_("Indicators") if summary else _("Contractual indicators"), "h2"), _indicator_table(review),
              *[_p(note, "sub") for note in notes],
-             _p(_("Decisions"), "h2"),
-             _p(decisions.text if decisions else _("(none recorded)"), "body"),
+             *([] if summary else [_p(_("Decisions"), "h2"),
+                                   _p(decisions.text if decisions else _("(none recorded)"), "body")]),
              _p(_("Last 12 months"), "h2"),
              _p(_("{first} to {last}. Bars: met (green), missed within tolerance (amber), missed (red), "
                   "no target (grey); dashed line: target.", first=month_label(review.months[0]),
@@ -140,6 +139,8 @@ INDICATOR_HEAD = (N_("Contractual indicator"), N_("Target"), N_("Actual"), N_("R
 
 def _indicator_table(review: Review) -> Table:
     heads = [_(h) for h in INDICATOR_HEAD]
+    if review.client is None:
+        heads[0] = _("Indicator")
     rows = [[_p(h, "head") for h in heads]]
     style = list(TABLE_STYLE)
     for n, r in enumerate(review.indicators.to_dict("records"), start=1):

@@ -40,7 +40,8 @@ def review_workbook(review: Review, decisions: Decisions | None, notes: list[str
     _history(wb.create_sheet(), review)
     _volumes(wb.create_sheet(), review)
     _comments(wb.create_sheet(), review)
-    _decisions(wb.create_sheet(), review, decisions)
+    if review.client is not None:         # the director's summary has no committee decisions
+        _decisions(wb.create_sheet(), review, decisions)
     when = f"{formats.day(generated)} {generated:%H:%M}"
     for ws in wb.worksheets:
         ws["A1"] = title(review)
@@ -72,7 +73,10 @@ def _put(ws: Worksheet, row: int, col: int, value, fmt: str | None = None, state
 
 
 def _indicators(ws: Worksheet, review: Review, notes: list[str]) -> None:
-    _header(ws, _("Indicators"), _("Contractual indicators of {month}", month=month_label(review.month)),
+    month = month_label(review.month)
+    heading = (_("Headline indicators of {month}", month=month) if review.client is None
+               else _("Contractual indicators of {month}", month=month))
+    _header(ws, _("Indicators"), heading,
             [_("Indicator"), _("KPI id"), _("Channel"), _("Target"), _("Tolerance"), _("Actual"), _("Result"),
              _("Previous month"), _("Same month last year"), _("Months met"), _("Months judged"),
              _("Answers or contacts"), _("Pending")],

@@ -1,11 +1,12 @@
 """The monthly committee review of one client: its contractual indicators against target over
-the last 12 months, the month's volumes by channel and its worst-scored comments.
+the last 12 months, the month's volumes by channel and its worst-scored comments; and the
+director's monthly summary, the same review of every client at once over the headline KPIs.
 
 Everything is computed for the client's own scope (and the viewer's restrictions on top).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Mapping, Sequence
 
@@ -25,6 +26,11 @@ HISTORY_MONTHS = 12
 VOLUME_KPIS = ("offered", "handled", "attempts", "responses")
 # a contract is met or missed; the amber band tells how far a miss was
 # (its words are looked up where they are shown)
+# the director's monthly summary: the headline KPIs of the whole centre (those with no contact
+# or answer behind them over the twelve months are left out; sales are the campaigns page's)
+SUMMARY_INDICATORS = tuple((kpi, None) for kpi in (
+    "answer_rate", "service_level", "asa", "aht", "abandon_rate", "transfer_rate", "fcr", "repeat_rate",
+    "reach_rate", "nps", "csat", "ces", "response_rate"))
 RESULT = {"met": (N_("Met"), "✓"), "close": (N_("Missed, within tolerance"), "!"), "missed": (N_("Missed"), "✗")}
 
 
@@ -47,7 +53,7 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Review:
-    client: str
+    client: str | None           # None: the director's summary, every client of the viewer's scope
     month: date                  # its first day
     months: tuple[date, ...]     # the last 12 months, oldest first, ending with ``month``
     indicators: pd.DataFrame     # one row per indicator: target, actual, status, history figures
@@ -65,12 +71,25 @@ def month_start(text: str | None, default: date) -> date:
         return default.replace(day=1)
 
 
-def client_scope(base: Scope, client: str, start: date, end: date) -> Scope:
-    """A client's whole scope over a period: no other filter, the viewer's restrictions kept."""
-    return Scope(start, end, (("client", (client,)),), base.restrictions, base.survey)
+def client_scope(base: Scope, client: str | None, start: date, end: date) -> Scope:
+    """A client's whole scope over a period (every client's for None): no other filter, the
+    viewer's restrictions kept."""
+    return Scope(start, end, (("client", (client,)),) if client else (), base.restrictions, base.survey)
 
 
-def committee_review(db: Engine | Connection, base: Scope, client: str, month: date,
+def summary_review(db: Engine | Connection, base: Scope, month: date, targets: Mapping[str, Mapping],
+                   settings: KpiSettings = KpiSettings(), min_answers: int = 0, first: date | None = None) -> Review:
+    """The director's summary of a month: the review of every client at once over the headline
+    KPIs against the targets in force for every contact (per channel where they differ),
+    leaving out the KPIs with nothing behind them in the twelve months."""
+    review = committee_review(db, base, None, month, SUMMARY_INDICATORS, targets, settings,
+                              min_answers=min_answers, first=first)
+    known = set(review.history.loc[review.history["n"] > 0, "indicator"])
+    return replace(review, indicators=review.indicators[review.indicators["indicator"].isin(known)].reset_index(drop=True),
+                   history=review.history[review.history["indicator"].isin(known)].reset_index(drop=True))
+
+
+def committee_review(db: Engine | Connection, base: Scope, client: str | None, month: date,
                      contract: Sequence[tuple[str, str | None]], targets: Mapping[str, Mapping],
                      settings: KpiSettings = KpiSettings(), comments: int = 10, min_answers: int = 0,
                      first: date | None = None) -> Review:

@@ -3,6 +3,8 @@
     python -m reports send --db PATH --committee CLIENT --month YYYY-MM --to ADDRESS[,ADDRESS]
         the committee pack (PDF and Excel) of a client's month, sent now through the SMTP
         server of PILOTAGE_SMTP_HOST (README: "Reports by e-mail"); the sending is recorded
+    python -m reports send --db PATH --summary --month YYYY-MM --to ADDRESS[,ADDRESS]
+        the director's monthly summary (every client, the headline KPIs), the same way
     python -m reports scheduler [--db PATH] [--schedule FILE] [--once]
         the schedule's reports (PILOTAGE_SCHEDULE), each on the first working day after its
         month at 8:00 Europe/Paris, by this one process
@@ -23,7 +25,7 @@ from data import db as database
 from i18n import _
 from reports.deliver import deliver, only_scheduler, run_due
 from reports.mail import Smtp, addresses
-from reports.packs import committee_pack
+from reports.packs import committee_pack, summary_pack
 from reports.schedule import PARIS, read_schedule
 
 
@@ -38,7 +40,8 @@ def _month(text: str) -> date:
 def cmd_send(args) -> int:
     settings = cli.existing_settings(args.db)
     to, smtp = addresses(args.to), Smtp.from_env(os.environ)
-    pack = committee_pack(settings, args.committee, _month(args.month))
+    month = _month(args.month)
+    pack = summary_pack(settings, month) if args.summary else committee_pack(settings, args.committee, month)
     deliver(database.engine(settings.db), smtp, pack, to)
     print(_("sent {subject} to {to}", subject=pack.subject, to=", ".join(to)))
     return 0
@@ -68,7 +71,9 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("send", help=_("send a report now"))
     s.add_argument("--db", help=_("database file (default: PILOTAGE_DB or var/pilotage.duckdb)"))
-    s.add_argument("--committee", required=True, metavar="CLIENT", help=_("the client whose committee pack is sent"))
+    which = s.add_mutually_exclusive_group(required=True)
+    which.add_argument("--committee", metavar="CLIENT", help=_("the client whose committee pack is sent"))
+    which.add_argument("--summary", action="store_true", help=_("the director's monthly summary of every client"))
     s.add_argument("--month", required=True, metavar="YYYY-MM", help=_("the month reviewed"))
     s.add_argument("--to", required=True, metavar="ADDRESS", help=_("the addresses to send to, comma-separated"))
     s.set_defaults(run=cmd_send)

@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine
 from data.sendings import record
 from i18n import _
 from reports.mail import MailError, Smtp, send
-from reports.packs import Pack, committee_pack
-from reports.schedule import Committee, month_due
+from reports.packs import Pack
+from reports.schedule import Committee, Summary, month_due
 from settings import Settings
 
 
@@ -35,16 +35,16 @@ def already_sent(db: Engine, what: str) -> bool:
                             {"what": what}).scalar() > 0
 
 
-def run_due(settings: Settings, db: Engine, smtp: Smtp, schedule: list[Committee], now: datetime) -> list[str]:
+def run_due(settings: Settings, db: Engine, smtp: Smtp, schedule: list[Committee | Summary], now: datetime) -> list[str]:
     """Send every report of the schedule that is due at ``now`` and not sent yet; what was
     sent, and what failed (each tried again at the next run)."""
     month, done = month_due(now), []
     for entry in schedule:
-        what = f"committee {entry.client} {month:%Y-%m}"
+        what = entry.what(month)
         if already_sent(db, what):
             continue
         try:
-            deliver(db, smtp, committee_pack(settings, entry.client, month), list(entry.to))
+            deliver(db, smtp, entry.pack(settings, month), list(entry.to))
             done.append(_("sent: {what}", what=what))
         except ValueError as exc:      # MailError included: recorded, tried again next time
             done.append(_("not sent: {what} ({error})", what=what, error=exc))

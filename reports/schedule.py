@@ -1,11 +1,15 @@
-"""When reports go out: the committee pack of each client named in the schedule file, for the
-month just ended, on the first working day of the next month at 8:00, Europe/Paris time.
+"""When reports go out: the committee pack of each client named in the schedule file, and the
+director's monthly summary, for the month just ended, on the first working day of the next
+month at 8:00, Europe/Paris time.
 
 The schedule is a TOML file (``PILOTAGE_SCHEDULE``)::
 
     [[committee]]
     client = "ACME"
     to = ["dg@acme.fr", "cr@example.fr"]
+
+    [[summary]]
+    to = ["direction@example.fr"]
 
 One scheduler process sends them (``python -m reports scheduler``; a lock file keeps a second
 one from starting), never the dashboard's server threads. A report already sent for its month
@@ -21,6 +25,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from i18n import _
+from reports.packs import Pack, committee_pack, summary_pack
+from settings import Settings
 
 PARIS = ZoneInfo("Europe/Paris")
 SEND_AT = time(8, 0)
@@ -72,23 +78,51 @@ def month_due(now: datetime) -> date:
 
 @dataclass(frozen=True)
 class Committee:
+    """A client's committee pack."""
     client: str
     to: tuple[str, ...]
 
+    def what(self, month: date) -> str:
+        return f"committee {self.client} {month:%Y-%m}"
 
-def read_schedule(path: Path) -> list[Committee]:
-    """The committee packs a schedule file asks for; a file that cannot be used is refused
-    with what is wrong."""
+    def pack(self, settings: Settings, month: date) -> Pack:
+        return committee_pack(settings, self.client, month)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The director's monthly summary."""
+    to: tuple[str, ...]
+
+    def what(self, month: date) -> str:
+        return f"summary {month:%Y-%m}"
+
+    def pack(self, settings: Settings, month: date) -> Pack:
+        return summary_pack(settings, month)
+
+
+def _addresses(entry) -> tuple[str, ...] | None:
+    to = entry.get("to")
+    ok = isinstance(to, list) and to and all(isinstance(a, str) for a in to)
+    return tuple(to) if ok else None
+
+
+def read_schedule(path: Path) -> list[Committee | Summary]:
+    """The reports a schedule file asks for; a file that cannot be used is refused with what
+    is wrong."""
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ValueError(_("schedule {path}: {error}", path=path, error=exc)) from None
     out = []
     for i, entry in enumerate(raw.get("committee", []), start=1):
-        client, to = entry.get("client"), entry.get("to")
-        if not isinstance(client, str) or not client or not isinstance(to, list) or not to \
-                or not all(isinstance(a, str) for a in to):
+        client, to = entry.get("client"), _addresses(entry)
+        if not isinstance(client, str) or not client or to is None:
             raise ValueError(_("schedule {path}: committee {n} needs a client and a list of addresses (to)",
                                path=path, n=i))
-        out.append(Committee(client, tuple(to)))
+        out.append(Committee(client, to))
+    for i, entry in enumerate(raw.get("summary", []), start=1):
+        if (to := _addresses(entry)) is None:
+            raise ValueError(_("schedule {path}: summary {n} needs a list of addresses (to)", path=path, n=i))
+        out.append(Summary(to))
     return out

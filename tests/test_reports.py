@@ -105,6 +105,46 @@ def test_rep001_the_committee_pack_arrives_with_the_committee_s_numbers(make_db,
                      "Comité de pilotage – ACME – mars 2025", "sent")]
 
 
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils (make test installs it)")
+def test_rep006_the_director_s_summary_holds_every_client_s_month(make_db, tmp_path, smtp):
+    port, inbox = smtp
+    eng = make_db(contacts=CONTACTS, surveys=SURVEYS)
+    db = Path(eng.url.database)
+    eng.dispose()
+    out = send(tmp_path, db, port, "--summary", "--month", "2025-03", "--to", "direction@centre.example")
+    assert out.returncode == 0, out.stderr
+    [(_sender, recipients, mail)] = inbox.messages
+    assert recipients == ["direction@centre.example"] and mail["Subject"] == "Synthèse mensuelle – mars 2025"
+    files = {part.get_filename(): part.get_content() for part in mail.iter_attachments()}
+    assert set(files) == {"synthese-mensuelle-2025-03.pdf", "synthese-mensuelle-2025-03.xlsx"}
+    book = load_workbook(io.BytesIO(files["synthese-mensuelle-2025-03.xlsx"]))
+    assert "Décisions" not in book.sheetnames        # no committee: nothing was decided
+    rows = {(r[1], r[2]): r for r in book["Indicateurs"].iter_rows(min_row=5, values_only=True) if r[1]}
+    # March, ACME and OTHER together (tests/test_committee.py): six contacts, all answered.
+    # Service level, each channel against its own threshold: phone waits 10 and 20 within
+    # 20 s, 25, 30 and 100 not; the e-mail's 3600 s within a day -> 3 / 6 = 50 % (target 80)
+    assert rows[("service_level", "tous canaux")][3:6] == (80, 75, 50)
+    assert rows[("answer_rate", "tous canaux")][5] == 100
+    # per channel: phone ASA (10 + 20 + 25 + 30 + 100) / 5 = 37 s; AHT (200 + 300 + 400 + 500
+    # + 900) / 5 = 460 s against the settings file's 300; the e-mail: 3600 s and 100 s
+    assert rows[("asa", "téléphone")][5] == 37 and rows[("asa", "e-mail")][5] == 3600
+    assert rows[("aht", "téléphone")][3] == 300 and rows[("aht", "téléphone")][5] == 460
+    assert rows[("aht", "e-mail")][5] == 100
+    # answers 3, 7, 9, 10, 0: promoters 2, detractors 2 -> NPS 0; satisfaction 1, 4, 5, 5, 1:
+    # 3 of 5 at 4-5 -> 60 %; 5 of the 6 handled contacts answered -> 83.3 %
+    assert rows[("nps", "tous canaux")][5] == 0 and rows[("csat", "tous canaux")][5] == 60
+    assert round(rows[("response_rate", "tous canaux")][5], 1) == 83.3
+    # nothing behind them in the twelve months: no customer known, no outbound, no effort score
+    assert not {k for k, _c in rows} & {"fcr", "repeat_rate", "reach_rate", "ces"}
+    text = pdf_text(files["synthese-mensuelle-2025-03.pdf"], tmp_path)
+    assert "Synthèse mensuelle – mars 2025" in text and "Tous les clients, mars 2025" in text
+    assert "60,0 %" in text and "83,3 %" in text and "Décisions" not in text
+    out = send(tmp_path, db, port, "--summary", "--month", "2024-01", "--to", "direction@centre.example", lang="en")
+    assert (out.returncode, out.stderr.strip()) == (1, "error: no data in January 2024")
+    out = send(tmp_path, db, port, "--summary", "--committee", "ACME", "--month", "2025-03", "--to", "d@c.example")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+
+
 def test_rep002_a_refused_sending_is_one_clear_line_and_is_recorded(make_db, tmp_path, smtp):
     port, inbox = smtp
     eng = make_db(contacts=CONTACTS, surveys=SURVEYS)
@@ -157,7 +197,7 @@ def test_rep005_the_scheduler_sends_what_is_due_once_and_runs_alone(make_db, tmp
     from datetime import datetime
 
     from reports.deliver import only_scheduler, run_due
-    from reports.schedule import PARIS, Committee, read_schedule
+    from reports.schedule import PARIS, Committee, Summary, read_schedule
     from settings import Settings, apply_config
     from tests.test_committee import CONFIG as COMMITTEE_CONFIG
     port, inbox = smtp
@@ -183,4 +223,14 @@ def test_rep005_the_scheduler_sends_what_is_due_once_and_runs_alone(make_db, tmp
     assert read_schedule(path) == schedule
     path.write_text('[[committee]]\nclient = "ACME"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="committee 1 needs a client and a list of addresses"):
+        read_schedule(path)
+    # the director's summary goes out on the same day, once, beside the committee packs
+    path.write_text('[[committee]]\nclient = "ACME"\nto = ["dg@client.example"]\n\n'
+                    '[[summary]]\nto = ["direction@centre.example"]\n', encoding="utf-8")
+    assert read_schedule(path) == schedule + [Summary(("direction@centre.example",))]
+    assert run_due(settings, eng, mail, read_schedule(path), datetime(2025, 4, 1, 10, tzinfo=PARIS)) == [
+        "sent: summary 2025-03"]
+    assert inbox.messages[-1][1] == ["direction@centre.example"]
+    path.write_text('[[summary]]\nto = "direction@centre.example"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="summary 1 needs a list of addresses"):
         read_schedule(path)
