@@ -99,6 +99,28 @@ def annotate_months(fig: dict, actions: Sequence[Action], months: Sequence[date]
     return _apply(fig, trace, axis, shapes)
 
 
+def annotate_days(fig: dict, actions: Sequence[Action], days: Sequence[date]) -> dict:
+    """Mark actions on a heat map whose rows are days (``days``, in the rows' order): the rows
+    an action's days touch are framed, its title on hover at the left of its first row."""
+    shapes, marked, rows = [], [], []
+    for a in actions:
+        touched = [i for i, d in enumerate(days) if a.starts_on <= d <= a.last_day]
+        if not touched:
+            continue
+        shapes.append(dict(type="rect", xref="paper", yref="y", x0=0, x1=1, y0=touched[0] - 0.5,
+                           y1=touched[-1] + 0.5, line=dict(color=COLOUR, width=2), fillcolor="rgba(0,0,0,0)",
+                           name=f"action-{a.id}"))
+        marked.append(a)
+        rows.append(touched[0])
+    if not marked:
+        return fig
+    labels = fig["data"][0]["y"]
+    trace = dict(type="scatter", mode="markers", x=[0.0] * len(marked), y=[labels[i] for i in rows], xaxis="x9",
+                 name=_("Actions"), meta=ACTION_META, showlegend=False, hoverinfo="text",
+                 hovertext=[_hover(a) for a in marked], marker=dict(symbol="triangle-right", size=11, color=COLOUR))
+    return _apply(fig, trace, {"xaxis9": dict(overlaying="x", range=[0, 1], visible=False, fixedrange=True)}, shapes)
+
+
 def scope_text(scope: Mapping[str, Sequence[str]]) -> str:
     """What an action's scope reads: "Queue: Q1, Q2 · Channel: phone", or everything."""
     if not scope:

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components import inputs
+from components.actions import annotate_days, chart_actions
 from components.charts import base_layout, empty_figure, plain, plot_text, title_layout
 from components.grids import kpi_column
 from components.kpi import Reading, help_text, reading
@@ -136,17 +137,21 @@ def queue_heatmap(view: View, day: date) -> go.Figure | dict:
 
 
 def weeks_heatmap(view: View, day: date) -> go.Figure | dict:
-    """Service level by half-hour (columns) and day (rows) over the four weeks to ``day``."""
-    scope = view.scope().with_period(day - timedelta(days=7 * HEATMAP_WEEKS - 1), day)
+    """Service level by half-hour (columns) and day (rows) over the four weeks to ``day``, the
+    actions over those days and the page's scope framed."""
+    start = day - timedelta(days=7 * HEATMAP_WEEKS - 1)
+    scope = view.scope().with_period(start, day)
     data = compute(view.db, scope, ("service_level", "offered"), by=("day", "half_hour"),
                    settings=view.settings.kpi)
     if data.empty:
         return empty_figure(_("No data in the last four weeks"), height=300)
-    return _heatmap(data, "half_hour", "day", view, scope,
-                    _("Service level by half-hour over the {weeks} weeks to {day}", weeks=HEATMAP_WEEKS,
-                      day=formats.day(day)),
-                    labels=False,   # 28 × 24 cells: colours show the pattern, the value is on hover
-                    row_label=lambda d: formats.short_day(pd.Timestamp(d).date()))
+    fig = _heatmap(data, "half_hour", "day", view, scope,
+                   _("Service level by half-hour over the {weeks} weeks to {day}", weeks=HEATMAP_WEEKS,
+                     day=formats.day(day)),
+                   labels=False,   # 28 × 24 cells: colours show the pattern, the value is on hover
+                   row_label=lambda d: formats.short_day(pd.Timestamp(d).date()))
+    days = [pd.Timestamp(d).date() for d in sorted(data["day"].unique())]
+    return annotate_days(fig, chart_actions(view, start, day), days)
 
 
 def _heatmap(data: pd.DataFrame, x: str, y: str, view: View, scope: Scope, title: str,

@@ -27,6 +27,7 @@ from metrics.targets import STATUS, scope_target, status
 
 WALL_KPIS = ("service_level", "asa", "abandon_rate")
 GROUPINGS = ("queue", "client")
+WALL_HALVES = 20          # half-hours the strip holds: twenty share a screen's width
 EVERY_DEFAULT, EVERY_MIN, EVERY_MAX = 15, 1, 3600     # seconds between two members
 _MEMO: OrderedDict = OrderedDict()
 _MEMO_LOCK = threading.Lock()
@@ -152,8 +153,8 @@ def figure_tile(f: Figure) -> html.Div:
 
 def interval_strip(p: Panel) -> html.Div:
     """The day's half-hours so far: offered and service level with its status icon."""
-    cells = []
-    for start, offered, level, state in p.intervals:
+    cells, shown = [], p.intervals[-WALL_HALVES:]     # a centre open round the clock: the latest ten hours
+    for start, offered, level, state in shown:
         icon = STATUS[state][1] if state else ""
         cells.append(html.Div([
             html.Div(start, className="wall-half-time"),
@@ -163,7 +164,9 @@ def interval_strip(p: Panel) -> html.Div:
             html.Div(formats.number(offered), className="wall-half-offered"),
         ], className=f"wall-half {TONE[state]}"))
     return html.Div([
-        html.Div(_("Service level by half-hour, with the contacts offered"), className="wall-strip-title"),
+        html.Div(_("Service level by half-hour, with the contacts offered") if len(shown) == len(p.intervals)
+                 else _("Service level of the last {n} half-hours, with the contacts offered", n=len(shown)),
+                 className="wall-strip-title"),
         html.Div(cells, className="wall-strip"),
     ])
 

@@ -52,6 +52,7 @@ def layout(**query):
                                day=formats.short_day(day - timedelta(days=7))),
                              className="text-muted small"),
                     className="align-self-center"),
+            wall_link(view),
         ], className="g-2 mb-2"),
         dcc.Loading(html.Div(id="service-headline"), type="dot", delay_show=300),
         html.H4(_("Half-hour intervals"), className="side-title mt-3"),
@@ -68,6 +69,15 @@ def layout(**query):
         grid("service-agents"),
         dcc.Graph(id="service-weeks", config=graph_config(), className="mt-3"),
     ])
+
+
+def wall_link(view):
+    """The wallboard of the same channel and filters, for the staff who may open it."""
+    if not view.viewer.may_open("/wall"):
+        return None
+    filters = {k: ",".join(v) for k, v in view.state.filters.items() if v}
+    return dbc.Col(html.A(_("Open the wallboard"), href=href("/wall", filters), id="service-wall", target="_blank",
+                          className="small"), width="auto", className="align-self-center ms-auto")
 
 
 def headline(view, day):

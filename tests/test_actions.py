@@ -294,6 +294,26 @@ def test_act011_focus_overview_and_committee_charts_mark_the_overlapping_actions
     assert _marks(history_figures(review)[0]) == ([], [])
 
 
+def test_act014_the_service_heat_map_frames_the_days_of_the_actions(make_db, app_for):
+    eng = make_db(contacts=steps(1, weeks=1))      # every day from 24 February to 10 March 2025
+    app_for(eng)
+    create_action(eng, action(title="<b>IVR</b>", scope={"queue": ["Q1"]}))
+    create_action(eng, action(title="Q2 coaching", scope={"queue": ["Q2"]}, starts_on=date(2025, 3, 4),
+                              ends_on=date(2025, 3, 6)))
+    from components.service import weeks_heatmap
+    from components.view import open_view
+    with acting_as(LOCAL):
+        every = weeks_heatmap(open_view({"channel": "phone", "day": "2025-03-10"}), date(2025, 3, 10))
+        q1 = weeks_heatmap(open_view({"channel": "phone", "queue": "Q1", "day": "2025-03-10"}), date(2025, 3, 10))
+    # rows are the days with data, 24 February first (row 0): 3 March is row 7, 4 to 6 March rows 8 to 10
+    traces, shapes = _marks(every)
+    assert [(s["y0"], s["y1"]) for s in shapes] == [(6.5, 7.5), (7.5, 10.5)]
+    assert traces[0]["hovertext"] == ["&lt;b&gt;IVR&lt;/b&gt; (03/03/2025)", "Q2 coaching (04/03/2025 to 06/03/2025)"]
+    assert traces[0]["y"] == [every["data"][0]["y"][7], every["data"][0]["y"][8]]
+    traces, shapes = _marks(q1)              # Q1's page: Q2's action is not its own
+    assert [(s["y0"], s["y1"]) for s in shapes] == [(6.5, 7.5)] and len(traces[0]["hovertext"]) == 1
+
+
 # -- the page in a browser -----------------------------------------------------------------
 
 def test_act012_record_an_action_in_french_and_see_it_on_the_focus_chart(dash_duo, make_db, app_for):

@@ -104,6 +104,9 @@ def test_svc004_service_page_shows_the_missed_interval(dash_duo, make_db, app_fo
     first = dash_duo.find_element("#service-intervals .ag-center-cols-container .ag-row[row-index='0']")
     assert "row-missed" not in first.get_attribute("class") and "100.0 % ✓" in first.text
     assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#service-weeks .heatmaplayer, #service-weeks .hm")
+    # the wallboard of the same channel, in a tab of its own
+    link = dash_duo.find_element("#service-wall")
+    assert link.get_attribute("href").endswith("/wall?channel=phone") and link.get_attribute("target") == "_blank"
     assert dash_duo.get_logs() == []
 
 

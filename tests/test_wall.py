@@ -252,3 +252,19 @@ def test_wal010_a_value_missing_is_a_dash_not_judged_and_a_name_from_the_data_st
     member = screen.children[0].children[0].children[1]
     assert member.id == "wall-member" and member.children == hostile     # a text child: React escapes it
     assert wall.render((), None, "queue", date(2025, 3, 10), "phone").children.id == "wall-empty"
+
+
+def test_wal011_a_centre_open_round_the_clock_shows_its_latest_twenty_half_hours():
+    from i18n import using
+
+    # 48 half-hours from 00:00 to 23:30: the strip keeps the last twenty, from 14:00, and says so
+    halves = tuple((f"{h // 2:02d}:{30 * (h % 2):02d}", 1, 100.0, "met") for h in range(48))
+    p = wall.Panel("Q1", 48, 48, (), halves)
+    with using("en"):
+        strip = wall.interval_strip(p)
+        short = wall.interval_strip(wall.Panel("Q1", 3, 3, (), halves[18:21]))
+    times = [cell.children[0].children for cell in strip.children[1].children]
+    assert len(times) == 20 and times[0] == "14:00" and times[-1] == "23:30"
+    assert strip.children[0].children == "Service level of the last 20 half-hours, with the contacts offered"
+    assert [c.children[0].children for c in short.children[1].children] == ["09:00", "09:30", "10:00"]
+    assert short.children[0].children == "Service level by half-hour, with the contacts offered"
