@@ -4,6 +4,7 @@
         [--threshold X] [--min-volume N] [--channel X ...] [--to ADDRESS,...]
     python -m alerts add --db PATH --when legal_risk [--client X] [--to ADDRESS,...]
     python -m alerts rules --db PATH
+    python -m alerts remove --db PATH ID                     a rule, no longer checked
     python -m alerts check --db PATH [--day YYYY-MM-DD]     the rules against the latest day
     python -m alerts list --db PATH                          the alerts not acknowledged
     python -m alerts ack --db PATH ID [--by NAME]
@@ -18,13 +19,12 @@ import sys
 from datetime import date
 
 from alerts.check import acknowledge, check, open_alerts
-from alerts.rules import CONDITIONS, Rule, add_rule, rules
+from alerts.rules import CONDITIONS, Rule, add_rule, recipients, remove_rule, rules
 from data import cli
 from data import db as database
 from i18n import _, ngettext
 from metrics.query import DIMENSIONS
 from metrics.registry import KPI_IDS
-from reports.mail import addresses
 
 
 def _open(args):
@@ -36,7 +36,7 @@ def cmd_add(args) -> int:
     settings, db = _open(args)
     scope = {d: [v for item in getattr(args, d) or [] for v in item.split(",") if v] for d in DIMENSIONS}
     rule = Rule(args.kpi, args.when, {d: v for d, v in scope.items() if v}, args.threshold, args.min_volume,
-                tuple(addresses(args.to)) if args.to else ())
+                recipients(args.to))
     print(_("rule {id}: {rule}", id=add_rule(db, rule), rule=rule.text()))
     return 0
 
@@ -45,6 +45,13 @@ def cmd_rules(args) -> int:
     _settings, db = _open(args)
     for rule in rules(db):
         print(f"{rule.id}  {rule.text()}  {', '.join(rule.to) or '–'}")
+    return 0
+
+
+def cmd_remove(args) -> int:
+    _settings, db = _open(args)
+    if not remove_rule(db, args.id):
+        raise ValueError(_("no rule {id}", id=args.id))
     return 0
 
 
@@ -88,6 +95,8 @@ def parser() -> argparse.ArgumentParser:
         a.add_argument(f"--{dim}", action="append", metavar="X")
     a.add_argument("--to", metavar="ADDRESS", help=_("the addresses told, comma-separated"))
     command("rules", _("the rules"), cmd_rules)
+    r = command("remove", _("remove a rule"), cmd_remove)
+    r.add_argument("id", type=int)
     c = command("check", _("check the rules against the latest day"), cmd_check)
     c.add_argument("--day", metavar="YYYY-MM-DD")
     command("list", _("the alerts not acknowledged"), cmd_list)

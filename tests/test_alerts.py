@@ -127,3 +127,139 @@ def test_alr005_the_alerts_page_lists_and_acknowledges(dash_duo, eng, app_for):
     dash_duo.wait_for_page(dash_duo.server_url + "/alerts")
     until(lambda: shown(dash_duo, "#nav-alerts") == "Alerts (0)")
     assert dash_duo.get_logs() == []
+
+
+# -- the form on /alerts (issue 16, part 4) -------------------------------------------------
+
+FORM = dict(kpi="service_level", condition="below", threshold=60.0, min_volume=4.0, to="lead@centre.example",
+            filters={"channel": ("phone",)})
+
+
+def plain(text: str) -> str:
+    """French text with its no-break spaces as plain ones."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def test_alr006_the_form_says_which_field_is_wrong_and_why_and_stores_nothing(eng):
+    from access.viewer import LOCAL
+    from components.alerts import add_from_form
+    from data.audit import trail
+    from i18n import using
+
+    def said(**changes):
+        return add_from_form(eng, LOCAL, **{**FORM, **changes})
+    assert said(threshold=150.0) == ("Not added: the threshold of Service level must be between 0.0 % and 100.0 % "
+                                     "(150.0 % given).")
+    assert said(threshold=None) == "Not added: a threshold is needed: the value of Service level that raises the alert."
+    assert said(to="lead@centre.example, nobody") == ("Not added: the addresses to tell: not an e-mail address: "
+                                                      "nobody.")
+    assert said(kpi="nsp") == "Not added: unknown KPI 'nsp'."
+    assert said(kpi=None) == "Not added: choose the indicator to watch."
+    assert said(min_volume=2.5).startswith("Not added: the minimum volume is a whole count")
+    assert said(condition="above_target", kpi="offered") == (
+        "Not added: Contacts offered has no better direction: it takes no target.")
+    with using("fr"):
+        assert plain(said(threshold=-5.0)) == ("Non ajoutée : le seuil de Qualité de service (décroché en X s) doit "
+                                               "être entre 0,0 % et 100,0 % (-5,0 % donné).")
+    assert rules(eng) == [] and trail(eng, action="alert_rule").empty
+
+
+def test_alr007_a_client_cannot_add_a_rule_and_a_team_lead_adds_and_removes_its_own_only(eng, app_for):
+    from werkzeug.exceptions import Forbidden
+
+    from access.viewer import Viewer, acting_as
+    from components.alerts import add_from_form, remove_from_page, rule_list
+    client = Viewer("clio", "client", clients=("ACME",))
+    lead_t1, lead_t2 = Viewer("tom", "team_lead", teams=("T1",)), Viewer("tina", "team_lead", teams=("T2",))
+    assert add_from_form(eng, client, **{**FORM, "filters": {"client": ("ACME",)}}) == (
+        "Not added: your role does not manage alert rules.")
+    app_for(eng)
+    from pages.alerts import update_alerts, update_rules
+    with acting_as(client), pytest.raises(Forbidden):        # the page's callback, forged by a client
+        update_rules(1, [], "service_level", "below_target", None, 0, None, {"client": "ACME"}, 0)
+    with acting_as(client), pytest.raises(Forbidden):
+        update_alerts(0, 0, [])
+    assert rules(eng) == []
+    # a team lead: a rule over every team is beyond its scope; one on its team is its own
+    assert "beyond what you may see" in add_from_form(eng, lead_t1, **FORM)
+    assert add_from_form(eng, lead_t1, **{**FORM, "filters": {"team": ("T1",), "channel": ("phone",)}}) == (
+        "Rule 1 added: Service level (phone, T1) below 60.0 %.")
+    assert remove_from_page(eng, client, 1) == remove_from_page(eng, lead_t2, 1) == "No rule 1 of yours to remove."
+    assert "Service level" not in str(rule_list(eng, lead_t2)) and "Service level" in str(rule_list(eng, lead_t1))
+    assert remove_from_page(eng, lead_t1, 1) == "Rule 1 removed." and rules(eng) == []
+
+
+def test_alr008_a_rule_from_the_form_is_the_command_line_s_and_raises_the_same_alert(make_db):
+    from access.viewer import LOCAL
+    from alerts.__main__ import main
+    from components.alerts import add_from_form, remove_from_page, visible
+    from data.audit import trail
+    by_cli, by_form = make_db(contacts=CONTACTS, surveys=SURVEYS), make_db(contacts=CONTACTS, surveys=SURVEYS)
+    assert main(["add", "--db", by_cli.url.database, "--kpi", "service_level", "--when", "below", "--threshold", "60",
+                 "--min-volume", "4", "--channel", "phone", "--to", "lead@centre.example"]) == 0
+    assert add_from_form(by_form, LOCAL, **FORM) == "Rule 1 added: Service level (phone) below 60.0 %."
+    assert rules(by_cli) == rules(by_form) == [Rule("service_level", "below", {"channel": ["phone"]}, 60.0, 4,
+                                                    ("lead@centre.example",), 1)]
+    # the checked Monday: 2 of its 4 phone calls answered within 20 s -> 50 %, under 60 %, from 4 >= 4 contacts
+    said = []
+    for eng in (by_cli, by_form):
+        assert check(eng, replace(Settings(), db=Path(eng.url.database))) == 1
+        said.append(list(open_alerts(eng)["message"]))
+    assert said[0] == said[1] == ["Service level (phone) below 60.0 %: 50.0 % on 10/03/2025 (threshold 60.0 %)"]
+    # each write audited, with who made it
+    assert list(trail(by_cli, action="alert_rule")["who"]) == ["command line"]
+    assert remove_from_page(by_form, LOCAL, 1) == "Rule 1 removed."
+    audit = trail(by_form, action="alert_rule")
+    assert list(audit["who"]) == ["local", "local"] and '"change": "removed"' in audit["detail"].iloc[0]
+    assert rules(by_form) == [] and visible(by_form, LOCAL).empty       # its alert is no longer listed
+    # the command line removes too, and says when there is no such rule
+    assert main(["remove", "--db", by_cli.url.database, "1"]) == 0 and rules(by_cli) == []
+    assert main(["remove", "--db", by_cli.url.database, "1"]) == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_alr009_fill_the_form_and_see_the_rule_listed_then_removed(dash_duo, eng, app_for, lang):
+    from urllib.parse import quote
+
+    from tests.conftest import click
+    from tests.test_french_explore import shown, until
+    words = {"en": ("Not added: the threshold of Service level must be between 0.0 % and 100.0 % (150.0 % given).",
+                    "Service level (phone) below 60.0 %, judged from 4 contacts or answers → lead@centre.example",
+                    "Rule 1 removed.", "No rule yet.", "Service level", "below a threshold", "phone"),
+             "fr": ("Non ajoutée : le seuil de Qualité de service (décroché en X s) doit être entre 0,0 % et 100,0 % "
+                    "(150,0 % donné).",
+                    "Qualité de service (décroché en X s) (téléphone) sous 60,0 %, jugé à partir de 4 contacts ou "
+                    "réponses → lead@centre.example", "Règle 1 supprimée.", "Aucune règle pour l'instant.",
+                    "Qualité de service (décroché en X s)", "sous un seuil", "téléphone")}
+    refused, listed, removed, none, kpi, condition, channel = words[lang]
+
+    def see(selector, text):
+        try:
+            until(lambda: text in plain(shown(dash_duo, selector)))
+        except AssertionError:
+            raise AssertionError(f"{selector} shows {shown(dash_duo, selector)!r}, not {text!r}") from None
+    dash_duo.start_server(app_for(eng))
+    dash_duo.driver.set_window_size(1280, 1000)
+    dash_duo.wait_for_page(dash_duo.server_url + f"/lang?to={lang}&next=" + quote("/alerts?channel=phone"))
+    see("#alerts-scope", channel)
+    see("#alerts-rules", none)
+    dash_duo.select_dcc_dropdown("#alerts-kpi", value=kpi)
+    dash_duo.select_dcc_dropdown("#alerts-condition", value=condition)
+    dash_duo.find_element("#alerts-threshold").send_keys("150")
+    volume = dash_duo.find_element("#alerts-min-volume")
+    volume.clear()
+    volume.send_keys("4")
+    dash_duo.find_element("#alerts-to").send_keys("lead@centre.example")
+    click(dash_duo, "#alerts-add")
+    see("#alerts-rule-message", refused)
+    threshold = dash_duo.find_element("#alerts-threshold")
+    threshold.clear()
+    threshold.send_keys("60")
+    click(dash_duo, "#alerts-add")
+    see("#alerts-rules", listed)
+    assert rules(eng) == [Rule("service_level", "below", {"channel": ["phone"]}, 60.0, 4, ("lead@centre.example",), 1)]
+    click(dash_duo, "#alerts-rules .alert-rule-remove")
+    see("#alerts-rule-message", removed)
+    see("#alerts-rules", none)
+    assert rules(eng) == []
+    assert dash_duo.get_logs() == []
