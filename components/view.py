@@ -23,6 +23,7 @@ from data.targets import stored_targets
 from access.viewer import Viewer, current
 from metrics import maturity, rollups
 from metrics.maturity import Maturity
+from metrics.intervals import interval_note
 from metrics.query import Scope, data_extent, dimension_values
 from metrics.targets import merge_targets
 from i18n.labels import channel_label
@@ -165,9 +166,11 @@ def filter_bar(view: View, period: bool = True, single: tuple[str, ...] = ()) ->
         ], xs=6, md=4, lg=True)
         for key in FILTER_KEYS
     ]
+    mixed = interval_note(view.db, view.scope(), view.settings.kpi) if view.has_data else None
     return dbc.Card(dbc.CardBody([
         dcc.Store(id="filter-state", data=state.query()),
         dbc.Row([period] + filters, className="g-2 align-items-end"),
+        html.Div(mixed, id="interval-note", className="small text-muted mt-2") if mixed else None,
     ]), className="mb-3 filter-bar")
 
 

@@ -39,7 +39,7 @@ from data.reading import LIMITS, Limits, ReadError, read_sheet
 from i18n import _
 from settings import Settings
 
-ORDER = ("agents", "campaigns", "contacts", "surveys", "evaluations")
+ORDER = ("agents", "campaigns", "contacts", "surveys", "evaluations", "intervals")
 SKIPPED_SUFFIXES = (".part", ".tmp")
 
 

@@ -79,8 +79,8 @@ def sniff(path: Path | str, *, extra: Path | None = None, encoding: str | None =
 def canonical_table(headers: list[str]) -> str:
     """The canonical table a file's header is for (its key column)."""
     lowered = {h.strip().lower() for h in headers}
-    for name in ("surveys", "evaluations", "contacts", "agents", "campaigns"):   # both carry contact_id too
-        if TABLES[name].key in lowered:
+    for name in ("surveys", "evaluations", "contacts", "agents", "campaigns", "intervals"):   # both carry contact_id too
+        if TABLES[name].key_columns[0] in lowered:
             return name
     return "contacts"
 

@@ -27,6 +27,7 @@ from data.customers import hash_ids
 from data.db import raw, scalar, writing
 from data.derived import refresh_gaps, refresh_surveyed
 from data.exports import csv_bytes, inert
+from data.intervals import refresh_covered
 from data.profile import Mapped, Profile, ProfileError, apply_profile, canonical, read_source
 from data.reading import LIMITS, LINE, Limits, ReadError
 from data.schema import SQL_TYPES, TABLES, Table
@@ -79,8 +80,10 @@ def _check_header(cells: pd.DataFrame, table: Table, name: str, profile: Profile
 
 
 def _check_duplicates(cells: pd.DataFrame, table: Table, name: str) -> None:
-    ids = cells[table.key].astype(str).str.strip()
-    ids = ids[ids != ""]
+    parts = [cells[k].fillna("").astype(str).str.strip() if k in cells else pd.Series("", index=cells.index)
+             for k in table.key_columns]
+    ids = parts[0].str.cat(parts[1:], sep=" | ") if len(parts) > 1 else parts[0]
+    ids = ids[parts[0] != ""]
     dup = ids[ids.duplicated(keep=False)]
     if dup.empty:
         return
@@ -89,7 +92,7 @@ def _check_duplicates(cells: pd.DataFrame, table: Table, name: str) -> None:
         lines = ", ".join(str(n) for n in cells.loc[group.index[:5], LINE])
         named.append(_("{value} (lines {lines})", value=value, lines=lines))
     more = dup.nunique() - len(named)
-    raise LoadError(_("{file}: duplicate {column} in the file: {ids}", file=name, column=table.key,
+    raise LoadError(_("{file}: duplicate {column} in the file: {ids}", file=name, column=" | ".join(table.key_columns),
                       ids=_("; ").join(named)) + (" " + _more(more) if more > 0 else ""))
 
 
@@ -205,7 +208,11 @@ def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, loa
     duck = raw(conn)
     duck.register(view, pa.Table.from_pandas(rows, preserve_index=False))   # Arrow: scanned quicker
     try:
-        where = f"t.{table.key} IN (SELECT {table.key} FROM {view})"
+        if isinstance(table.key, str):
+            where = f"t.{table.key} IN (SELECT {table.key} FROM {view})"
+        else:               # a key of several columns, some of which may be empty
+            same = " AND ".join(f"v.{k} IS NOT DISTINCT FROM t.{k}" for k in table.key)
+            where = f"EXISTS (SELECT 1 FROM {view} v WHERE {same})"
         if table.per_source:
             where = f"t.source = :source AND {where}"
         if table.name == "contacts":
@@ -300,6 +307,8 @@ def store(engine: Engine, reports: list[LoadReport], source: str, key: bytes,
             report.load_id = _log(conn, report, source, started, actor)
         if any(r.status == "loaded" for r in reports):
             refresh_rollups(conn, CONTACT_DAYS, SURVEY_DAYS)
+        if any(r.status == "loaded" and r.table in ("contacts", "intervals") for r in reports):
+            refresh_covered(conn)
         conn.exec_driver_sql(f"DROP TABLE {CONTACT_DAYS}; DROP TABLE {SURVEY_DAYS}")
     return reports
 

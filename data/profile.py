@@ -27,7 +27,7 @@ from i18n import _, current
 
 SHIPPED = Path(__file__).resolve().parent / "profiles"
 FORMATS = ("table", "asterisk-queue-log")
-SPEC_KEYS = {"from", "with", "value", "case", "between", "empty", "map", "datetime", "duration",
+SPEC_KEYS = {"from", "with", "value", "case", "between", "sum", "empty", "map", "datetime", "duration",
              "number", "scale", "otherwise"}
 DURATIONS = ("seconds", "minutes", "clock", "excel_days")
 ISO = "%Y-%m-%d %H:%M:%S"
@@ -159,9 +159,12 @@ def _check_spec(spec, where: str) -> None:
     if unknown:
         raise ProfileError(_("{where}: unknown rule(s) {rules}; rules: {known}", where=where,
                              rules=", ".join(sorted(unknown)), known=", ".join(sorted(SPEC_KEYS))))
-    makers = [k for k in ("from", "value", "case", "between") if k in spec]
+    makers = [k for k in ("from", "value", "case", "between", "sum") if k in spec]
     if len(makers) != 1:
-        raise ProfileError(_("{where}: give exactly one of from, value, case, between", where=where))
+        raise ProfileError(_("{where}: give exactly one of from, value, case, between, sum", where=where))
+    if "sum" in spec and (not isinstance(spec["sum"], list) or not spec["sum"]
+                          or not all(isinstance(c, str) for c in spec["sum"])):
+        raise ProfileError(_("{where}: sum is a list of source columns", where=where))
     if spec.get("duration") and spec["duration"] not in DURATIONS:
         raise ProfileError(_("{where}: duration must be one of {units}", where=where, units=", ".join(DURATIONS)))
     scale = spec.get("scale", 1)
@@ -258,7 +261,7 @@ def source_columns(profile: Profile) -> set[str]:
         if isinstance(spec, str):
             names.add(spec)
             return
-        for key in ("from", "between"):
+        for key in ("from", "between", "sum"):
             if key in spec:
                 names.update([spec[key]] if isinstance(spec[key], str) else spec[key])
         for rule in spec.get("case", []):
@@ -322,6 +325,13 @@ def _make(spec, cells: pd.DataFrame, profile: Profile, empty: set[str], column: 
         values, why = _difference(start, end, column)
         reasons = why.where(~blank, None)
         values = values.where(~blank, "")
+    elif "sum" in spec:     # the total of number columns (unknown when a part is)
+        parts = [_text(cells, c) for c in spec["sum"]]
+        blank = pd.concat([p.isin(sentinels) | (p == "") for p in parts], axis=1).any(axis=1)
+        read = [_numbers(p.where(~blank, ""), profile.read.get("decimal", "."), column) for p in parts]
+        total = sum(pd.to_numeric(v.where(v != ""), errors="coerce") for v, _why in read)
+        values = total.map(lambda v: "" if v != v else f"{v:.10g}")
+        reasons = _merge([why for _v, why in read], cells.index)
     else:
         parts = [_text(cells, c) for c in ([spec["from"]] if isinstance(spec["from"], str) else spec["from"])]
         blank = pd.concat([p.isin(sentinels) | (p == "") for p in parts], axis=1).any(axis=1)

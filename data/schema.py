@@ -81,6 +81,37 @@ CAMPAIGNS = (
     Column("target_size", "integer", low=0),
 )
 
+# the reasons reference: the customer need each contact reason belongs to, and its value
+REASONS = (
+    Column("reason", "text", required=True),
+    Column("need", "text"),
+    Column("label_fr", "text"),
+    Column("label_en", "text"),
+    Column("value", "lower", choices=("low", "high")),
+)
+
+# aggregate ACD reports: one row per interval and queue (KPIS.md, interval reports)
+INTERVALS = (
+    Column("interval_start", "timestamp", required=True),
+    Column("interval_min", "integer", required=True, low=1),
+    Column("channel", "lower", required=True),
+    Column("queue", "text", required=True),
+    Column("client", "text"),
+    Column("site", "text"),
+    Column("offered", "integer", required=True, low=0),
+    Column("answered", "integer", required=True, low=0),
+    Column("abandoned", "integer", required=True, low=0),
+    Column("short_abandoned", "integer", low=0),
+    Column("answered_within", "integer", low=0),
+    Column("threshold_s", "number", low=0),
+    Column("answered_wait_s", "number", low=0),
+    Column("handled", "integer", low=0),
+    Column("handle_s", "number", low=0),
+    Column("transferred", "integer", low=0),
+)
+# an interval's key: the latest load of a (source, start, channel, queue, client, site) wins
+INTERVAL_KEY = ("interval_start", "channel", "queue", "client", "site")
+
 EVALUATOR_ROLES = ("self", "manager", "quality")
 
 # assessments of an agent's work: the agent's own, the team lead's, the quality team's
@@ -101,8 +132,12 @@ EVALUATIONS = (
 class Table:
     name: str
     columns: tuple[Column, ...]
-    key: str                       # the id column, unique within a file
+    key: str | tuple[str, ...]     # the id column (or columns), unique within a file
     per_source: bool               # keyed by (source, key) rather than key alone
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        return (self.key,) if isinstance(self.key, str) else self.key
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -118,7 +153,9 @@ TABLES = {
     "surveys": Table("surveys", SURVEYS, "response_id", per_source=True),
     "agents": Table("agents", AGENTS, "agent_id", per_source=False),
     "campaigns": Table("campaigns", CAMPAIGNS, "campaign", per_source=False),
+    "reasons": Table("reasons", REASONS, "reason", per_source=False),
     "evaluations": Table("evaluations", EVALUATIONS, "evaluation_id", per_source=True),
+    "intervals": Table("intervals", INTERVALS, INTERVAL_KEY, per_source=True),
 }
 
 
@@ -151,6 +188,11 @@ def ddl() -> list[str]:
         f"CREATE TABLE IF NOT EXISTS surveys (source VARCHAR NOT NULL, {', '.join(surveys)}, load_id INTEGER)",
         f"CREATE TABLE IF NOT EXISTS agents ({', '.join(_stored_columns(TABLES['agents']))}, load_id INTEGER)",
         f"CREATE TABLE IF NOT EXISTS campaigns ({', '.join(_stored_columns(TABLES['campaigns']))}, load_id INTEGER)",
+        f"CREATE TABLE IF NOT EXISTS reasons ({', '.join(_stored_columns(TABLES['reasons']))}, load_id INTEGER)",
+        # ``covered``: whether contacts of the same day, channel and queue exist (then they
+        # count, not the interval; kept by every load, data.intervals)
+        f"CREATE TABLE IF NOT EXISTS intervals (source VARCHAR NOT NULL, "
+        f"{', '.join(_stored_columns(TABLES['intervals']))}, covered BOOLEAN, load_id INTEGER)",
         # an evaluation's contact_id is a contact of the same source
         f"CREATE TABLE IF NOT EXISTS evaluations (source VARCHAR NOT NULL, "
         f"{', '.join(_stored_columns(TABLES['evaluations']))}, load_id INTEGER)",

@@ -136,6 +136,45 @@ def _parse(col: Column, text: pd.Series, present: pd.Series, problems: _Problems
     raise ValueError(f"unknown column kind {col.kind}")
 
 
+INTERVAL_LENGTHS = (15, 30, 60)
+
+
+def _interval_rules(out: pd.DataFrame, problems: _Problems) -> None:
+    """An interval's counts must agree with each other (EXTRACTS.md, intervals); the defaults
+    of its optional counts filled in (no short abandon, handled = answered)."""
+    out["short_abandoned"] = out["short_abandoned"].fillna(0)
+    out["handled"] = out["handled"].fillna(out["answered"])
+    rules = (
+        (out["interval_min"].notna() & ~out["interval_min"].isin(INTERVAL_LENGTHS),
+         _("interval_min {value} is not 15, 30 or 60", value=VALUE), "interval_min"),
+        (out["answered"] > out["offered"], _("answered {answered} is more than offered {offered}",
+                                              answered=mark("answered"), offered=mark("offered")), None),
+        (out["answered"] + out["abandoned"] > out["offered"],
+         _("answered {answered} and abandoned {abandoned} make more than offered {offered}",
+           answered=mark("answered"), abandoned=mark("abandoned"), offered=mark("offered")), None),
+        (out["short_abandoned"] > out["abandoned"],
+         _("short_abandoned {short_abandoned} is more than abandoned {abandoned}",
+           short_abandoned=mark("short_abandoned"), abandoned=mark("abandoned")), None),
+        (out["answered_within"] > out["answered"],
+         _("answered_within {answered_within} is more than answered {answered}",
+           answered_within=mark("answered_within"), answered=mark("answered")), None),
+        (out["answered_within"].notna() & out["threshold_s"].isna(),
+         _("answered_within is given without the threshold_s it was counted with"), None),
+        ((out["answered_wait_s"] > 0) & (out["answered"] == 0),
+         _("answered_wait_s {answered_wait_s} with no contact answered", answered_wait_s=mark("answered_wait_s")), None),
+        (out["transferred"] > out["handled"], _("transferred {transferred} is more than handled {handled}",
+                                                 transferred=mark("transferred"), handled=mark("handled")), None),
+    )
+    counts = {c: out[c].astype("string").fillna("") for c in
+              ("interval_min", "offered", "answered", "abandoned", "short_abandoned", "answered_within",
+               "handled", "transferred")}
+    counts["answered_wait_s"] = out["answered_wait_s"].map(lambda v: format(v, "g"), na_action="ignore").fillna("")
+    for mask, reason, value in rules:
+        mask = mask.fillna(False).astype(bool)
+        cells = {"value": counts[value]} if value else {k: v for k, v in counts.items() if mark(k) in reason}
+        problems.add(mask, reason, quote=lambda v: v, **cells)
+
+
 def validate(cells: pd.DataFrame, table: Table, first_line: int = 2) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Typed rows that pass every rule, and the rejected rows as (line, reason).
 
@@ -165,6 +204,8 @@ def validate(cells: pd.DataFrame, table: Table, first_line: int = 2) -> tuple[pd
         problems.add(wrong, _("outcome {outcome} does not fit direction {direction}", outcome=mark("outcome"),
                               direction=mark("direction")),
                      quote=_whole, outcome=out["outcome"], direction=out["direction"])
+    elif table.name == "intervals":
+        _interval_rules(out, problems)
     elif table.name == "surveys":
         out["survey"] = out["survey"].fillna(
             pd.Series("hot", index=out.index).where(out["contact_id"].notna(), "cold"))

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from data.db import frame, generation
+from data.intervals import uncovered_present
 from i18n import _
 from metrics import maturity, rollups
 from metrics.registry import KPI_IDS, KPIS, MEASURES, kpi
@@ -193,13 +194,32 @@ def _measure_query(db: Engine | Connection, base: str, names: Sequence[str], sco
     group_by = " GROUP BY ALL" if groups else ""
     if rollup:
         aggs = ", ".join(f"{final(MEASURES[n], f'coalesce(sum(r.{n}), 0)')} AS {n}" for n in names)
-        return _bound(f"SELECT {group}{aggs} FROM {rollup.relation} WHERE {where}{group_by}", params), params
-    flags = row_flags(base, settings, params, maturity.span(db) if base == "contacts" else (None, None))
-    keys = "".join(f"g{i}, " for i in range(len(groups)))
-    aggs = ", ".join(f"{final(MEASURES[n], aggregate(MEASURES[n]))} AS {n}" for n in names)
-    sql = (f"WITH b AS (SELECT {group} {flags} FROM {rows_sql(base, scope, groups)} WHERE {where}) "
-           f"SELECT {keys}{aggs} FROM b{group_by}")
+        sql = f"SELECT {group}{aggs} FROM {rollup.relation} WHERE {where}{group_by}"
+    else:
+        flags = row_flags(base, settings, params, maturity.span(db) if base == "contacts" else (None, None))
+        keys = "".join(f"g{i}, " for i in range(len(groups)))
+        aggs = ", ".join(f"{final(MEASURES[n], aggregate(MEASURES[n]))} AS {n}" for n in names)
+        sql = (f"WITH b AS (SELECT {group} {flags} FROM {rows_sql(base, scope, groups)} WHERE {where}) "
+               f"SELECT {keys}{aggs} FROM b{group_by}")
+    if base == "contacts" and any(MEASURES[n].interval for n in names) and uncovered_present(db):
+        sql = _with_intervals(sql, names, scope, groups, params)
     return _bound(sql, params), params
+
+
+def _with_intervals(contacts_sql: str, names: Sequence[str], scope: Scope, groups: tuple[str, ...],
+                    params: dict) -> str:
+    """The contacts' measures plus those of the interval reports whose day, channel and queue
+    have no contacts (``data.intervals``), in the same scope and groups (the period's values
+    bound as the contacts' are)."""
+    where = scope_where("intervals", scope, params)
+    group = "".join(f"{_group_sql('intervals', g)} AS g{i}, " for i, g in enumerate(groups))
+    parts = ", ".join(f"{final(MEASURES[n], f'coalesce(sum({MEASURES[n].interval}), 0)')} AS {n}"
+                      if MEASURES[n].interval else f"0 AS {n}" for n in names)
+    keys = "".join(f"g{i}, " for i in range(len(groups)))
+    total = ", ".join(f"CAST(sum({n}) AS {'DOUBLE' if MEASURES[n].agg == 'sum' else 'BIGINT'}) AS {n}" for n in names)
+    return (f"SELECT {keys}{total} FROM ({contacts_sql} UNION ALL BY NAME"
+            f" SELECT {group}{parts} FROM intervals i WHERE {where} AND NOT coalesce(i.covered, FALSE)"
+            f"{' GROUP BY ALL' if groups else ''}){' GROUP BY ALL' if groups else ''}")
 
 
 def compute_measures(db: Engine | Connection, scope: Scope, measures: Iterable[str],
@@ -294,6 +314,10 @@ def data_extent(db: Engine | Connection, scope: Scope) -> tuple[date | None, dat
     time_col = _columns(relation)["time"]
     sql = (f"SELECT CAST(min({time_col}) AS DATE) AS first, CAST(max({time_col}) AS DATE) AS last"
            f" FROM {rows_sql(relation, scope)} WHERE {where}")
+    if uncovered_present(db):       # a queue reported by intervals only
+        sql = (f"SELECT min(first) AS first, max(last) AS last FROM ({sql} UNION ALL"
+               f" SELECT CAST(min(i.interval_start) AS DATE), CAST(max(i.interval_start) AS DATE) FROM intervals i"
+               f" WHERE {scope_where('intervals', scope, params, period=False)})")
     row = _run(db, _bound(sql, params), params).iloc[0]
     return (None if pd.isna(row["first"]) else row["first"],
             None if pd.isna(row["last"]) else row["last"])
@@ -312,8 +336,12 @@ def dimension_values(db: Engine | Connection, scope: Scope, dims: Sequence[str])
     where = scope_where(relation, scope, params)
     cols = ", ".join(f"{_columns(relation)[d]} AS {d}" for d in dims)
     extra = ", a.agent_name AS agent_name" if "agent" in dims else ""
-    table = _run(db, _bound(f"SELECT DISTINCT {cols}{extra} FROM {rows_sql(relation)} WHERE {where}",
-                            params), params)
+    sql = f"SELECT DISTINCT {cols}{extra} FROM {rows_sql(relation)} WHERE {where}"
+    if uncovered_present(db):       # the queues, channels, clients and sites of interval reports too
+        cols = ", ".join(f"{DIM_SQL['intervals'][d]} AS {d}" for d in dims)
+        sql += (f" UNION SELECT DISTINCT {cols}{', NULL AS agent_name' if extra else ''} FROM intervals i"
+                f" WHERE {scope_where('intervals', scope, params)}")
+    table = _run(db, _bound(sql, params), params)
     out = {}
     for dim in dims:
         if dim == "agent":

@@ -22,6 +22,7 @@ class Measure:
     base: str          # contacts | surveys
     agg: str           # count_if | sum | count
     expr: str          # a row flag or column of the base relation
+    interval: str | None = None   # what an interval report's row ``i`` adds to it (KPIS.md); None: nothing
 
 
 @dataclass(frozen=True)
@@ -65,17 +66,29 @@ UNITS = ("count", "percent", "seconds", "score", "currency")
 GROUPS = ("delivered", "outbound", "perceived")
 
 _MEASURES = (
-    Measure("offered", "contacts", "count_if", "is_offered"),
-    Measure("net_offered", "contacts", "count_if", "is_net_offered"),
-    Measure("answered", "contacts", "count_if", "is_answered"),
-    Measure("sl_met", "contacts", "count_if", "is_sl_met"),
-    Measure("sl_counted", "contacts", "count_if", "is_sl_counted"),
-    Measure("long_abandons", "contacts", "count_if", "is_long_abandon"),
-    Measure("answered_wait_sum", "contacts", "sum", "answered_wait_s"),
-    Measure("answered_wait_n", "contacts", "count", "answered_wait_s"),
-    Measure("handled", "contacts", "count_if", "is_handled"),
-    Measure("handle_time_sum", "contacts", "sum", "handled_time_s"),
-    Measure("transferred", "contacts", "count_if", "is_transferred_handled"),
+    # an interval's figures count where they are known: a service level only with the
+    # answers within its threshold, a mean only with its total
+    Measure("offered", "contacts", "count_if", "is_offered", "i.offered"),
+    Measure("net_offered", "contacts", "count_if", "is_net_offered", "i.offered - i.short_abandoned"),
+    Measure("answered", "contacts", "count_if", "is_answered", "i.answered"),
+    Measure("sl_met", "contacts", "count_if", "is_sl_met", "coalesce(i.answered_within, 0)"),
+    Measure("sl_counted", "contacts", "count_if", "is_sl_counted",
+            "CASE WHEN i.answered_within IS NOT NULL THEN i.offered - i.short_abandoned ELSE 0 END"),
+    Measure("long_abandons", "contacts", "count_if", "is_long_abandon", "i.abandoned - i.short_abandoned"),
+    Measure("answered_wait_sum", "contacts", "sum", "answered_wait_s", "i.answered_wait_s"),
+    Measure("answered_wait_n", "contacts", "count", "answered_wait_s",
+            "CASE WHEN i.answered_wait_s IS NOT NULL THEN i.answered ELSE 0 END"),
+    Measure("handled", "contacts", "count_if", "is_handled", "i.handled"),
+    # handled contact records: what the rates only contact records can tell are over
+    Measure("handled_records", "contacts", "count_if", "is_handled"),
+    Measure("handle_time_sum", "contacts", "sum", "handled_time_s", "i.handle_s"),
+    Measure("handle_time_n", "contacts", "count", "handled_time_s",
+            "CASE WHEN i.handle_s IS NOT NULL THEN i.handled ELSE 0 END"),
+    Measure("transferred", "contacts", "count_if", "is_transferred_handled", "coalesce(i.transferred, 0)"),
+    Measure("transfer_base", "contacts", "count_if", "is_handled",
+            "CASE WHEN i.transferred IS NOT NULL THEN i.handled ELSE 0 END"),
+    # the contacts offered that interval reports, not contact records, count
+    Measure("interval_offered", "contacts", "count_if", "is_interval", "i.offered"),
     Measure("escalated", "contacts", "count_if", "is_escalated_handled"),
     Measure("fcr_eligible", "contacts", "count_if", "is_fcr_eligible"),
     Measure("fcr_resolved", "contacts", "count_if", "is_first_contact_resolved"),
@@ -124,14 +137,14 @@ _KPIS = (
     Kpi("aht", "Average handle time", "Durée moyenne de traitement (DMT)", "delivered",
         "seconds", ".0f", "lower",
         N_("mean of talk + hold + after-contact work over handled contacts (a missing part counts as 0)"),
-        "ratio", "handle_time_sum", "handled", per_channel=True),
+        "ratio", "handle_time_sum", "handle_time_n", per_channel=True),
     Kpi("abandon_rate", "Abandon rate", "Taux d'abandon", "delivered", "percent", ".1f", "lower",
         N_("abandoned that are not short ÷ net offered"), "ratio", "long_abandons", "net_offered",
         100, _SHORT),
     Kpi("transfer_rate", "Transfer rate", "Taux de transfert", "delivered", "percent", ".1f",
-        "lower", N_("transferred handled ÷ handled"), "ratio", "transferred", "handled", 100),
+        "lower", N_("transferred handled ÷ handled"), "ratio", "transferred", "transfer_base", 100),
     Kpi("escalation_rate", "Escalation rate", "Taux d'escalade", "delivered", "percent", ".1f",
-        "lower", N_("escalated handled ÷ handled"), "ratio", "escalated", "handled", 100),
+        "lower", N_("escalated handled ÷ handled"), "ratio", "escalated", "handled_records", 100),
     Kpi("fcr", "First-contact resolution", "Résolution au premier contact", "delivered",
         "percent", ".1f", "higher",
         N_("mature handled inbound contacts of a known customer with no other inbound contact of "
@@ -155,7 +168,7 @@ _KPIS = (
     Kpi("reach_rate", "Reach rate", "Taux d'aboutissement", "outbound", "percent", ".1f",
         "higher", N_("outbound reached ÷ outbound"), "ratio", "reached", "attempts", 100),
     Kpi("conversion_rate", "Conversion rate", "Taux de transformation (rebond)", "outbound",
-        "percent", ".1f", "higher", N_("handled with a sale ÷ handled"), "ratio", "sales", "handled",
+        "percent", ".1f", "higher", N_("handled with a sale ÷ handled"), "ratio", "sales", "handled_records",
         100),
     Kpi("revenue_per_sale", "Revenue per sale", "CA moyen par vente", "outbound", "currency",
         ",.2f", "higher", N_("sum of revenue of handled with a sale ÷ their count"), "ratio",
@@ -178,7 +191,7 @@ _KPIS = (
     Kpi("response_rate", "Survey response rate", "Taux de réponse", "perceived", "percent",
         ".1f", "higher",
         N_("handled contacts with at least one linked survey answer (at any time) ÷ handled contacts"),
-        "ratio", "surveyed_handled", "handled", 100),
+        "ratio", "surveyed_handled", "handled_records", 100),
 )
 
 

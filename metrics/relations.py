@@ -50,6 +50,13 @@ DIM_SQL = {
         "site": "ea.site", "agent": "e.agent_id", "team": "ea.team", "time": "e.evaluated_at",
         "half_hour": _half_hour("e.evaluated_at"),
     },
+    # interval reports (KPIS.md): a queue's counts per interval, with none of the contact's
+    # other dimensions (a filter on one leaves them out)
+    "intervals": {
+        "channel": "i.channel", "queue": "i.queue", "client": "i.client", "site": "i.site",
+        **{d: "CAST(NULL AS VARCHAR)" for d in ("campaign", "agent", "team", "reason")},
+        "time": "i.interval_start", "half_hour": _half_hour("i.interval_start"),
+    },
 }
 
 # the rows of each base; FROM_SQL adds the agent's team
@@ -127,7 +134,8 @@ def contact_flags(settings: KpiSettings, params: dict, span: Span) -> str:
         is_inbound AND c.outcome = 'self_service' AS is_self_service,
         is_handled AND coalesce(c.sale, FALSE) AS is_sale,
         CASE WHEN is_sale THEN CAST(c.revenue AS {MONEY}) END AS sale_revenue,
-        is_handled AND coalesce(c.surveyed, FALSE) AS is_surveyed_handled"""
+        is_handled AND coalesce(c.surveyed, FALSE) AS is_surveyed_handled,
+        FALSE AS is_interval"""
 
 
 SURVEY_FLAGS = """

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Connection, Engine
 
 from metrics import maturity
+from metrics.intervals import interval_note
 from metrics.query import By, Scope, compute, values
 from metrics.registry import KPI_IDS, KPIS
 from i18n import _
@@ -16,7 +17,8 @@ def summary(db: Engine | Connection, scope: Scope, by: By = None,
             settings: KpiSettings = KpiSettings()) -> tuple[dict | list[dict], list[str]]:
     """``{kpi_id: value}`` (a list of them, each with its ``group``, when ``by`` is given),
     unrounded, null where a KPI has no value; and the notes on the scope as a whole: contacts
-    pending for FCR and repeats, and the means over channels that are not comparable."""
+    pending for FCR and repeats, the means over channels that are not comparable, and the
+    share counted from interval reports."""
     table = compute(db, scope, by=by, settings=settings)
     rows = [values(row) for _, row in table.iterrows()]
     total = values(compute(db, scope, [k for k in KPI_IDS if KPIS[k].pending or KPIS[k].per_channel],
@@ -31,4 +33,5 @@ def summary(db: Engine | Connection, scope: Scope, by: By = None,
         if channels[kpi_id].notna().sum() > 1 and by != "channel":
             notes.append(_("{kpi}: all channels, mixed (not comparable); read it per channel with --by channel",
                            kpi=KPIS[kpi_id].label()))
-    return (rows if by else rows[0]), notes
+    mixed = interval_note(db, scope, settings)
+    return (rows if by else rows[0]), notes + ([mixed] if mixed else [])

@@ -34,7 +34,7 @@ from settings import Settings, SettingsError, active, load_settings
 from tests.conftest import KEY, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
-KNOWN = "asterisk-queue-log, canonical, fr-acd-export, quality-export, survey-export, technion-bank"
+KNOWN = "asterisk-queue-log, avaya-cms-interval, canonical, fr-acd-export, quality-export, survey-export, technion-bank"
 HEADER = "contact_id,arrived_at,channel,outcome"
 CONTACTS_CSV = f"{HEADER}\nc1,2025-03-03 09:00:00,phone,answered\n".encode()
 PREVIEW_OUTPUT = '{"index":["ALL"],"role":"import-preview"}.children'

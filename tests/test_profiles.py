@@ -249,6 +249,23 @@ def test_prf009_case_rules_drop_rules_and_surveys_from_the_same_line(tmp_path):
     assert out["surveys"].cells[["response_id", "nps"]].values.tolist() == [["c1", "9"]]
 
 
+def test_prf019_a_sum_of_columns_is_unknown_when_a_part_is_and_refused_when_not_a_number(tmp_path):
+    prof = parse_profile({"name": "t", "read": {"decimal": ","}, "intervals": {
+        "interval_start": "at", "interval_min": {"value": "30"}, "channel": {"value": "phone"}, "queue": "q",
+        "offered": "n", "answered": "n", "abandoned": {"value": "0"},
+        "handle_s": {"sum": ["talk", "acw"], "empty": ["-"]}}})
+    path = tmp_path / "f.csv"
+    path.write_text("at;q;n;talk;acw\n2025-03-10 09:00:00;Q;2;100,5;20\n2025-03-10 09:30:00;Q;2;100;-\n"
+                    "2025-03-10 10:00:00;Q;2;1o0;20\n", encoding="utf-8")
+    out = apply_profile(prof, read_source(prof, path))["intervals"]
+    # 100.5 + 20; a part unknown: the total unknown, never the other part alone; a part that is
+    # not a number rejects its line
+    assert out.cells["handle_s"].tolist() == ["120.5", ""]
+    assert out.problems[["line", "reason"]].values.tolist() == [[4, "handle_s '1o0' is not a number"]]
+    with pytest.raises(ProfileError, match="sum is a list of source columns"):
+        parse_profile({"name": "t", "intervals": {"handle_s": {"sum": "talk"}}})
+
+
 def test_prf010_a_profile_with_a_mistake_says_where():
     with pytest.raises(ProfileError, match=r"contacts.wait_s: unknown rule\(s\) durration"):
         parse_profile({"name": "t", "contacts": {"wait_s": {"from": "w", "durration": "clock"}}})
