@@ -14,7 +14,7 @@ from datetime import date
 from urllib.parse import parse_qsl, urlencode
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from sqlalchemy.engine import Engine
 
 from components.state import FILTER_KEYS, PRESETS, ViewState, preset_period, which_preset

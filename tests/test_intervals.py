@@ -192,3 +192,21 @@ def test_int007_an_avaya_cms_interval_export_loads_through_its_profile(make_db):
     by_half = compute(eng, Scope.of(DAY, DAY), ["offered"], by="half_hour")
     assert by_half.to_dict("records") == [{"group": "08:30", "offered": 12}, {"group": "09:00", "offered": 28},
                                           {"group": "09:30", "offered": 15}]
+
+
+def test_int008_the_pages_count_the_intervals_and_say_so(dash_duo, make_db, app_for, tmp_path):
+    eng = make_db(contacts=CONTACTS, intervals=[Q2])
+    dash_duo.start_server(app_for(eng))
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/service?day={DAY}")
+    # the phone that day, Q1's contacts and Q2's report: 10 of 17 net offered within 20 s
+    dash_duo.wait_for_text_to_equal("#service-service_level", "58.8 %")
+    note = dash_duo.wait_for_element("#interval-note").text
+    assert note.startswith("10 of the 18 contacts offered are counted from interval reports")
+    # Q2's half-hour, from its report alone: 6 of 10 within 20 s
+    dash_duo.wait_for_contains_text("#service-intervals", "10:00")
+    assert "60.0 %" in dash_duo.find_element("#service-intervals").text
+    # a client's page without intervals in its scope says nothing of them
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/?from={DAY}&to={DAY}&client=ACME")
+    dash_duo.wait_for_element("#overview-delivered .kpi-card")
+    assert not dash_duo.driver.find_elements("css selector", "#interval-note")
+    assert dash_duo.get_logs() == []
