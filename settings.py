@@ -33,6 +33,8 @@ Nothing needs to be set: every value has a default that makes the app run.
       min_answers = 10               # fewer survey answers behind a score: shown, not judged
       alignment_min = 5              # fewer values behind an agent's assessment view: no view
       misaligned_points = 20         # an agent whose views spread over this is misaligned
+      shrinkage = 30                 # staffing: % of paid time away from the contacts
+      staffing_weeks = 4             # staffing: the same weekday over this many weeks
 
       [service_level_thresholds]     # seconds, per channel
       phone = 20
@@ -143,6 +145,8 @@ class Settings:
     alignment_min: int = 5           # values an agent's assessment view needs (KPIS.md: default 5)
     misaligned_points: float = 20.0  # an agent whose views spread over this many points is misaligned
     effect_weeks: int = 4            # the whole weeks before and after an action its effect is measured over
+    shrinkage: float = 30.0          # % of paid time away from the contacts (staffing: scheduled = needed ÷ (1 − s))
+    staffing_weeks: int = 4          # staffing from the mean of the same weekday over this many weeks
     targets: Mapping[str, Mapping] = field(default_factory=lambda: DEFAULT_TARGETS)
     # client -> its contractual indicators; "default" for the clients not named
     contracts: Mapping[str, tuple] = field(default_factory=lambda: MappingProxyType({"default": DEFAULT_CONTRACT}))
@@ -247,7 +251,7 @@ def apply_config(settings: Settings, cfg: Mapping) -> Settings:
     """Settings with the values of a parsed settings file applied."""
     known = {"service_level_thresholds", "short_abandon_s", "abandon_mode", "repeat_window_h",
              "reject_budget", "min_answers", "alignment_min", "misaligned_points", "targets", "contracts",
-             "effect_weeks"}
+             "effect_weeks", "shrinkage", "staffing_weeks"}
     unknown = set(cfg) - known
     if unknown:
         raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
@@ -276,10 +280,17 @@ def apply_config(settings: Settings, cfg: Mapping) -> Settings:
     effect_weeks = cfg.get("effect_weeks", settings.effect_weeks)
     if isinstance(effect_weeks, bool) or not isinstance(effect_weeks, int) or not 1 <= effect_weeks <= 52:
         raise SettingsError("effect_weeks is a whole number of weeks, 1 to 52")
+    shrinkage = cfg.get("shrinkage", settings.shrinkage)
+    if isinstance(shrinkage, bool) or not isinstance(shrinkage, (int, float)) or not 0 <= shrinkage < 100:
+        raise SettingsError("shrinkage is a percentage, 0 or more and under 100")
+    staffing_weeks = cfg.get("staffing_weeks", settings.staffing_weeks)
+    if isinstance(staffing_weeks, bool) or not isinstance(staffing_weeks, int) or not 1 <= staffing_weeks <= 52:
+        raise SettingsError("staffing_weeks is a whole number of weeks, 1 to 52")
     contracts = {"default": DEFAULT_CONTRACT}
     contracts.update({client: _contract(client, entries) for client, entries in cfg.get("contracts", {}).items()})
     return replace(settings, kpi=kpi, reject_budget=budget, min_answers=min_answers,
                    alignment_min=alignment_min, misaligned_points=float(misaligned), effect_weeks=effect_weeks,
+                   shrinkage=float(shrinkage), staffing_weeks=staffing_weeks,
                    targets=MappingProxyType(_targets(cfg.get("targets", {}))),
                    contracts=MappingProxyType(contracts), from_file=MappingProxyType(dict(cfg)))
 

@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components import service as sv
+from components.staffing import staffing_link
 from components.charts import graph_config
 from components.grids import grid
 from components.kpi import change_text, help_mark, reading, status_badge
@@ -53,6 +54,7 @@ def layout(**query):
                              className="text-muted small"),
                     className="align-self-center"),
             wall_link(view),
+            staffing_link(view, day),
         ], className="g-2 mb-2"),
         dcc.Loading(html.Div(id="service-headline"), type="dot", delay_show=300),
         html.H4(_("Half-hour intervals"), className="side-title mt-3"),

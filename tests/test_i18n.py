@@ -13,7 +13,7 @@ import i18n
 from i18n import _, formats, ngettext, using
 
 ROOT = Path(__file__).resolve().parents[1]
-CODE = ("app.py", "access", "components", "pages", "metrics", "data", "i18n", "comments", "reports", "alerts")
+CODE = ("app.py", "access", "components", "pages", "metrics", "data", "i18n", "comments", "reports", "alerts", "staffing")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 # what a person reads: a component's children and these properties, a figure's texts
 SHOWN = {"children", "label", "placeholder", "title", "headerName", "name", "text", "tooltip", "headerTooltip"}
