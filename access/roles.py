@@ -15,13 +15,15 @@ MANAGERS = ("admin", "director")
 PAGES = {
     "/": ROLES, "/explore": ROLES, "/focus": ROLES, "/committee": ROLES, "/definitions": ROLES, "/comments": ROLES,
     "/actions": ROLES, "/service": STAFF, "/alerts": STAFF, "/wall": STAFF, "/campaigns": STAFF, "/alignment": STAFF,
+    "/staffing": STAFF, "/sponsors": ROLES,
+    "/needs": STAFF,
     "/import": MANAGERS, "/settings": MANAGERS,
     "/admin": ("admin",),
 }
 # action -> the roles that may do it
 RIGHTS = {
     "targets": MANAGERS, "import": MANAGERS,
-    "focus": STAFF, "decisions": STAFF, "actions": STAFF, "alerts": STAFF,
+    "campaign_contracts": MANAGERS, "focus": STAFF, "decisions": STAFF, "actions": STAFF, "alerts": STAFF,
     "users": ("admin",), "audit": ("admin",),
 }
 

@@ -7,6 +7,10 @@
         [--format json|table]
     python -m metrics comments --db PATH --from YYYY-MM-DD --to YYYY-MM-DD [filters]
         [--category ID|extreme] [--format json|table]
+    python -m metrics needs --db PATH --from YYYY-MM-DD --to YYYY-MM-DD [filters]
+        [--format json|table]
+    python -m metrics staffing --offered N --interval-min M --aht S --target PCT --threshold S
+        [--shrinkage PCT] [--format json|table]
 
 Every KPI of the dictionary; rates in percent (0-100), durations in seconds, unrounded in
 JSON; null where the denominator is zero (and where FCR or repeats have only pending
@@ -104,6 +108,29 @@ def cmd_alignment(args) -> int:
     return 0
 
 
+def cmd_needs(args) -> int:
+    """Inbound contacts per customer need and channel, imputed where a channel's contacts have
+    no reason, and the 80/20 view (``metrics.needs``)."""
+    from metrics.needs import as_json, needs, table_text
+    settings = cli.existing_settings(args.db)
+    result = needs(database.engine(settings.db), _scope(args), settings.kpi)
+    if args.format == "json":
+        print(json.dumps(as_json(result), ensure_ascii=False, indent=1))
+    else:
+        print(table_text(result))
+    return 0
+
+
+def cmd_staffing(args) -> int:
+    """Erlang C's agents for an interval's offered contacts and handle time (``staffing.erlang``);
+    no database."""
+    from staffing.erlang import staffing
+    from staffing.text import table_text
+    found = staffing(args.offered, args.interval_min * 60, args.aht, args.target, args.threshold, args.shrinkage)
+    print(json.dumps(found.as_json(), indent=1) if args.format == "json" else table_text(found))
+    return 0
+
+
 def _ask(server: str, args, filters: dict, held: str | None = None):
     """The summary as the dashboard at ``server`` answers it (``/api/summary``)."""
     query = [("from", args.start), ("to", args.end)] + [(d, ",".join(v)) for d, v in filters.items() if v]
@@ -174,6 +201,10 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--category", choices=category_ids() + ["extreme"], help=_("only the comments of this category"))
     _scoped(sub, "alignment", _("each agent's self, manager, quality and customer views, and how far they agree"),
             cmd_alignment)
+    _scoped(sub, "needs", _("contacts per customer need and channel, and the needs that make 80 % of them"),
+            cmd_needs)
+    from staffing.text import add_parser as add_staffing
+    add_staffing(sub, cmd_staffing)
     return p
 
 

@@ -299,8 +299,8 @@ def nav_links(dash_duo) -> list[str]:
     return [a.text for a in dash_duo.driver.find_elements("css selector", ".navbar-nav a.nav-link")]
 
 
-STAFF_PAGES = ["Overview", "Explore", "Focus", "Daily service", "Campaigns", "Committee", "Actions", "Comments",
-               "Assessments", "More", "Alerts (0)"]
+STAFF_PAGES = ["Overview", "Explore", "Focus", "Daily service", "Campaigns", "Committee", "Needs", "Actions",
+               "Comments", "Assessments", "More", "Alerts (0)"]
 
 
 @pytest.mark.parametrize("name, links, more, offered", [

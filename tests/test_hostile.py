@@ -59,7 +59,7 @@ SEARCHES = ["?from=0001-01-01&to=9999-12-31", "?day=9999-12-31", "?day=0001-01-0
             "?page=-5", "?page=99999999999999999999", "?client=" + "x" * 3000, "?%ff%fe=%00",
             "?contact=|&sort=bogus&dim=bogus&show=<script>", "?channel=phone,chat,phone&agent=,,,",
             "?from=2025-03-01&to=2025-03-31&client=ACME&queue=Q9"]
-PAGES = ("/", "/explore", "/focus", "/actions", "/service", "/wall", "/alerts", "/campaigns", "/alignment", "/committee", "/import",
+PAGES = ("/", "/explore", "/focus", "/actions", "/service", "/wall", "/alerts", "/campaigns", "/sponsors", "/needs", "/alignment", "/staffing", "/committee", "/import",
          "/settings", "/definitions", "/admin", "/nowhere")
 
 
