@@ -24,7 +24,8 @@ from metrics.targets import STATUS, Target, scope_target, status
 
 TABLE_KPIS = ("offered", "handled", "answer_rate", "service_level", "asa", "aht", "abandon_rate",
               "transfer_rate", "fcr", "repeat_rate", "attempts", "reach_rate", "conversion_rate",
-              "responses", "nps", "csat", "ces", "perceived_resolution", "response_rate")
+              "responses", "nps", "csat", "ces", "perceived_resolution", "response_rate",
+              "cost", "cost_per_contact")
 # the columns shown until the user chooses others (URL key ``cols``): the ones a director
 # reads first, which fit a 1280-pixel screen
 DEFAULT_COLUMNS = ("offered", "answer_rate", "service_level", "asa", "aht", "abandon_rate", "fcr",

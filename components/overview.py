@@ -17,6 +17,7 @@ from components.state import grain_for
 from components.view import View
 from data.actions import Action
 from i18n import N_, _, formats, ngettext
+from metrics.economics import has_costs
 from metrics.periods import covers, last_year
 from metrics.query import compute, values
 from metrics.registry import KPI_IDS, KPIS
@@ -26,6 +27,7 @@ from metrics.targets import scope_target
 DELIVERED = [k for k, v in KPIS.items() if v.group in ("delivered", "outbound")]
 PERCEIVED = [k for k, v in KPIS.items() if v.group == "perceived"]
 PER_CHANNEL = [k for k, v in KPIS.items() if v.per_channel]
+COSTS = ["cost_per_contact", "cost"]     # beside quality, for the viewers who read costs
 COMPARABLE_DELIVERED = [k for k in DELIVERED if KPIS[k].kind == "ratio"]
 COMPARABLE_PERCEIVED = [k for k in PERCEIVED if KPIS[k].kind == "ratio"]
 
@@ -71,6 +73,12 @@ def overview_data(view: View) -> OverviewData:
         series=compute(view.db, view.scope(), by=grain, settings=view.settings.kpi),
         grain=grain,
     )
+
+
+def shows_costs(view: View) -> bool:
+    """Costs are the centre's own figures: shown to a viewer without restrictions, once the
+    database holds cost rows."""
+    return not view.viewer.restrictions and has_costs(view.db)
 
 
 def channels_shown(kpi_id: str, data: Compared) -> list[str]:

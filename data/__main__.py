@@ -2,7 +2,7 @@
 
     python -m data load --db PATH [--profile NAME|PATH] [--encoding ENC] [--contacts FILE]
                         [--surveys FILE] [--agents FILE] [--campaigns FILE] [--reasons FILE]
-                        [--evaluations FILE] [--intervals FILE]
+                        [--evaluations FILE] [--intervals FILE] [--costs FILE]
                         [--source NAME] [--rejects FILE]
     python -m data inspect FILE [--profile NAME|PATH] [--encoding ENC] [--rows N]
     python -m data demo --db PATH [--contacts N] [--seed S]
@@ -51,13 +51,15 @@ def _progress(total: int, desc: str):
     return bar, step
 
 
+# the tables a load takes, references first (a load stores them in this order)
+LOADABLE = ("agents", "campaigns", "reasons", "contacts", "surveys", "evaluations", "intervals", "costs")
+
+
 def cmd_load(args) -> int:
     settings = _settings(args)
-    files = {t: Path(getattr(args, t)) for t in ("agents", "campaigns", "reasons", "contacts", "surveys",
-                                                 "evaluations", "intervals") if getattr(args, t)}
+    files = {t: Path(getattr(args, t)) for t in LOADABLE if getattr(args, t)}
     if not files:
-        raise SystemExit(cli.error(_("give at least one of --contacts, --surveys, --agents, --campaigns, "
-                                     "--evaluations")))
+        raise SystemExit(cli.error(_("give at least one of {options}", options=", ".join(f"--{t}" for t in LOADABLE))))
     for path in files.values():
         if not path.is_file():
             raise LoadError(_("{path}: no such file", path=path))
@@ -151,7 +153,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     ld = sub.add_parser("load", help=_("load canonical extracts (CSV or .xlsx), all or nothing"))
     ld.add_argument("--db", help=_("database file (default: PILOTAGE_DB or var/pilotage.duckdb)"))
-    for table in ("contacts", "surveys", "agents", "campaigns", "reasons", "evaluations", "intervals"):
+    for table in LOADABLE:
         ld.add_argument(f"--{table}", metavar="FILE", help=_("{table} extract", table=table))
     ld.add_argument("--profile", default="canonical",
                     help=_("import profile: a shipped or user profile's name, or a profile file"))

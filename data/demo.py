@@ -15,7 +15,9 @@ Everything is drawn with numpy, vectorised, from one seed:
   respond to wait, resolution and agent, with French verbatims whose tone matches;
 - assessments of every agent each month: self-assessments of its own calls (some agents
   rate themselves far above what their customers say), its team lead's (two teams have a
-  lenient one) and the quality team's, stricter, each about a contact the agent handled.
+  lenient one) and the quality team's, stricter, each about a contact the agent handled;
+- a reasons reference grouping the contact reasons into customer needs; letters (mail) carry
+  no reason, so the needs page shows their volume imputed.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from data.demo_costs import demo_costs
 from data.loader import LoadReport, store
 from data.schema import TABLES
 from i18n import _
@@ -45,6 +48,18 @@ QUEUES = (
     ("LUM", "LUM-Réclamations", "complaint", 0.15),
 )
 CLIENT_SHARE = {"HOR": 0.55, "LUM": 0.45}
+# the reasons reference: (reason, the customer need it belongs to, French and English labels, value)
+REASONS = (
+    ("claim", "Sinistres", "Déclaration de sinistre", "Claim", "high"),
+    ("contract change", "Contrat et compte", "Modification de contrat", "Contract change", "high"),
+    ("account", "Contrat et compte", "Gestion du compte", "Account", "high"),
+    ("billing", "Paiements", "Facturation", "Billing", "low"),
+    ("card", "Paiements", "Carte bancaire", "Card", "low"),
+    ("information", "Information", "Demande d'information", "Information", "low"),
+    ("complaint", "Réclamations", "Réclamation", "Complaint", "high"),
+    ("loan", "Crédits", "Crédit", "Loan", "high"),
+)
+NO_REASON_CHANNEL = "mail"   # letters are not coded with a reason: the needs page imputes them
 CHANNELS = ("phone", "email", "chat", "mail")
 CHANNEL_SHARE = (0.65, 0.20, 0.12, 0.03)
 # (code, name, purpose, kind, sponsor, share of outbound, sale rate when reached, revenue range)
@@ -228,7 +243,8 @@ def _inbound(rng, n: int, days, agents: pd.DataFrame, skill: np.ndarray, custome
         "arrived_at": ts, "channel": np.array(CHANNELS)[channel], "direction": "inbound",
         "outcome": outcome, "queue": np.array([r[1] for r in QUEUES])[q], "campaign": None,
         "client": np.array([CLIENTS[r[0]] for r in QUEUES])[q], "site": site, "agent_id": agent_id,
-        "customer_n": np.where(unknown, -1, customer), "reason": np.array([r[2] for r in QUEUES])[q],
+        "customer_n": np.where(unknown, -1, customer),
+        "reason": np.where(channel == CHANNELS.index(NO_REASON_CHANNEL), None, np.array([r[2] for r in QUEUES])[q]),
         "wait_s": wait, "talk_s": talk, "hold_s": hold, "acw_s": acw,
         "transferred": np.where(answered, transferred, None),
         "escalated": np.where(answered, escalated, None), "sale": None, "revenue": np.nan,
@@ -449,8 +465,8 @@ def _evaluations(rng, contacts: pd.DataFrame, agents: pd.DataFrame, skill: np.nd
 
 
 def generate(n_contacts: int = 200_000, seed: int = 1, end: date | None = None) -> dict[str, pd.DataFrame]:
-    """Demo frames for contacts, surveys, agents, campaigns and evaluations, typed as the
-    loader's."""
+    """Demo frames for contacts, surveys, agents, campaigns, reasons, evaluations and costs,
+    typed as the loader's."""
     end = end or date.today() - timedelta(days=1)
     rng = np.random.default_rng(seed)
     days = _days(end)
@@ -491,8 +507,9 @@ def generate(n_contacts: int = 200_000, seed: int = 1, end: date | None = None) 
         contacts[col] = contacts[col].astype("float64")
     contacts["arrived_at"] = contacts["arrived_at"].astype("datetime64[ns]")
     surveys["responded_at"] = surveys["responded_at"].astype("datetime64[ns]")
-    return {"agents": agents, "campaigns": _campaigns(end, n_out), "contacts": contacts, "surveys": surveys,
-            "evaluations": evaluations}
+    reasons = pd.DataFrame(REASONS, columns=list(TABLES["reasons"].column_names))
+    return {"agents": agents, "campaigns": _campaigns(end, n_out), "reasons": reasons, "contacts": contacts,
+            "surveys": surveys, "evaluations": evaluations, "costs": demo_costs(contacts)}
 
 
 def _followed_within(contacts: pd.DataFrame, seconds: float) -> np.ndarray:
@@ -514,7 +531,7 @@ def build(engine, n_contacts: int, seed: int, key: bytes, end: date | None = Non
     step(_("generating"))
     frames = generate(n_contacts, seed, end)
     reports = []
-    for table in ("agents", "campaigns", "contacts", "surveys", "evaluations"):
+    for table in ("agents", "campaigns", "reasons", "contacts", "surveys", "evaluations", "costs"):
         frame = frames[table]
         checksum = hashlib.sha256(f"{table}:{n_contacts}:{seed}:{end}".encode()).hexdigest()
         reports.append(LoadReport(table=table, file_name=f"demo-{table}-n{n_contacts}-seed{seed}", profile="demo",

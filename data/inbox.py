@@ -39,7 +39,7 @@ from data.reading import LIMITS, Limits, ReadError, read_sheet
 from i18n import _
 from settings import Settings
 
-ORDER = ("agents", "campaigns", "contacts", "surveys", "evaluations", "intervals")
+ORDER = ("agents", "campaigns", "contacts", "surveys", "evaluations", "intervals", "costs")
 SKIPPED_SUFFIXES = (".part", ".tmp")
 
 

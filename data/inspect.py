@@ -79,7 +79,9 @@ def sniff(path: Path | str, *, extra: Path | None = None, encoding: str | None =
 def canonical_table(headers: list[str]) -> str:
     """The canonical table a file's header is for (its key column)."""
     lowered = {h.strip().lower() for h in headers}
-    for name in ("surveys", "evaluations", "contacts", "agents", "campaigns", "intervals"):   # both carry contact_id too
+    # the first whose key it holds: answers and assessments carry contact_id too, contacts a
+    # reason, costs a campaign
+    for name in ("surveys", "evaluations", "contacts", "agents", "costs", "intervals", "campaigns", "reasons"):
         if TABLES[name].key_columns[0] in lowered:
             return name
     return "contacts"

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text | lower | timestamp | date | number | integer | flag
+    kind: str  # text | lower | timestamp | date | month | number | integer | flag
     required: bool = False
     low: float | None = None   # inclusive bounds for number / integer
     high: float | None = None
     choices: tuple[str, ...] = ()
 
 
-SQL_TYPES = {"text": "VARCHAR", "lower": "VARCHAR", "timestamp": "TIMESTAMP", "date": "DATE",
+SQL_TYPES = {"text": "VARCHAR", "lower": "VARCHAR", "timestamp": "TIMESTAMP", "date": "DATE", "month": "DATE",
              "number": "DOUBLE", "integer": "INTEGER", "flag": "BOOLEAN"}
 
 INBOUND_OUTCOMES = ("answered", "abandoned", "self_service")
@@ -112,6 +112,20 @@ INTERVALS = (
 # an interval's key: the latest load of a (source, start, channel, queue, client, site) wins
 INTERVAL_KEY = ("interval_start", "channel", "queue", "client", "site")
 
+# what the service costs, a row per month and kind, for every contact or some of them
+# (KPIS.md, cost of service; a month is stored as its first day)
+COST_KINDS = ("payroll", "outsourcing", "telecom", "tools", "campaign", "other")
+COSTS = (
+    Column("month", "month", required=True),
+    Column("kind", "lower", required=True, choices=COST_KINDS),
+    Column("amount", "number", required=True, low=0),
+    Column("client", "text"),
+    Column("channel", "lower"),
+    Column("site", "text"),
+    Column("campaign", "text"),
+)
+COST_DIMENSIONS = ("client", "channel", "site", "campaign")
+
 EVALUATOR_ROLES = ("self", "manager", "quality")
 
 # assessments of an agent's work: the agent's own, the team lead's, the quality team's
@@ -156,6 +170,7 @@ TABLES = {
     "reasons": Table("reasons", REASONS, "reason", per_source=False),
     "evaluations": Table("evaluations", EVALUATIONS, "evaluation_id", per_source=True),
     "intervals": Table("intervals", INTERVALS, INTERVAL_KEY, per_source=True),
+    "costs": Table("costs", COSTS, ("month", "kind") + COST_DIMENSIONS, per_source=False),
 }
 
 
@@ -193,6 +208,7 @@ def ddl() -> list[str]:
         # count, not the interval; kept by every load, data.intervals)
         f"CREATE TABLE IF NOT EXISTS intervals (source VARCHAR NOT NULL, "
         f"{', '.join(_stored_columns(TABLES['intervals']))}, covered BOOLEAN, load_id INTEGER)",
+        f"CREATE TABLE IF NOT EXISTS costs ({', '.join(_stored_columns(TABLES['costs']))}, load_id INTEGER)",
         # an evaluation's contact_id is a contact of the same source
         f"CREATE TABLE IF NOT EXISTS evaluations (source VARCHAR NOT NULL, "
         f"{', '.join(_stored_columns(TABLES['evaluations']))}, load_id INTEGER)",
@@ -254,6 +270,12 @@ def ddl() -> list[str]:
             id INTEGER PRIMARY KEY, raised_at TIMESTAMP NOT NULL, rule_id INTEGER NOT NULL, kind VARCHAR NOT NULL,
             day DATE NOT NULL, ref VARCHAR NOT NULL, value DOUBLE, message VARCHAR NOT NULL, notified_at TIMESTAMP,
             acknowledged_at TIMESTAMP, acknowledged_by VARCHAR)""",
+        # each campaign's service contract and retro-planning (data.campaign_contracts): every save
+        # kept, the latest in force; milestones' offsets and done days as JSON
+        """CREATE TABLE IF NOT EXISTS campaign_contracts (
+            saved_at TIMESTAMP NOT NULL, campaign VARCHAR NOT NULL, reach_rate DOUBLE, conversion_rate DOUBLE,
+            response_rate DOUBLE, acquisition_cost DOUBLE, deadline DATE, offsets VARCHAR NOT NULL,
+            done VARCHAR NOT NULL, author VARCHAR)""",
         # every report sent by e-mail, or that failed to be (data.sendings)
         """CREATE TABLE IF NOT EXISTS sendings (
             sent_at TIMESTAMP NOT NULL, what VARCHAR NOT NULL, recipients VARCHAR NOT NULL, subject VARCHAR,

@@ -97,6 +97,12 @@ def _parse(col: Column, text: pd.Series, present: pd.Series, problems: _Problems
             problems.add(bad, _("{column} {value} is not one of {choices}", column=name, value=VALUE,
                                 choices=", ".join(col.choices)), value=text)
         return out
+    if col.kind == "month":
+        shaped = present & text.str.match(r"^\d{4}-\d{2}$")
+        out = pd.to_datetime(text.where(shaped) + "-01", format="%Y-%m-%d", errors="coerce")
+        problems.add(present & out.isna(), _("{column} {value} is not a month (YYYY-MM)", column=name, value=VALUE),
+                     value=text)
+        return out.dt.date
     if col.kind in ("timestamp", "date"):
         pattern = _TIMESTAMP if col.kind == "timestamp" else _DATE
         shaped = present & text.str.match(pattern)

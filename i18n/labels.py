@@ -59,14 +59,15 @@ def survey_label(code) -> str:
 
 
 TABLES = {"contacts": N_("contacts"), "surveys": N_("surveys"), "agents": N_("agents"), "campaigns": N_("campaigns"),
-          "evaluations": N_("evaluations"), "intervals": N_("interval reports")}
+          "evaluations": N_("evaluations"), "intervals": N_("interval reports"), "costs": N_("costs")}
 LOAD_STATUSES = {"loaded": N_("loaded"), "unchanged": N_("unchanged"), "refused": N_("refused"),
                  "pending": N_("pending")}
 AUDIT_ACTIONS = {"sign_in": N_("signed in"), "sign_in_failed": N_("sign-in failed"), "sign_out": N_("signed out"),
                  "target": N_("target changed"), "focus": N_("focus changed"), "decisions": N_("decisions saved"),
                  "load": N_("data loaded"), "user_added": N_("user added"), "user_removed": N_("user removed"),
                  "password_changed": N_("password changed"), "action": N_("action recorded or changed"),
-                 "alert_rule": N_("alert rule added or removed")}
+                 "alert_rule": N_("alert rule added or removed"),
+                 "campaign_contract": N_("campaign contract saved")}
 SETTING_SOURCES = {"settings file": N_("settings file"), "default": N_("default")}
 
 

@@ -235,12 +235,17 @@ def compute_measures(db: Engine | Connection, scope: Scope, measures: Iterable[s
     parts = [_run(db, *_measure_query(db, base, names, scope, groups, settings, from_rollups))
              for base in ("contacts", "surveys")
              if (names := [n for n in wanted if MEASURES[n].base == base])]
+    if economic := [n for n in wanted if MEASURES[n].base == "economics"]:
+        from metrics.economics import economic_measures     # it reads the contacts through this module
+        parts.append(economic_measures(db, scope, groups, economic, settings))
     if not parts:
         return pd.DataFrame(columns=columns) if keys else pd.DataFrame(index=[0])
     if not keys:    # one row each: side by side
         found = {c: part[c].to_numpy() for part in parts for c in part.columns}
         return pd.DataFrame({n: found.get(n, np.zeros(1, dtype="int64")) for n in wanted})
-    out = parts[0] if len(parts) == 1 else parts[0].merge(parts[1], on=keys, how="outer")
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.merge(part, on=keys, how="outer")
     table = {col: [g.isoformat() if isinstance(g, date) else g for g in out[k]] for k, col in zip(keys, columns)}
     table.update({n: out[n].fillna(0).to_numpy() if n in out else np.zeros(len(out), dtype="int64")
                   for n in wanted})

@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from i18n import N_, current, formats
+from i18n import N_, _, current, formats
 
 
 @dataclass(frozen=True)
 class Measure:
     name: str
-    base: str          # contacts | surveys
+    base: str          # contacts | surveys | economics (``metrics.economics``: cost rows, target files)
     agg: str           # count_if | sum | count
     expr: str          # a row flag or column of the base relation
     interval: str | None = None   # what an interval report's row ``i`` adds to it (KPIS.md); None: nothing
@@ -30,7 +30,7 @@ class Kpi:
     id: str
     label_en: str
     label_fr: str
-    group: str          # delivered | outbound | perceived
+    group: str          # delivered | outbound | perceived | economics
     unit: str           # count | percent | seconds | score | currency
     fmt: str            # Python format spec for display
     better: str         # higher | lower | none
@@ -60,10 +60,10 @@ class Kpi:
         return self.label_fr if (lang or current()) == "fr" else self.label_en
 
 
-BASES = ("contacts", "surveys")
+BASES = ("contacts", "surveys", "economics")
 AGGS = ("count_if", "sum", "count")
 UNITS = ("count", "percent", "seconds", "score", "currency")
-GROUPS = ("delivered", "outbound", "perceived")
+GROUPS = ("delivered", "outbound", "perceived", "economics")
 
 _MEASURES = (
     # an interval's figures count where they are known: a service level only with the
@@ -103,6 +103,17 @@ _MEASURES = (
     Measure("sales", "contacts", "count_if", "is_sale"),
     Measure("sales_revenue", "contacts", "sum", "sale_revenue"),
     Measure("surveyed_handled", "contacts", "count_if", "is_surveyed_handled"),
+    # worked out by ``metrics.economics`` from the cost rows and the handled contacts they are
+    # shared over: the cost, whether any cost row covers the scope (1, else 0), the handled
+    # contacts the cost rows cover; the same for the rows of campaigns; the distinct customers
+    # a campaign reached and its target file's size
+    Measure("cost_amount", "economics", "sum", "cost_amount"),
+    Measure("cost_known", "economics", "count", "cost_known"),
+    Measure("cost_handled", "economics", "count", "cost_handled"),
+    Measure("campaign_amount", "economics", "sum", "campaign_amount"),
+    Measure("campaign_known", "economics", "count", "campaign_known"),
+    Measure("campaign_customers", "economics", "count", "campaign_customers"),
+    Measure("campaign_targets", "economics", "count", "campaign_targets"),
     Measure("responses", "surveys", "count_if", "is_response"),
     Measure("nps_net", "surveys", "sum", "nps_sign"),
     Measure("nps_answers", "surveys", "count", "nps"),
@@ -173,6 +184,28 @@ _KPIS = (
     Kpi("revenue_per_sale", "Revenue per sale", "CA moyen par vente", "outbound", "currency",
         ",.2f", "higher", N_("sum of revenue of handled with a sale ÷ their count"), "ratio",
         "sales_revenue", "sales"),
+    # what it costs and what it earns (KPIS.md, campaign economics and cost of service); a
+    # scope no cost row covers has no value ("no cost data"), never 0
+    Kpi("cost", "Cost", "Coût", "economics", "currency", ",.0f", "none",
+        N_("sum of the cost rows in scope: a month's row in proportion of the period's days in it, a row "
+           "without a client, channel, site or campaign shared over them in proportion of their handled contacts"),
+        "ratio", "cost_amount", "cost_known"),
+    Kpi("cost_per_contact", "Cost per contact handled", "Coût par contact traité", "economics", "currency",
+        ",.2f", "lower", N_("cost ÷ handled contacts, over the months and dimensions the cost rows cover"),
+        "ratio", "cost_amount", "cost_handled"),
+    Kpi("campaign_cost", "Campaign cost", "Coût de la campagne", "economics", "currency", ",.0f", "none",
+        N_("sum of the cost rows of campaigns in the period (a month's row in proportion of the period's days in it)"),
+        "ratio", "campaign_amount", "campaign_known"),
+    Kpi("response_rate_campaign", "Response rate", "Taux de retour", "economics", "percent", ".1f", "higher",
+        N_("distinct customers reached (outbound reached, or an inbound contact with the campaign's code) ÷ "
+           "customers in the target file"), "ratio", "campaign_customers", "campaign_targets", 100),
+    Kpi("efficiency_rate", "Efficiency rate", "Taux d'efficacité", "economics", "percent", ".1f", "higher",
+        N_("handled contacts with a sale ÷ handled contacts (the conversion rate)"), "ratio", "sales",
+        "handled_records", 100),
+    Kpi("acquisition_cost", "Acquisition cost", "Coût d'acquisition", "economics", "currency", ",.2f", "lower",
+        N_("campaign cost ÷ its sales (handled contacts with a sale)"), "ratio", "campaign_amount", "sales"),
+    Kpi("return_on_cost", "Revenue per euro spent", "CA par euro investi", "economics", "currency", ",.2f",
+        "higher", N_("revenue of the sales ÷ campaign cost"), "ratio", "sales_revenue", "campaign_amount"),
     # perceived quality
     Kpi("responses", "Survey responses", "Réponses aux enquêtes", "perceived", "count", ",.0f",
         "none", N_("count of survey answers"), "count", "responses"),
@@ -217,7 +250,8 @@ def _validate(measures, kpis) -> None:
         for ref in refs:
             if ref not in by_name:
                 raise ValueError(f"KPI {k.id}: unknown measure {ref}")
-        if k.kind == "ratio" and by_name[k.numerator].base != by_name[k.denominator].base:
+        bases = {by_name[k.numerator].base, by_name[k.denominator].base} if k.kind == "ratio" else set()
+        if len(bases) > 1 and "economics" not in bases:    # costs are read beside the contacts
             raise ValueError(f"KPI {k.id}: numerator and denominator on different bases")
         format(1.5, k.fmt)
 
@@ -246,10 +280,16 @@ def kpi(kpi_id: str) -> Kpi:
         raise KeyError(f"unknown KPI {kpi_id!r}; known: {', '.join(KPI_IDS)}") from None
 
 
+# the KPIs over cost rows: without a value, no cost row covers the scope
+COSTED = frozenset(k.id for k in _KPIS if k.denominator in ("cost_known", "cost_handled", "campaign_known",
+                                                             "campaign_amount"))
+
+
 def format_value(k: Kpi, value) -> str:
-    """A KPI value for display in the current language, with its unit; '–' when there is none."""
+    """A KPI value for display in the current language, with its unit; '–' when there is none
+    ("no cost data" for a cost no cost row covers)."""
     if value is None or value != value:  # None or NaN
-        return "–"
+        return _("no cost data") if k.id in COSTED else "–"
     if k.unit == "seconds":
         return formats.duration(value)
     if k.unit == "percent":

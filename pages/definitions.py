@@ -20,7 +20,7 @@ dash.register_page(__name__, path="/definitions", name=N_("Definitions"), title=
 
 # looked up with _() where shown
 GROUP_TITLES = {"delivered": N_("Delivered quality"), "outbound": N_("Outbound and commercial"),
-                "perceived": N_("Perceived quality")}
+                "perceived": N_("Perceived quality"), "economics": N_("Costs and economics")}
 UNIT_WORDS = {"count": N_("count"), "percent": N_("% (0-100)"), "seconds": N_("seconds"), "score": N_("score"),
               "currency": N_("currency")}
 BETTER_WORDS = {"higher": N_("↑ higher"), "lower": N_("↓ lower"), "none": "–"}

@@ -4,7 +4,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from components.overview import (COMPARABLE_DELIVERED, COMPARABLE_PERCEIVED, DELIVERED,
+from components.overview import (COMPARABLE_DELIVERED, COMPARABLE_PERCEIVED, COSTS, DELIVERED, shows_costs,
                                  PER_CHANNEL, PERCEIVED, channels_shown, compared_pair,
                                  comparison_figure, comparison_series, correlation_text, kpi_card, kpi_options,
                                  overview_data, per_channel_card, trend_figure, barometer_card)
@@ -73,7 +73,8 @@ def update_overview(query):
     split = [k for k in PER_CHANNEL if channels_shown(k, data.current)]
     marks = chart_actions(view)     # the actions the trends mark
     return (
-        [cards([k for k in DELIVERED if k not in split], 4)] + ([per_channel_card(split, data, view)] if split else []),
+        [cards([k for k in DELIVERED if k not in split], 4)] + ([per_channel_card(split, data, view)] if split else [])
+        + ([html.H5(_("What it costs"), className="side-title mt-3"), cards(COSTS, 4)] if shows_costs(view) else []),
         [html.Div(_("Answers about a contact (hot surveys)."), className="small text-muted mb-1"),
          cards(PERCEIVED, 2), barometer_card(view)],
         _(TREND_TITLES[data.grain]),

@@ -12,8 +12,10 @@ from metrics.registry import KPIS, Kpi, Measure, format_value
 KPI_DICTIONARY_IDS = [
     "offered", "handled", "answer_rate", "service_level", "asa", "aht", "abandon_rate",
     "transfer_rate", "escalation_rate", "fcr", "repeat_rate", "self_service_rate", "attempts",
-    "reach_rate", "conversion_rate", "revenue_per_sale", "responses", "nps", "csat", "ces",
-    "perceived_resolution", "response_rate"]
+    "reach_rate", "conversion_rate", "revenue_per_sale",
+    "cost", "cost_per_contact", "campaign_cost", "response_rate_campaign", "efficiency_rate", "acquisition_cost",
+    "return_on_cost",
+    "responses", "nps", "csat", "ces", "perceived_resolution", "response_rate"]
 
 
 def test_reg001_every_kpi_of_the_dictionary_is_declared_with_labels_and_formula():
@@ -23,6 +25,10 @@ def test_reg001_every_kpi_of_the_dictionary_is_declared_with_labels_and_formula(
     assert KPIS["asa"].label_fr == "Durée moyenne d'attente (DMA)"
     assert KPIS["service_level"].better == "higher" and KPIS["aht"].better == "lower"
     assert KPIS["service_level"].denominator == "sl_counted"
+    assert (KPIS["cost_per_contact"].label_fr, KPIS["return_on_cost"].label_fr) == (
+        "Coût par contact traité", "CA par euro investi")
+    # a cost no cost row covers is unknown, said in words; any other KPI without a value: a dash
+    assert format_value(KPIS["cost"], None) == "no cost data" and format_value(KPIS["acquisition_cost"], None) == "–"
 
 
 def test_reg002_registry_is_validated():
