@@ -56,8 +56,9 @@ def points(delta: float, decimals: int = 1) -> str:
 
 def money(value: float, decimals: int = 2) -> str:
     """An amount in euros, as the locale writes it (``663,31 €``, ``€663.31``)."""
-    return numbers.format_currency(value, "EUR", format=None if decimals == 2 else "¤" + _pattern(decimals),
-                                   locale=current(), currency_digits=decimals == 2)
+    pattern = numbers.Locale.parse(current()).currency_formats["standard"].pattern     # where the sign goes
+    return numbers.format_currency(value, "EUR", format=pattern.replace("#,##0.00", _pattern(decimals)),
+                                   locale=current(), currency_digits=False)
 
 
 def duration(seconds: float) -> str:

@@ -17,6 +17,8 @@ query layer takes (``metrics.query.compute_measures`` asks them of ``economic_me
 from __future__ import annotations
 
 import calendar
+import threading
+from collections import OrderedDict
 from datetime import date, timedelta
 from typing import Sequence
 
@@ -24,6 +26,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from data.db import generation
 from data.schema import COST_DIMENSIONS
 from metrics.periods import month_end
 from metrics.query import Scope, _bound, _group_sql, _run, compute_measures, rows_sql, scope_where
@@ -33,12 +36,31 @@ from settings import KpiSettings
 COST_MEASURES = ("cost_amount", "cost_known", "cost_handled", "campaign_amount", "campaign_known")
 TARGET_MEASURES = ("campaign_customers", "campaign_targets")
 TIME = ("day", "week", "month")
+_MEMO: OrderedDict = OrderedDict()
+_LOCK = threading.Lock()
 
 
 def economic_measures(db: Engine | Connection, scope, groups: tuple[str, ...], names: Sequence[str],
                       settings: KpiSettings = KpiSettings()) -> pd.DataFrame:
     """The ``economics`` measures asked, one row per group (``g0``, ``g1``... as the query
-    layer names them; no row for a group with nothing), or a single row without groups."""
+    layer names them; no row for a group with nothing), or a single row without groups; the
+    same question on the same data is answered from memory."""
+    if not isinstance(db, Engine):
+        return _measures(db, scope, groups, names, settings)
+    key = (str(db.url), generation(), scope, groups, tuple(names), settings)
+    with _LOCK:
+        if key in _MEMO:
+            _MEMO.move_to_end(key)
+            return _MEMO[key].copy()
+    found = _measures(db, scope, groups, names, settings)
+    with _LOCK:
+        _MEMO[key] = found.copy()
+        while len(_MEMO) > 256:
+            _MEMO.popitem(last=False)
+    return found
+
+
+def _measures(db, scope, groups: tuple[str, ...], names: Sequence[str], settings: KpiSettings) -> pd.DataFrame:
     keys = [f"g{i}" for i in range(len(groups))]
     parts = []
     if any(n in COST_MEASURES for n in names):
@@ -54,6 +76,8 @@ def economic_measures(db: Engine | Connection, scope, groups: tuple[str, ...], n
         out = out.merge(part, on=keys, how="outer")
     for n in names:
         out[n] = pd.to_numeric(out[n], errors="coerce").fillna(0) if n in out else 0
+    for k in keys:      # a group of nothing but unknowns stays a key the contacts' groups merge with
+        out[k] = out[k].astype(object).where(out[k].notna(), None)
     return out[keys + list(names)]
 
 
@@ -72,8 +96,10 @@ def _attributable(scope, groups: tuple[str, ...]) -> bool:
 
 def _cost_rows(db, scope) -> pd.DataFrame:
     params = {"first": scope.start.replace(day=1), "last": scope.end}
-    return _run(db, sa.text("SELECT month, kind, amount, client, channel, site, campaign FROM costs"
+    rows = _run(db, sa.text("SELECT month, kind, amount, client, channel, site, campaign FROM costs"
                             " WHERE month >= :first AND month <= :last ORDER BY ALL"), params)
+    rows["month"] = [pd.Timestamp(m).date() for m in rows["month"]]
+    return rows
 
 
 def _bucket(day: date, grouping: str) -> date:
@@ -84,93 +110,88 @@ def _bucket(day: date, grouping: str) -> date:
     return day.replace(day=1)
 
 
-def _days(scope, month: date) -> list[date]:
-    """The period's days within a month."""
-    first, last = max(scope.start, month), min(scope.end, month_end(month))
-    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+def _period_days(scope, months: Sequence[date], groups: tuple[str, ...]) -> pd.DataFrame:
+    """Per month, its share of the period: the period's days in it (per time bucket of the
+    grouping) ÷ the month's days."""
+    times = [g for g in groups if g in TIME]
+    out = []
+    for month in months:
+        first, last = max(scope.start, month), min(scope.end, month_end(month))
+        length = calendar.monthrange(month.year, month.month)[1]
+        for i in range((last - first).days + 1):
+            day = first + timedelta(days=i)
+            out.append({"month": month, **{f"t_{g}": _bucket(day, g) for g in times}, "days": 1, "length": length})
+    frame = pd.DataFrame(out, columns=["month", *[f"t_{g}" for g in times], "days", "length"])
+    frame = frame.groupby(["month", *[f"t_{g}" for g in times]], as_index=False).agg(
+        days=("days", "sum"), length=("length", "first"))
+    return frame.assign(part=frame["days"] / frame["length"])
+
+
+def _named(rows: pd.DataFrame) -> pd.Series:
+    """Each cost row's pattern: the dimensions it names."""
+    return rows[list(COST_DIMENSIONS)].notna().apply(lambda r: tuple(d for d in COST_DIMENSIONS if r[d]), axis=1)
 
 
 def _costs(db, scope, groups: tuple[str, ...], settings: KpiSettings) -> pd.DataFrame:
     """Cost and campaign cost per group, whether cost rows cover it, and the handled contacts
-    they cover."""
+    they cover (worked out per pattern of named dimensions: a handful, whatever the rows)."""
     keys = [f"g{i}" for i in range(len(groups))]
     empty = pd.DataFrame(columns=keys + list(COST_MEASURES))
     if not _attributable(scope, groups):
         return empty
     rows = _cost_rows(db, scope)
+    filters = {d: set(v) for d, v in scope.filters}
+    for d, wanted in filters.items():
+        rows = rows[rows[d].isna() | rows[d].isin(wanted)]
     if rows.empty:
         return empty
-    rows["month"] = [pd.Timestamp(m).date() for m in rows["month"]]
     months = sorted(set(rows["month"]))
     # each month's handled contacts per client, channel, site and campaign: what rows are shared by
     handled = compute_measures(db, Scope(months[0], month_end(months[-1])), ["handled"],
                                by=["month", *COST_DIMENSIONS], settings=settings)
     handled["month"] = [date.fromisoformat(m) for m in handled["month"]]
-    filters = {d: set(v) for d, v in scope.filters}
     dims = [g for g in groups if g not in TIME]
     constrained = set(filters) | set(dims)
-    out = []
-    for r in rows.to_dict("records"):
-        named = {d: r[d] for d in COST_DIMENSIONS if isinstance(r[d], str)}
-        if any(d in filters and v not in filters[d] for d, v in named.items()):
-            continue
+    rows = rows.assign(pattern=_named(rows), is_campaign=rows["campaign"].notna())
+    parts = []
+    for pattern, part in rows.groupby("pattern"):
+        named = list(pattern)
         shared = sorted(constrained - set(named))
+        part = part.drop(columns=[d for d in COST_DIMENSIONS if d not in named])
         if shared:        # spread over the members of the dimensions the row does not name
-            pool = handled[handled["month"] == r["month"]]
-            for d, v in named.items():
-                pool = pool[pool[d] == v]
-            total = pool["handled"].sum()
-            if not total:
-                continue
+            on = ["month", *named]
+            total = handled.groupby(on, as_index=False)["handled"].sum().rename(columns={"handled": "total"})
+            members = handled
             for d in shared:
                 if d in filters:
-                    pool = pool[pool[d].isin(filters[d])]
-            members = pool.groupby([d for d in dims if d in shared], dropna=False)["handled"].sum() \
-                if any(d in shared for d in dims) else pd.Series({(): pool["handled"].sum()})
-            shares = [(dict(zip([d for d in dims if d in shared], k if isinstance(k, tuple) else (k,))), n / total)
-                      for k, n in members.items()]
+                    members = members[members[d].isin(filters[d])]
+            by = on + [d for d in dims if d in shared]
+            members = members.groupby(by, as_index=False, dropna=False)["handled"].sum().merge(total, on=on)
+            members = members[members["total"] > 0]
+            part = part.merge(members.assign(share=members["handled"] / members["total"])[by + ["share"]], on=on)
         else:
-            shares = [({}, 1.0)]
-        days_in_month = calendar.monthrange(r["month"].year, r["month"].month)[1]
-        for part, share in shares:
-            if not share:
-                continue
-            values = {**named, **part}
-            for day_count, bucket in _time_buckets(scope, r["month"], groups):
-                cells = [bucket[g] if g in TIME else values.get(g) for g in groups]
-                amount = r["amount"] * share * day_count / days_in_month
-                campaign = isinstance(r["campaign"], str)
-                out.append(cells + [amount, 1, 0, amount if campaign else 0.0, 1 if campaign else 0])
-    if not out:
-        return empty
-    found = pd.DataFrame(out, columns=keys + list(COST_MEASURES))
-    found = found.groupby(keys, dropna=False, as_index=False).agg(
-        cost_amount=("cost_amount", "sum"), cost_known=("cost_known", "max"), cost_handled=("cost_handled", "sum"),
-        campaign_amount=("campaign_amount", "sum"), campaign_known=("campaign_known", "max")) if keys else \
-        pd.DataFrame([{"cost_amount": found["cost_amount"].sum(), "cost_known": 1, "cost_handled": 0,
-                       "campaign_amount": found["campaign_amount"].sum(),
-                       "campaign_known": int(found["campaign_known"].max())}])
+            part = part.assign(share=1.0)
+        parts.append(part)
+    found = pd.concat(parts, ignore_index=True)
+    found = found.merge(_period_days(scope, months, groups), on="month")
+    found["amount"] = found["amount"] * found["share"] * found["part"]
+    for i, g in enumerate(groups):
+        found[f"g{i}"] = found[f"t_{g}"] if g in TIME else found[g]
+    found = found.assign(cost_amount=found["amount"], cost_known=1,
+                         campaign_amount=found["amount"].where(found["is_campaign"], 0.0),
+                         campaign_known=found["is_campaign"].astype(int))
     covered = _covered_handled(db, scope, groups, rows, settings)
-    if keys:
-        found = found.drop(columns="cost_handled").merge(covered, on=keys, how="left")
-        found["cost_handled"] = found["cost_handled"].fillna(0).astype(int)
-    else:
-        found["cost_handled"] = int(covered["cost_handled"].sum())
+    if not keys:
+        return pd.DataFrame([{"cost_amount": found["cost_amount"].sum(), "cost_known": 1,
+                              "cost_handled": int(covered["cost_handled"].sum()),
+                              "campaign_amount": found["campaign_amount"].sum(),
+                              "campaign_known": int(found["campaign_known"].max())}])
+    found = found.groupby(keys, dropna=False, as_index=False).agg(
+        cost_amount=("cost_amount", "sum"), cost_known=("cost_known", "max"),
+        campaign_amount=("campaign_amount", "sum"), campaign_known=("campaign_known", "max"))
+    found = found.merge(covered, on=keys, how="left")
+    found["cost_handled"] = found["cost_handled"].fillna(0).astype(int)
     return found[keys + list(COST_MEASURES)]
-
-
-def _time_buckets(scope, month: date, groups: tuple[str, ...]):
-    """The period's days of a month, counted per time bucket of the grouping (one bucket when
-    the grouping has no time)."""
-    days = _days(scope, month)
-    times = [g for g in groups if g in TIME]
-    if not times:
-        return [(len(days), {})]
-    counted: dict = {}
-    for d in days:
-        key = tuple(_bucket(d, g) for g in times)
-        counted[key] = counted.get(key, 0) + 1
-    return [(n, dict(zip(times, key))) for key, n in counted.items()]
 
 
 def _covered_handled(db, scope, groups: tuple[str, ...], rows: pd.DataFrame, settings) -> pd.DataFrame:
@@ -181,15 +202,13 @@ def _covered_handled(db, scope, groups: tuple[str, ...], rows: pd.DataFrame, set
     found = compute_measures(db, scope, ["handled"], by=list(groups) + extra, settings=settings)
     if found.empty:
         return pd.DataFrame(columns=keys + ["cost_handled"])
-    month_of = found["month"].map(lambda m: date.fromisoformat(m).replace(day=1) if isinstance(m, str) else m)
-    covered = pd.Series(False, index=found.index)
-    for r in rows.to_dict("records"):
-        hit = month_of == r["month"]
-        for d in COST_DIMENSIONS:
-            if isinstance(r[d], str):
-                hit &= found[d] == r[d]
-        covered |= hit
-    found = found[covered].rename(columns={g: k for g, k in zip(groups, keys)})
+    found = found.assign(_month=[date.fromisoformat(m).replace(day=1) for m in found["month"]], _row=range(len(found)))
+    hits = set()
+    for pattern in set(rows["pattern"]):
+        on = ["month", *pattern]
+        cover = rows.loc[rows["pattern"] == pattern, on].drop_duplicates().rename(columns={"month": "_month"})
+        hits |= set(found.merge(cover, on=["_month", *pattern])["_row"])
+    found = found[found["_row"].isin(hits)].rename(columns={g: k for g, k in zip(groups, keys)})
     if not keys:
         return pd.DataFrame({"cost_handled": [int(found["handled"].sum())]})
     return (found.groupby(keys, dropna=False, as_index=False)["handled"].sum()

@@ -144,3 +144,17 @@ def test_eco006_a_dropped_or_uploaded_file_is_told_by_its_header():
     assert canonical_table(["reason", "need", "value"]) == "reasons"
     assert canonical_table(["contact_id", "arrived_at", "reason", "campaign"]) == "contacts"
     assert canonical_table(["campaign", "campaign_name", "target_size"]) == "campaigns"
+
+
+def test_eco007_the_overview_shows_what_it_costs_in_french(dash_duo, db, app_for):
+    from urllib.parse import quote
+    dash_duo.start_server(app_for(db))
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/lang?to=fr&next=" + quote("/?from=2025-03-01&to=2025-03-31", safe="/"))
+    # March: 14000 over its 100 handled contacts -> 140,00 €
+    plain = lambda css: " ".join(dash_duo.find_element(css).text.replace("\u202f", " ").replace("\xa0", " ").split())  # noqa: E731
+    dash_duo.wait_for_contains_text("#value-cost_per_contact", "140,00")
+    assert (plain("#value-cost_per_contact"), plain("#value-cost")) == ("140,00 €", "14 000 €")
+    # February has no cost row: said in words
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/?from=2025-02-01&to=2025-02-28")
+    dash_duo.wait_for_text_to_equal("#value-cost_per_contact", "pas de données de coût")
+    assert dash_duo.get_logs() == []
