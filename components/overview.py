@@ -98,7 +98,7 @@ def kpi_card(kpi_id: str, data: OverviewData, view: View) -> dbc.Col:
     note = caveat(now, view.maturity, view.state.start)
     body = dbc.Card(dbc.CardBody([
         html.Div([html.Span(k.label(), className="kpi-label"), help_mark(kpi_id, view.settings.kpi)]),
-        html.Div(now.text, id=f"value-{kpi_id}", className="kpi-value"),
+        html.Div(now.text, id=f"value-{kpi_id}", className="kpi-value" + (" kpi-unknown" if now.value is None else "")),
         html.Div([html.Span(_("Target {value}", value=value_text(kpi_id, target.value)), className="me-2")
                   if target else html.Span(_("No target"), className="me-2 text-muted"),
                   status_badge(kpi_id, now.judged, target, id=f"status-{kpi_id}")],

@@ -21,8 +21,9 @@ def demo_costs(contacts: pd.DataFrame) -> pd.DataFrame:
     """The cost rows of the demo's whole months (a month's costs are known once it ends)."""
     days = contacts["arrived_at"].dt.normalize()
     first, last = days.min(), days.max()
+    after = last + pd.Timedelta(days=1)
     whole = (days >= (first if first.day == 1 else first + pd.offsets.MonthBegin(1))) & \
-        (days < (last + pd.Timedelta(days=1) if (last + pd.Timedelta(days=1)).day == 1 else last - pd.offsets.MonthBegin(1)))
+        (days < (after if after.day == 1 else last.to_period("M").start_time))
     contacts = contacts[whole]
     c = contacts.assign(month=contacts["arrived_at"].dt.to_period("M").astype(str))
     handled = ((c["direction"] == "inbound") & (c["outcome"] == "answered")) | (c["outcome"] == "reached")

@@ -209,6 +209,9 @@ def _covered_handled(db, scope, groups: tuple[str, ...], rows: pd.DataFrame, set
         cover = rows.loc[rows["pattern"] == pattern, on].drop_duplicates().rename(columns={"month": "_month"})
         hits |= set(found.merge(cover, on=["_month", *pattern])["_row"])
     found = found[found["_row"].isin(hits)].rename(columns={g: k for g, k in zip(groups, keys)})
+    for k, g in zip(keys, groups):      # days as the cost rows' buckets hold them
+        if g in TIME:
+            found[k] = [date.fromisoformat(v) for v in found[k]]
     if not keys:
         return pd.DataFrame({"cost_handled": [int(found["handled"].sum())]})
     return (found.groupby(keys, dropna=False, as_index=False)["handled"].sum()

@@ -84,8 +84,10 @@ def test_eco003_part_of_a_month_takes_its_days_share(db):
     half = values(db, "2025-03-01", "2025-03-15")
     assert half["cost"] == round(14000 * 15 / 31, 2) and half["cost_per_contact"] == round(14000 * 15 / 31 / 90, 2)
     # per month over both: 14000 and 6000; per week, each week's days of its month
-    assert {m: v["cost"] for m, v in values(db, "2025-03-01", "2025-04-30", by="month").items()} == {
-        "2025-03-01": 14000, "2025-04-01": 6000}
+    months = values(db, "2025-03-01", "2025-04-30", by="month")
+    assert {m: v["cost"] for m, v in months.items()} == {"2025-03-01": 14000, "2025-04-01": 6000}
+    # each over its own month's handled contacts: 14000 / 100, 6000 / 40
+    assert {m: v["cost_per_contact"] for m, v in months.items()} == {"2025-03-01": 140, "2025-04-01": 150}
     weeks = values(db, "2025-03-01", "2025-03-31", by="week")
     # the week of Monday 24 February holds 1-2 March: 2 days of 14000 / 31
     assert weeks["2025-02-24"]["cost"] == round(14000 * 2 / 31, 2)
