@@ -51,10 +51,15 @@ class OverviewData:
     grain: str
 
 
+def shown_kpis(view: View) -> list[str]:
+    """The KPIs the overview shows: every quality one, and the costs to those who read them."""
+    return [k for k in KPI_IDS if KPIS[k].group != "economics"] + (COSTS if shows_costs(view) else [])
+
+
 def compared(view: View, start: date, end: date) -> Compared:
     scope = view.scope().with_period(start, end)
     settings = view.settings.kpi
-    total = values(compute(view.db, scope, KPI_IDS, settings=settings, counts=True).iloc[0])
+    total = values(compute(view.db, scope, shown_kpis(view), settings=settings, counts=True).iloc[0])
     by_channel = compute(view.db, scope, PER_CHANNEL, by="channel", settings=settings, counts=True)
     channels = {r["group"]: r for r in (values(row) for _, row in by_channel.iterrows()) if r["group"] is not None}
     return Compared(start, end, total, channels)
@@ -70,7 +75,7 @@ def overview_data(view: View) -> OverviewData:
         current=compared(view, state.start, state.end),
         previous=compared(view, *state.previous_period()),
         last_year=compared(view, *ly) if covers(view.first, view.last, *ly) else None,
-        series=compute(view.db, view.scope(), by=grain, settings=view.settings.kpi),
+        series=compute(view.db, view.scope(), shown_kpis(view), by=grain, settings=view.settings.kpi),
         grain=grain,
     )
 

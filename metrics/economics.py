@@ -16,10 +16,8 @@ query layer takes (``metrics.query.compute_measures`` asks them of ``economic_me
 """
 from __future__ import annotations
 
-import calendar
 import threading
 from collections import OrderedDict
-from datetime import date, timedelta
 from typing import Sequence
 
 import pandas as pd
@@ -29,7 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 from data.db import generation
 from data.schema import COST_DIMENSIONS
 from metrics.periods import month_end
-from metrics.query import Scope, _bound, _group_sql, _run, compute_measures, rows_sql, scope_where
+from metrics.query import Scope, _bound, _group_sql, _measure_query, _run, rows_sql, scope_where
 from metrics.registry import MEASURES
 from settings import KpiSettings
 
@@ -94,128 +92,97 @@ def _attributable(scope, groups: tuple[str, ...]) -> bool:
     return not scope.restrictions and dims <= set(COST_DIMENSIONS)
 
 
-def _cost_rows(db, scope) -> pd.DataFrame:
-    params = {"first": scope.start.replace(day=1), "last": scope.end}
-    rows = _run(db, sa.text("SELECT month, kind, amount, client, channel, site, campaign FROM costs"
-                            " WHERE month >= :first AND month <= :last ORDER BY ALL"), params)
-    rows["month"] = [pd.Timestamp(m).date() for m in rows["month"]]
-    return rows
-
-
-def _bucket(day: date, grouping: str) -> date:
-    if grouping == "day":
-        return day
-    if grouping == "week":
-        return day - timedelta(days=day.weekday())
-    return day.replace(day=1)
-
-
-def _period_days(scope, months: Sequence[date], groups: tuple[str, ...]) -> pd.DataFrame:
-    """Per month, its share of the period: the period's days in it (per time bucket of the
-    grouping) ÷ the month's days."""
-    times = [g for g in groups if g in TIME]
-    out = []
-    for month in months:
-        first, last = max(scope.start, month), min(scope.end, month_end(month))
-        length = calendar.monthrange(month.year, month.month)[1]
-        for i in range((last - first).days + 1):
-            day = first + timedelta(days=i)
-            out.append({"month": month, **{f"t_{g}": _bucket(day, g) for g in times}, "days": 1, "length": length})
-    frame = pd.DataFrame(out, columns=["month", *[f"t_{g}" for g in times], "days", "length"])
-    frame = frame.groupby(["month", *[f"t_{g}" for g in times]], as_index=False).agg(
-        days=("days", "sum"), length=("length", "first"))
-    return frame.assign(part=frame["days"] / frame["length"])
-
-
-def _named(rows: pd.DataFrame) -> pd.Series:
-    """Each cost row's pattern: the dimensions it names."""
-    return rows[list(COST_DIMENSIONS)].notna().apply(lambda r: tuple(d for d in COST_DIMENSIONS if r[d]), axis=1)
+def _in(alias: str, d: str, filters: dict) -> str:
+    """A cost dimension's value among the scope's filter values (bound as ``c_<dim>``)."""
+    return f"{alias}.{d} IN :c_{d}" if d in filters else "TRUE"
 
 
 def _costs(db, scope, groups: tuple[str, ...], settings: KpiSettings) -> pd.DataFrame:
     """Cost and campaign cost per group, whether cost rows cover it, and the handled contacts
-    they cover (worked out per pattern of named dimensions: a handful, whatever the rows)."""
+    they cover: two queries, whatever the rows (see the module for the rules)."""
     keys = [f"g{i}" for i in range(len(groups))]
-    empty = pd.DataFrame(columns=keys + list(COST_MEASURES))
-    if not _attributable(scope, groups):
-        return empty
-    rows = _cost_rows(db, scope)
-    filters = {d: set(v) for d, v in scope.filters}
-    for d, wanted in filters.items():
-        rows = rows[rows[d].isna() | rows[d].isin(wanted)]
-    if rows.empty:
-        return empty
-    months = sorted(set(rows["month"]))
-    # each month's handled contacts per client, channel, site and campaign: what rows are shared by
-    handled = compute_measures(db, Scope(months[0], month_end(months[-1])), ["handled"],
-                               by=["month", *COST_DIMENSIONS], settings=settings)
-    handled["month"] = [date.fromisoformat(m) for m in handled["month"]]
+    if not _attributable(scope, groups) or not has_costs(db):
+        return pd.DataFrame(columns=keys + list(COST_MEASURES))
+    filters = {d: list(v) for d, v in scope.filters}
     dims = [g for g in groups if g not in TIME]
-    constrained = set(filters) | set(dims)
-    rows = rows.assign(pattern=_named(rows), is_campaign=rows["campaign"].notna())
-    parts = []
-    for pattern, part in rows.groupby("pattern"):
-        named = list(pattern)
-        shared = sorted(constrained - set(named))
-        part = part.drop(columns=[d for d in COST_DIMENSIONS if d not in named])
-        if shared:        # spread over the members of the dimensions the row does not name
-            on = ["month", *named]
-            total = handled.groupby(on, as_index=False)["handled"].sum().rename(columns={"handled": "total"})
-            members = handled
-            for d in shared:
-                if d in filters:
-                    members = members[members[d].isin(filters[d])]
-            by = on + [d for d in dims if d in shared]
-            members = members.groupby(by, as_index=False, dropna=False)["handled"].sum().merge(total, on=on)
-            members = members[members["total"] > 0]
-            part = part.merge(members.assign(share=members["handled"] / members["total"])[by + ["share"]], on=on)
-        else:
-            part = part.assign(share=1.0)
-        parts.append(part)
-    found = pd.concat(parts, ignore_index=True)
-    found = found.merge(_period_days(scope, months, groups), on="month")
-    found["amount"] = found["amount"] * found["share"] * found["part"]
-    for i, g in enumerate(groups):
-        found[f"g{i}"] = found[f"t_{g}"] if g in TIME else found[g]
-    found = found.assign(cost_amount=found["amount"], cost_known=1,
-                         campaign_amount=found["amount"].where(found["is_campaign"], 0.0),
-                         campaign_known=found["is_campaign"].astype(int))
-    covered = _covered_handled(db, scope, groups, rows, settings)
+    constrained = [d for d in COST_DIMENSIONS if d in filters or d in dims]
+    amounts = _amounts(db, scope, groups, filters, dims, constrained, settings)
+    covered = _covered_handled(db, scope, groups, settings)
     if not keys:
-        return pd.DataFrame([{"cost_amount": found["cost_amount"].sum(), "cost_known": 1,
-                              "cost_handled": int(covered["cost_handled"].sum()),
-                              "campaign_amount": found["campaign_amount"].sum(),
-                              "campaign_known": int(found["campaign_known"].max())}])
-    found = found.groupby(keys, dropna=False, as_index=False).agg(
-        cost_amount=("cost_amount", "sum"), cost_known=("cost_known", "max"),
-        campaign_amount=("campaign_amount", "sum"), campaign_known=("campaign_known", "max"))
-    found = found.merge(covered, on=keys, how="left")
+        found = {**amounts.iloc[0].to_dict(), **covered.iloc[0].to_dict()}
+        return pd.DataFrame([found])[list(COST_MEASURES)] if found["cost_known"] else \
+            pd.DataFrame(columns=list(COST_MEASURES))
+    found = amounts.merge(covered, on=keys, how="left")
     found["cost_handled"] = found["cost_handled"].fillna(0).astype(int)
     return found[keys + list(COST_MEASURES)]
 
 
-def _covered_handled(db, scope, groups: tuple[str, ...], rows: pd.DataFrame, settings) -> pd.DataFrame:
+def _amounts(db, scope, groups, filters: dict, dims: list[str], constrained: list[str], settings) -> pd.DataFrame:
+    """The cost rows' amounts per group: each row in proportion of the period's days of its
+    month (per time bucket), shared over the members of the constrained dimensions it does
+    not name by their handled contacts that month."""
+    first, last = scope.start.replace(day=1), scope.end
+    params: dict = {"c_first": first, "c_start": scope.start, "c_end": scope.end}
+    params.update({f"c_{d}": v for d, v in filters.items()})
+    # each month's handled contacts per client, channel, site and campaign (no filter): what is shared by
+    handled_scope = Scope(first, month_end(last))
+    handled_sql, handled_params = _measure_query(db, "contacts", ["handled"], handled_scope,
+                                                 ("month", *COST_DIMENSIONS), settings, True)
+    handled_sql = handled_sql.text          # its SQL, bound again below with the rest
+    params.update(handled_params)
+    named_ok = " AND ".join(f"(r.{d} IS NULL OR {_in('r', d, filters)})" for d in COST_DIMENSIONS)
+    full = " AND ".join(f"r.{d} IS NOT NULL" for d in constrained) or "TRUE"
+    match = " AND ".join(f"(r.{d} IS NULL OR h.g{i + 1} = r.{d})" for i, d in enumerate(COST_DIMENSIONS))
+    wanted = " AND ".join(_in("p", d, filters) for d in COST_DIMENSIONS)
+    dim_cols = "".join(f", p.{d}" for d in dims)
+    times = [g for g in groups if g in TIME]
+    buckets = "".join(f", CAST(date_trunc('{g}', d.day) AS DATE) AS t_{g}" for g in times)
+    select = "".join(f"{'c.t_' + g if g in TIME else 'c.' + g} AS g{i}, " for i, g in enumerate(groups))
+    by = " GROUP BY ALL" if groups else ""
+    sql = f"""
+        WITH h AS ({handled_sql}),
+        r AS (SELECT row_number() OVER () AS id, month, amount, client, channel, site, campaign,
+                     campaign IS NOT NULL AS is_campaign, {full} AS full
+              FROM costs r WHERE month >= :c_first AND month <= :c_end AND {named_ok}),
+        pairs AS (SELECT r.id, h.g1 AS client, h.g2 AS channel, h.g3 AS site, h.g4 AS campaign, h.handled AS n
+                  FROM r JOIN h ON h.g0 = r.month AND {match} WHERE NOT r.full),
+        total AS (SELECT id, sum(n) AS n FROM pairs GROUP BY id),
+        part AS (SELECT p.id{dim_cols}, sum(p.n) AS n FROM pairs p WHERE {wanted} GROUP BY ALL),
+        shares AS (
+            SELECT r.id, r.month, r.amount, r.is_campaign{''.join(f', part.{d}' for d in dims)}, part.n / total.n AS share
+            FROM r JOIN part USING (id) JOIN total USING (id) WHERE total.n > 0
+            UNION ALL BY NAME
+            SELECT r.id, r.month, r.amount, r.is_campaign{''.join(f', r.{d}' for d in dims)}, 1.0 AS share
+            FROM r WHERE r.full),
+        days AS (SELECT CAST(t.d AS DATE) AS day FROM range(CAST(:c_start AS TIMESTAMP),
+                 CAST(:c_end AS TIMESTAMP) + INTERVAL 1 DAY, INTERVAL 1 DAY) t(d)),
+        counted AS (SELECT s.*{buckets}, count(*) AS n_days
+                    FROM shares s JOIN days d ON CAST(date_trunc('month', d.day) AS DATE) = s.month GROUP BY ALL),
+        pieces AS (SELECT {select}c.amount * c.share * c.n_days / dayofmonth(last_day(c.month)) AS amount,
+                          c.is_campaign FROM counted c)
+        SELECT {''.join(f'g{i}, ' for i in range(len(groups)))}sum(amount) AS cost_amount, count(*) > 0 AS cost_known,
+               coalesce(sum(CASE WHEN is_campaign THEN amount ELSE 0 END), 0) AS campaign_amount,
+               coalesce(bool_or(is_campaign), FALSE) AS campaign_known
+        FROM pieces{by}"""
+    found = _run(db, _bound(sql, params), params)
+    return found.astype({"cost_known": int, "campaign_known": int})
+
+
+def _covered_handled(db, scope, groups: tuple[str, ...], settings) -> pd.DataFrame:
     """The scope's handled contacts per group in the months and dimension values some cost row
     covers (a row naming no client covers every client, and so on)."""
     keys = [f"g{i}" for i in range(len(groups))]
-    extra = [d for d in ("month", *COST_DIMENSIONS) if d not in groups]
-    found = compute_measures(db, scope, ["handled"], by=list(groups) + extra, settings=settings)
-    if found.empty:
-        return pd.DataFrame(columns=keys + ["cost_handled"])
-    found = found.assign(_month=[date.fromisoformat(m).replace(day=1) for m in found["month"]], _row=range(len(found)))
-    hits = set()
-    for pattern in set(rows["pattern"]):
-        on = ["month", *pattern]
-        cover = rows.loc[rows["pattern"] == pattern, on].drop_duplicates().rename(columns={"month": "_month"})
-        hits |= set(found.merge(cover, on=["_month", *pattern])["_row"])
-    found = found[found["_row"].isin(hits)].rename(columns={g: k for g, k in zip(groups, keys)})
-    for k, g in zip(keys, groups):      # days as the cost rows' buckets hold them
-        if g in TIME:
-            found[k] = [date.fromisoformat(v) for v in found[k]]
-    if not keys:
-        return pd.DataFrame({"cost_handled": [int(found["handled"].sum())]})
-    return (found.groupby(keys, dropna=False, as_index=False)["handled"].sum()
-            .rename(columns={"handled": "cost_handled"}))
+    every = list(groups) + [d for d in ("month", *COST_DIMENSIONS) if d not in groups]
+    clause, params = _measure_query(db, "contacts", ["handled"], scope, tuple(every), settings, True)
+    col = {d: f"m.g{every.index(d)}" for d in ("month", *COST_DIMENSIONS)}
+    match = " AND ".join(f"(r.{d} IS NULL OR r.{d} = {col[d]})" for d in COST_DIMENSIONS)
+    params["c_first"], params["c_end"] = scope.start.replace(day=1), scope.end
+    sql = f"""
+        SELECT {''.join(f'{k}, ' for k in keys)}coalesce(sum(m.handled), 0) AS cost_handled FROM ({clause.text}) m
+        WHERE EXISTS (SELECT 1 FROM costs r WHERE r.month >= :c_first AND r.month <= :c_end
+                      AND r.month = CAST(date_trunc('month', {col['month']}) AS DATE) AND {match})
+        {'GROUP BY ALL' if keys else ''}"""
+    return _run(db, _bound(sql, params), params).astype({"cost_handled": int})
 
 
 # ---------------------------------------------------------------- target files
