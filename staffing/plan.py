@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from data.db import frame
 from i18n import _
 from metrics import maturity
-from metrics.query import Scope, compute_measures, rows_sql, scope_where
+from metrics.query import Scope, _bound, _run, compute_measures, rows_sql, scope_where
 from metrics.relations import DIM_SQL, row_flags
 from settings import KpiSettings
 from staffing import erlang
@@ -83,13 +81,7 @@ def patience(db: Engine | Connection, scope: Scope, days: list[date],
            f" FROM {rows_sql('contacts', scope)} WHERE {where})"
            " SELECT coalesce(sum(CASE WHEN is_offered THEN coalesce(wait_s, 0) END), 0) AS waited,"
            " coalesce(count_if(is_abandoned), 0) AS abandons FROM b WHERE day IN :days")
-    query = sa.text(sql).bindparams(*(sa.bindparam(k, expanding=True) for k, v in params.items()
-                                      if isinstance(v, list)))
-    if isinstance(db, Engine):
-        with db.connect() as conn:
-            row = frame(conn, query, params).iloc[0]
-    else:
-        row = frame(db, query, params).iloc[0]
+    row = _run(db, _bound(sql, params), params).iloc[0]
     abandons = int(row["abandons"])
     return float(row["waited"]) / abandons if abandons else None
 
