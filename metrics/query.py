@@ -363,7 +363,7 @@ def measures_for(kpi_ids: Iterable[str], counts: bool = False) -> list[str]:
     names = []
     for kpi_id in kpi_ids:
         k = kpi(kpi_id)
-        names += [k.numerator] + ([k.denominator] if k.denominator else [])
+        names += [k.numerator] + ([k.denominator] if k.denominator else []) + ([k.known] if k.known else [])
         names += [k.pending] if counts and k.pending else []
     return list(dict.fromkeys(names))
 
@@ -384,6 +384,8 @@ def kpis_from_measures(measures: pd.DataFrame, kpi_ids: Iterable[str], counts: b
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = (num * k.scale / den).astype(object)
             ratio[den == 0] = None
+            if k.known:         # nothing behind the value (no cost row): unknown, never 0
+                ratio[measures[k.known].to_numpy(dtype=float) == 0] = None
             columns[kpi_id] = ratio
         if counts:
             columns[f"{kpi_id}__n"] = measures[k.denominator or k.numerator].to_numpy().astype("int64")

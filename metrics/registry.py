@@ -44,6 +44,7 @@ class Kpi:
     low: float | None = None         # the values a score can take (rates: 0-100 by their unit)
     high: float | None = None
     per_channel: bool = False        # a value over several channels says nothing (KPIS.md)
+    known: str | None = None         # a measure that must be above 0 for a value (the cost rows behind a cost)
 
     @property
     def decimals(self) -> int:
@@ -203,7 +204,8 @@ _KPIS = (
         N_("handled contacts with a sale ÷ handled contacts (the conversion rate)"), "ratio", "sales",
         "handled_records", 100),
     Kpi("acquisition_cost", "Acquisition cost", "Coût d'acquisition", "economics", "currency", ",.2f", "lower",
-        N_("campaign cost ÷ its sales (handled contacts with a sale)"), "ratio", "campaign_amount", "sales"),
+        N_("campaign cost ÷ its sales (handled contacts with a sale)"), "ratio", "campaign_amount", "sales",
+        known="campaign_known"),
     Kpi("return_on_cost", "Revenue per euro spent", "CA par euro investi", "economics", "currency", ",.2f",
         "higher", N_("revenue of the sales ÷ campaign cost"), "ratio", "sales_revenue", "campaign_amount"),
     # perceived quality
@@ -244,7 +246,8 @@ def _validate(measures, kpis) -> None:
             raise ValueError(f"KPI {k.id}: unknown kind, unit or group")
         if k.better not in ("higher", "lower", "none"):
             raise ValueError(f"KPI {k.id}: better must be higher, lower or none")
-        refs = [k.numerator] + ([k.denominator] if k.kind == "ratio" else []) + ([k.pending] if k.pending else [])
+        refs = ([k.numerator] + ([k.denominator] if k.kind == "ratio" else []) + ([k.pending] if k.pending else [])
+                + ([k.known] if k.known else []))
         if k.kind == "ratio" and k.denominator is None:
             raise ValueError(f"KPI {k.id}: a ratio needs a denominator")
         for ref in refs:
@@ -280,7 +283,8 @@ def kpi(kpi_id: str) -> Kpi:
         raise KeyError(f"unknown KPI {kpi_id!r}; known: {', '.join(KPI_IDS)}") from None
 
 
-# the KPIs over cost rows: without a value, no cost row covers the scope
+# the KPIs over cost rows: without a value, no cost row covers the scope (an acquisition cost
+# without a value may also have no sale to divide by: a dash)
 COSTED = frozenset(k.id for k in _KPIS if k.denominator in ("cost_known", "cost_handled", "campaign_known",
                                                              "campaign_amount"))
 

@@ -97,6 +97,15 @@ def test_eco004_no_cost_data_is_unknown_never_zero(db):
     # February has no cost row; a queue, agent or team is not what costs are kept by; a
     # viewer restricted to a client reads no cost
     assert values(db, "2025-02-01", "2025-02-28")["cost"] is None
+    # May: WIN's calls and sales without a cost row: no acquisition cost, not a free one
+    may = dict(CONTACTS[40], contact_id="may", arrived_at="2025-05-12 11:00:00")
+    from conftest import KEY, write_csv
+    from data.loader import load
+    import tempfile
+    from pathlib import Path
+    load(db, {"contacts": write_csv(Path(tempfile.mkdtemp()) / "may.csv", [may])}, source="test", key=KEY)
+    found = values(db, "2025-05-01", "2025-05-31")
+    assert found["acquisition_cost"] is None and found["campaign_cost"] is None and found["efficiency_rate"] == 100
     assert values(db, "2025-03-01", "2025-03-31", queue="Q1")["cost"] is None
     assert all(v["cost"] is None for v in values(db, "2025-03-01", "2025-03-31", by="queue").values())
     restricted = Scope(date(2025, 3, 1), date(2025, 3, 31)).restricted(client=["ACME"])
