@@ -92,14 +92,14 @@ def columns(label: str, title: str, info: bool, view: View) -> list[dict]:
     """The campaign (code and name), the KPIs, then the rest of the reference data."""
     cols = [{"field": "title", "headerName": title, "pinned": "left", "minWidth": 190 if info else 230, "flex": 1.5,
              **({"tooltipField": "about"} if info else {})}]
-    cols += [_whole_words(kpi_column(k, view.settings.kpi)) for k in CAMPAIGN_KPIS]
+    cols += [whole_words(kpi_column(k, view.settings.kpi)) for k in CAMPAIGN_KPIS]
     if info:   # the rest of the reference data is on hover of the campaign
-        cols += [_whole_words({"field": "sponsor", "headerName": _("Sponsor"), "minWidth": 145}),
-                 _whole_words({"field": "target_size", "headerName": _("Target file"), "type": "rightAligned"})]
+        cols += [whole_words({"field": "sponsor", "headerName": _("Sponsor"), "minWidth": 145}),
+                 whole_words({"field": "target_size", "headerName": _("Target file"), "type": "rightAligned"})]
     return cols
 
 
-def _whole_words(column: dict) -> dict:
+def whole_words(column: dict) -> dict:
     """A column wide enough for its header's longest word ("d'aboutissement"): headers wrap
     between words, and a word wider than its column is cut."""
     longest = max((len(w) for w in str(column["headerName"]).split()), default=0)

@@ -99,11 +99,8 @@ def fit_widths(headers: list[str], widths: list[float], style: str = "head", bod
     return out
 
 
-def review_pdf(review: Review, decisions: Decisions | None, notes: list[str] = (),
-               generated: datetime | None = None) -> bytes:
-    out = io.BytesIO()
-    generated = generated or datetime.now()
-    heading = title(review)
+def page_footer(heading: str, generated: datetime, width: float):
+    """The footer of every page of an export: what it is, when it was made, the page number."""
     when = f"{formats.day(generated)} {generated:%H:%M}"
 
     def footer(canvas, doc):
@@ -111,8 +108,16 @@ def review_pdf(review: Review, decisions: Decisions | None, notes: list[str] = (
         canvas.setFont("Vera", 7.5)
         canvas.setFillColor(MUTED)
         canvas.drawString(15 * mm, 9 * mm, _("{title} – generated {when} by Pilotage", title=heading, when=when))
-        canvas.drawRightString(A4[0] - 15 * mm, 9 * mm, _("page {number}", number=doc.page))
+        canvas.drawRightString(width - 15 * mm, 9 * mm, _("page {number}", number=doc.page))
         canvas.restoreState()
+    return footer
+
+
+def review_pdf(review: Review, decisions: Decisions | None, notes: list[str] = (),
+               generated: datetime | None = None) -> bytes:
+    out = io.BytesIO()
+    heading = title(review)
+    footer = page_footer(heading, generated or datetime.now(), A4[0])
 
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=14 * mm,
                             bottomMargin=16 * mm, title=heading, author="Pilotage")

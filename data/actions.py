@@ -56,7 +56,9 @@ class Action:
         return self.ends_on or self.starts_on
 
 
-def _day(what: str, value) -> date | None:
+def form_day(what: str, value) -> date | None:
+    """A day given to a form (a date, a timestamp or ISO text; empty: none), else a clear error
+    naming the field."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -97,10 +99,10 @@ def validated(action: Action) -> Action:
     title = bounded_text(N_("the title"), action.title, TITLE_LIMIT)
     if not title:
         raise ValueError(_("an action needs a title"))
-    starts_on = _day(N_("the start"), action.starts_on)
+    starts_on = form_day(N_("the start"), action.starts_on)
     if starts_on is None:
         raise ValueError(_("an action needs a date (its start)"))
-    ends_on = _day(N_("the end"), action.ends_on)
+    ends_on = form_day(N_("the end"), action.ends_on)
     if ends_on is not None and ends_on < starts_on:
         raise ValueError(_("the action ends ({end}) before it starts ({start})", end=ends_on, start=starts_on))
     kpis = (action.kpis,) if isinstance(action.kpis, str) else tuple(action.kpis or ())
@@ -118,7 +120,7 @@ def validated(action: Action) -> Action:
         if not (isinstance(decision, (tuple, list)) and len(decision) == 2):
             raise ValueError(_("a decision is a client and a month"))
         client = bounded_text(N_("the decision's client"), decision[0], NAME_LIMIT)
-        month = _day(N_("the decision's month"), decision[1])
+        month = form_day(N_("the decision's month"), decision[1])
         if not client or month is None:
             raise ValueError(_("a decision is a client and a month"))
         decision = (client, month.replace(day=1))

@@ -13,7 +13,8 @@ from sqlalchemy.engine import Connection, Engine
 from data.db import frame
 
 ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "target", "focus", "decisions", "load", "user_added",
-           "user_removed", "password_changed", "action", "alert_rule")
+           "user_removed", "password_changed", "action", "alert_rule",
+           "campaign_contract")
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,9 @@ AUDIT_DETAILS = {"user": N_("user"), "role": N_("role"), "clients": N_("clients"
                  "status": N_("status"), "accepted": N_("accepted"), "rejected": N_("rejected"),
                  "kpi": N_("indicator"), "channel": N_("channel"), "client": N_("client"), "target": N_("target"),
                  "amber": N_("close from"), "starts_on": N_("starts on"), "note": N_("note"), "month": N_("month"),
-                 "length": N_("characters")}
+                 "length": N_("characters"), "campaign": N_("campaign"), "deadline": N_("deadline"),
+                 "reach_rate": N_("reach rate objective"), "conversion_rate": N_("conversion objective"),
+                 "response_rate": N_("response rate objective"), "acquisition_cost": N_("acquisition cost objective")}
 
 
 def audit_detail_text(detail: str | None) -> str:
