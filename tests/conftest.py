@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import csv
 import os
+import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -80,3 +82,22 @@ def click(dash_duo, selector: str) -> None:
     misses elements below the fold of a page whose height is still settling)."""
     element = dash_duo.wait_for_element(selector)
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", element)
+
+
+def text_of(dash_duo, selector: str) -> str | None:
+    """An element's text as written (no-break spaces kept)."""
+    return dash_duo.driver.execute_script(
+        "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", selector)
+
+
+def until(check, timeout: float = 15) -> None:
+    """Wait for a check to hold (a page that updates itself)."""
+    end = time.time() + timeout
+    while not check():
+        assert time.time() < end, "timed out"
+        time.sleep(0.1)
+
+
+def open_in(dash_duo, lang: str, path: str) -> None:
+    """Open a page in a language (the switch's own address)."""
+    dash_duo.wait_for_page(dash_duo.server_url + f"/lang?to={lang}&next=" + quote(path, safe="/"))

@@ -9,7 +9,6 @@ import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
 import numpy as np
 import pytest
@@ -19,6 +18,7 @@ from components import staffing as st
 from components.state import ViewState
 from components.view import View
 from i18n import using
+from conftest import open_in, text_of, until
 from settings import Settings
 from staffing import erlang
 from staffing.plan import Assumptions, basis_days, patience, plan, volumes
@@ -310,22 +310,6 @@ def test_stf016_the_component_plan_takes_the_channels_target_and_threshold(day_d
 
 
 # ---- in a real browser -------------------------------------------------------------------
-
-
-def text_of(dash_duo, selector: str) -> str | None:
-    return dash_duo.driver.execute_script(
-        "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", selector)
-
-
-def until(check, timeout: float = 15) -> None:
-    end = time.time() + timeout
-    while not check():
-        assert time.time() < end, "timed out"
-        time.sleep(0.1)
-
-
-def open_in(dash_duo, lang: str, path: str) -> None:
-    dash_duo.wait_for_page(dash_duo.server_url + f"/lang?to={lang}&next=" + quote(path, safe="/"))
 
 
 def test_stf017_the_planning_page_in_english_and_french(dash_duo, make_db, app_for):

@@ -3,11 +3,9 @@ loads commit; in a real browser in French and in English."""
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
@@ -15,7 +13,7 @@ from access.viewer import LOCAL
 from components import wall
 from components.state import ViewState
 from components.view import View
-from conftest import KEY, write_csv
+from conftest import KEY, open_in, text_of, until, write_csv
 from settings import Settings
 
 MONDAY = "2025-03-10"
@@ -123,23 +121,6 @@ def test_wal005_a_team_leads_wall_keeps_to_their_teams(make_db):
 
 
 # ---- in a real browser -------------------------------------------------------------------
-
-
-def text_of(dash_duo, selector: str) -> str | None:
-    """An element's text as written (no-break spaces kept)."""
-    return dash_duo.driver.execute_script(
-        "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", selector)
-
-
-def until(check, timeout: float = 10) -> None:
-    end = time.time() + timeout
-    while not check():
-        assert time.time() < end, "timed out"
-        time.sleep(0.1)
-
-
-def open_in(dash_duo, lang: str, path: str) -> None:
-    dash_duo.wait_for_page(dash_duo.server_url + f"/lang?to={lang}&next=" + quote(path, safe="/"))
 
 
 def fits(dash_duo) -> bool:
