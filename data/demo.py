@@ -28,6 +28,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from data.audit import Actor
+from data.campaign_contracts import DEFAULT_OFFSETS, Contract, save_contract
 from data.demo_costs import demo_costs
 from data.loader import LoadReport, store
 from data.schema import TABLES
@@ -538,4 +540,22 @@ def build(engine, n_contacts: int, seed: int, key: bytes, end: date | None = Non
                                   checksum=checksum, rows=frame, rows_read=len(frame),
                                   accepted=len(frame)))
     step(_("storing"))
-    return store(engine, reports, source="demo", key=key)
+    stored = store(engine, reports, source="demo", key=key)
+    _contracts(engine, frames["campaigns"], end)
+    return stored
+
+
+def _contracts(engine, campaigns: pd.DataFrame, end: date) -> None:
+    """Each campaign's service contract as its sponsor ordered it (objectives a little above
+    or below what it does, so that some are met and some missed) and its preparation, done on
+    the planned days (the test of every third campaign two days late), up to the latest day."""
+    demo = Actor("demo")
+    for i, (code, *_rest, sale_rate, _revenue) in enumerate(CAMPAIGNS):
+        row = campaigns[campaigns["campaign"] == code].iloc[0]
+        launch = row["starts_on"]
+        done = {m: launch + timedelta(days=offset + (2 if m == "test" and i % 3 == 1 else 0))
+                for m, offset in DEFAULT_OFFSETS.items() if launch + timedelta(days=offset) <= end}
+        save_contract(engine, Contract(
+            code, reach_rate=55.0, conversion_rate=round(sale_rate * 100 * (0.85 if i % 2 else 1.15), 1),
+            response_rate=20.0 if row["kind"] == "one_off" else 8.0, acquisition_cost=40.0 if i % 2 else 15.0,
+            deadline=row["ends_on"] if isinstance(row["ends_on"], date) else None, done=done), demo)

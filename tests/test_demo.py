@@ -70,6 +70,18 @@ def test_dem010_plausible_costs(demo_db):
     assert compute(demo_db, Scope.of("2026-03-01", "2026-03-15"), ["cost"]).iloc[0]["cost"] is None
 
 
+def test_dem011_every_campaign_has_a_service_contract_and_its_preparation(demo_db):
+    from data.campaign_contracts import contracts_for
+    from data.demo import CAMPAIGNS
+    codes = [c[0] for c in CAMPAIGNS]
+    found = contracts_for(demo_db, codes)
+    assert sorted(found) == sorted(codes)
+    # objectives on both sides of what the campaigns do, and the milestones up to the demo's last day done
+    assert {c.conversion_rate for c in found.values()} and all(c.reach_rate == 55.0 for c in found.values())
+    recurring = found["QF"]
+    assert set(recurring.done) == {"brief", "script", "test", "team", "launch"}
+
+
 def test_dem003_plausible_operation(demo_db):
     year = Scope.of("2025-03-15", "2026-03-15")
     k = values(compute(demo_db, year).iloc[0])
