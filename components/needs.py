@@ -31,6 +31,7 @@ class NeedsView:
     per_need: pd.DataFrame
     per_channel: pd.DataFrame
     channel_ahts: dict
+    hour_costs: dict             # each channel's cost of a handle hour, where costs are known and readable
     channels: list[str]          # by volume, the busiest first
     order: list[str]             # the needs by volume
 
@@ -45,7 +46,8 @@ def needs_view(view: View) -> NeedsView:
     per_need, per_channel = nd.quality(view.db, scope, result.reference, settings)
     channels = result.cells.groupby("channel")["contacts"].sum().sort_values(ascending=False, kind="stable")
     return NeedsView(result, per_need, per_channel, nd.channel_aht(view.db, scope, settings),
-                     channels.index.tolist(), result.pareto["need"].tolist())
+                     nd.channel_hour_costs(view.db, scope, settings), channels.index.tolist(),
+                     result.pareto["need"].tolist())
 
 
 def _count(value: float, imputed: bool) -> str:
@@ -218,7 +220,7 @@ def what_if_result(nv: NeedsView, need: str | None, source: str | None, target: 
         return [html.P(_("Choose a need, the channel it leaves, the channel it moves to and the share moved."),
                        className="small text-muted")]
     try:
-        w = nd.what_if(nv.result.cells, nv.per_channel, nv.channel_ahts, need, source, target, share)
+        w = nd.what_if(nv.result.cells, nv.per_channel, nv.channel_ahts, need, source, target, share, nv.hour_costs)
     except ValueError as exc:
         text = str(exc)
         return [dbc.Alert(text[:1].upper() + text[1:], color="warning", className="py-2", id="needs-whatif-error")]
@@ -245,10 +247,18 @@ def what_if_result(nv: NeedsView, need: str | None, source: str | None, target: 
                  "not known: a channel has no handled contact in the period.", share=formats.percent(w.share, 0),
                  need=need, source=channel_label(source), target=channel_label(target),
                  moved=formats.number(w.moved)))
+    if w.cost_before is not None:
+        summary += " " + _("Its cost goes from {before} to {after} ({change}).", before=formats.money(w.cost_before, 0),
+                           after=formats.money(w.cost_after, 0),
+                           change=("+" if w.cost_after > w.cost_before else "") + formats.money(w.cost_after - w.cost_before, 0))
+        how = _("Handle time = contacts × the need's AHT on the channel, else the channel's AHT; cost = those hours "
+                "× the channel's cost of a handle hour in the period (its cost ÷ its handle hours).")
+    else:
+        how = _("Handle time = contacts × the need's AHT on the channel, else the channel's AHT. No cost covers "
+                "every channel here: handle hours stand in for the cost.")
     return [html.P(summary, id="needs-whatif-summary"),
             dbc.Table([head, html.Tbody(body)], size="sm", bordered=False, className="needs-whatif w-auto"),
-            html.P(_("Handle time = contacts × the need's AHT on the channel, else the channel's AHT. No costs are "
-                     "loaded yet: handle hours stand in for the cost."), className="small text-muted")]
+            html.P(how, className="small text-muted")]
 
 
 def _hours(value: float | None) -> str:

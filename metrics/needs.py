@@ -158,6 +158,16 @@ def channel_aht(db: Engine | Connection, scope: Scope, settings: KpiSettings = K
             if isinstance(ch, str)}
 
 
+def channel_hour_costs(db: Engine | Connection, scope: Scope, settings: KpiSettings = KpiSettings()) -> dict[str, float]:
+    """Each channel's cost of an hour of handling in the scope: its cost ÷ its handle hours
+    (``metrics.economics``; none where no cost row covers it, or for a viewer who reads no cost)."""
+    found = compute_measures(db, scope, ["cost_amount", "cost_known", "handle_time_sum"], by="channel",
+                             settings=settings)
+    return {ch: float(cost) / (float(seconds) / 3600)
+            for ch, cost, known, seconds in zip(found["group"], found["cost_amount"], found["cost_known"],
+                                                found["handle_time_sum"]) if isinstance(ch, str) and known and seconds}
+
+
 @dataclass(frozen=True)
 class WhatIf:
     """The target mix: ``rows`` per channel of the need (channel, before, after, ``aht`` used,
@@ -172,14 +182,17 @@ class WhatIf:
     rows: pd.DataFrame
     hours_before: float | None
     hours_after: float | None
+    cost_before: float | None = None     # priced at each channel's cost of a handle hour, when all are known
+    cost_after: float | None = None
 
 
 def what_if(cells: pd.DataFrame, need_aht: pd.DataFrame, channel_ahts: dict[str, float | None], need: str,
-            source: str, target: str, share: float) -> WhatIf:
+            source: str, target: str, share: float, hour_costs: dict[str, float] | None = None) -> WhatIf:
     """Move ``share`` % of a need's contacts from channel ``source`` to ``target``: the need's
     volumes per channel, and its handle time (contacts × the AHT of the need on the channel,
-    else the channel's AHT), before and after. Raises ValueError for a request that makes no
-    sense, with the reason."""
+    else the channel's AHT), before and after; and its cost, the hours at each channel's cost
+    of a handle hour (``hour_costs``), when every channel's is known. Raises ValueError for a
+    request that makes no sense, with the reason."""
     mine = cells[cells["need"] == need]
     if mine.empty:
         raise ValueError(_("the need {need} has no contact in the period", need=need))
@@ -206,9 +219,12 @@ def what_if(cells: pd.DataFrame, need_aht: pd.DataFrame, channel_ahts: dict[str,
                      "hours_after": None if aht is None else after[channel] * aht / 3600})
     table = pd.DataFrame(rows)
     known = table["aht"].notna().all()
-    return WhatIf(need, source, target, float(share), moved, table,
-                  float(np.sum(table["hours_before"])) if known else None,
-                  float(np.sum(table["hours_after"])) if known else None)
+    hours = (float(np.sum(table["hours_before"])), float(np.sum(table["hours_after"]))) if known else (None, None)
+    rates = [(hour_costs or {}).get(ch) for ch in table["channel"]]
+    priced = known and all(r is not None for r in rates)
+    cost = ((float(np.sum(table["hours_before"] * rates)), float(np.sum(table["hours_after"] * rates)))
+            if priced else (None, None))
+    return WhatIf(need, source, target, float(share), moved, table, *hours, *cost)
 
 
 def _number(value: float):

@@ -169,3 +169,13 @@ def test_eco007_the_overview_shows_what_it_costs_in_french(dash_duo, db, app_for
     dash_duo.wait_for_page(f"{dash_duo.server_url}/?from=2025-02-01&to=2025-02-28")
     dash_duo.wait_for_text_to_equal("#value-cost_per_contact", "pas de données de coût")
     assert dash_duo.get_logs() == []
+
+
+def test_eco008_a_channel_s_cost_of_a_handle_hour_prices_the_needs_what_if(db):
+    from metrics.needs import channel_hour_costs
+    # March: the phone costs 13000 for 30 × 100 + 50 × 100 + 10 × 60 = 8600 s of handling, the
+    # e-mail 1000 for 10 × 100 = 1000 s: 13000 / (8600 / 3600) and 1000 / (1000 / 3600) an hour
+    rates = channel_hour_costs(db, Scope.of("2025-03-01", "2025-03-31"))
+    assert rates == pytest.approx({"phone": 13000 * 3600 / 8600, "email": 3600.0})
+    restricted = Scope(date(2025, 3, 1), date(2025, 3, 31)).restricted(client=["ACME"])
+    assert channel_hour_costs(db, restricted) == {}          # no cost for a restricted viewer

@@ -163,6 +163,15 @@ def test_nds006_the_target_mix_by_hand(eng):
     assert rows.index.tolist() == ["phone", "email", "mail"]
     assert rows["aht_from"].tolist() == ["need", "need", "channel"]
     assert w.hours_before == pytest.approx(2.25) and w.hours_after == pytest.approx(9300 / 3600)
+    assert w.cost_before is None                      # no cost: handle hours stand in for it
+    # priced at 40, 30 and 20 euros a handle hour on the phone, e-mail and mail: before
+    # 8 × 300 s × 40 + 2 × 600 s × 30 + 5 × 900 s × 20 = (96000 + 36000 + 90000) / 3600 = 61.67;
+    # after 4 × 300 × 40 + 6 × 600 × 30 + 5 × 900 × 20 = (48000 + 108000 + 90000) / 3600 = 68.33
+    priced = nd.what_if(result.cells, per_channel, ahts, "Claims", "phone", "email", 50,
+                        {"phone": 40.0, "email": 30.0, "mail": 20.0})
+    assert priced.cost_before == pytest.approx(222000 / 3600) and priced.cost_after == pytest.approx(246000 / 3600)
+    assert nd.what_if(result.cells, per_channel, ahts, "Claims", "phone", "email", 50,
+                      {"phone": 40.0, "email": 30.0}).cost_before is None      # the mail's cost unknown
     for args, message in ((("Claims", "phone", "phone", 10), "two different channels"),
                           (("Claims", "phone", "email", 150), "between 0 and 100"),
                           (("Claims", "phone", "email", float("nan")), "between 0 and 100"),
