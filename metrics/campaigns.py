@@ -9,7 +9,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from metrics.query import Scope, _bound, _run, rows_sql, scope_where
+from metrics.contacts import contacts_where
+from metrics.query import Scope, _bound, _run
 
 
 def campaign_info(db: Engine | Connection, codes: Sequence[str]) -> pd.DataFrame:
@@ -31,14 +32,16 @@ def campaign_codes(db: Engine | Connection) -> list[str]:
 def campaign_progress(db: Engine | Connection, scope: Scope, campaign: str) -> pd.DataFrame:
     """Day by day, how many distinct customers of the campaign were tried and reached so far
     (each counted on the day of their first attempt, and of their first reach)."""
+    # over the contacts table alone (a team becomes its agents' ids), the campaign's rows
+    # chosen in the scan itself: the customers are grouped from those rows only
     params: dict = {"campaign": campaign}
-    where = scope_where("contacts", scope, params)
+    where = contacts_where(db, scope, params)
     sql = f"""
         WITH firsts AS (
             SELECT min(CAST(c.arrived_at AS DATE)) AS tried,
                    min(CASE WHEN c.outcome = 'reached' THEN CAST(c.arrived_at AS DATE) END) AS reached
-            FROM {rows_sql('contacts', scope)} WHERE {where} AND c.direction = 'outbound'
-              AND c.campaign = :campaign AND c.customer_key IS NOT NULL
+            FROM contacts c WHERE {where} AND c.campaign = :campaign AND c.direction = 'outbound'
+              AND c.customer_key IS NOT NULL
             GROUP BY c.customer_key)
         SELECT day, sum(tried_n) AS tried, sum(reached_n) AS reached FROM (
             SELECT tried AS day, count(*) AS tried_n, 0 AS reached_n FROM firsts GROUP BY ALL

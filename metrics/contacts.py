@@ -1,7 +1,12 @@
-"""The contacts behind a number: a page of them, and one in detail, always within a scope."""
+"""The contacts behind a number: a page of them, and one in detail, always within a scope.
+
+A page is read in two steps, so its time does not grow with the data: the row keys and sort
+keys of the page alone (over the contacts table only: a team becomes the ids of its agents),
+then the page's rows by those keys."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
@@ -9,15 +14,22 @@ from sqlalchemy.engine import Connection, Engine
 from metrics.query import Scope, _bound, _run, rows_sql, scope_where
 
 # sort keys (URL values) -> SQL; the allow-list of what a person may sort by
-# (output column names, valid both inside and outside the page's query)
+# (output column names, valid both inside and outside the page's query; the source last, so
+# that the order is total and a contact is on one page only)
 SORTS = {
-    "recent": "arrived_at DESC, contact_id",
-    "oldest": "arrived_at, contact_id",
-    "longest_wait": "wait_s DESC NULLS LAST, arrived_at DESC, contact_id",
-    "longest_handle": "handle_s DESC NULLS LAST, arrived_at DESC, contact_id",
+    "recent": "arrived_at DESC, contact_id, source",
+    "oldest": "arrived_at, contact_id, source",
+    "longest_wait": "wait_s DESC NULLS LAST, arrived_at DESC, contact_id, source",
+    "longest_handle": "handle_s DESC NULLS LAST, arrived_at DESC, contact_id, source",
 }
 _HANDLE = ("CASE WHEN c.talk_s IS NULL AND c.hold_s IS NULL AND c.acw_s IS NULL THEN NULL "
            "ELSE coalesce(c.talk_s, 0) + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0) END")
+# the sort keys a page's first step reads besides the row keys and the arrival time
+_SORT_KEYS = {"recent": "", "oldest": "", "longest_wait": ", c.wait_s",
+              "longest_handle": f", {_HANDLE} AS handle_s"}
+_KEYS = ["source", "contact_id", "arrived_at"]
+_BY_TIME = ("recent", "oldest")   # sorts whose page lies in a window of days
+_TOP_N = 2_000   # up to this many rows (offset + page), DuckDB's top-N stops early: no window needed
 _COLUMNS = f"""c.source, c.contact_id, c.arrived_at, c.channel, c.direction, c.outcome, c.queue,
     c.campaign, c.client, c.site, c.agent_id AS agent, c.reason, c.wait_s,
     c.talk_s, c.hold_s, c.acw_s, {_HANDLE} AS handle_s, c.transferred, c.escalated, c.sale,
@@ -41,46 +53,141 @@ def contact_list(db: Engine | Connection, scope: Scope, page: int = 0, page_size
                  sort: str = "recent") -> ContactPage:
     """One page of the scope's contacts with their latest survey answer (and the count of
     answers), and how many contacts the scope holds."""
+    _check(sort)
     page_size = max(1, min(int(page_size), 500))
     params: dict = {}
-    where = scope_where("contacts", scope, params)
-    total = int(_run(db, _bound(f"SELECT count(*) AS n FROM {rows_sql('contacts', scope)} WHERE {where}",
-                                params), params)["n"][0])
+    where = contacts_where(db, scope, params)
+    if sort in _BY_TIME and (max(0, int(page)) + 1) * page_size > _TOP_N:   # the contacts per day, for the window
+        days = _run(db, _bound(f"SELECT CAST(c.arrived_at AS DATE) AS day, count(*) AS n FROM contacts c"
+                               f" WHERE {where} GROUP BY ALL ORDER BY day", params), params)
+    else:   # a page near the top: the sort stops early by itself
+        days = _run(db, _bound(f"SELECT count(*) AS n FROM contacts c WHERE {where}", params), params)
+    total = int(days["n"].sum())
     page = max(0, min(int(page), max(0, -(-total // page_size) - 1)))
-    return ContactPage(_rows(db, scope, page * page_size, page_size, sort), total, page, page_size)
+    return ContactPage(_page(db, where, params, page * page_size, page_size, sort, days), total, page, page_size)
 
 
 def contact_export(db: Engine | Connection, scope: Scope, limit: int = 100_000,
                    sort: str = "recent") -> pd.DataFrame:
     """The scope's contacts (at most ``limit``) with their latest survey answer, for a file."""
-    return _rows(db, scope, 0, limit, sort)
+    _check(sort)
+    params: dict = {"limit": int(limit)}
+    chosen = (f"SELECT {_COLUMNS} FROM contacts c WHERE {contacts_where(db, scope, params)}"
+              f" ORDER BY {SORTS[sort]} LIMIT :limit")
+    return _run(db, _bound(_with_answers(chosen, f"SELECT {_ANSWER_COLUMNS} FROM surveys s", sort), params), params)
 
 
-def _rows(db, scope: Scope, offset: int, limit: int, sort: str) -> pd.DataFrame:
+def contacts_where(db: Engine | Connection, scope: Scope, params: dict) -> str:
+    """``scope_where`` over the contacts table alone (``c``): a team, filter or restriction,
+    becomes the ids of its agents, read first from the agents table (a contact whose agent
+    has no row there has no team, as with the join)."""
+    plain = Scope(scope.start, scope.end, _without_team(scope.filters), _without_team(scope.restrictions),
+                  scope.survey)
+    clauses = [scope_where("contacts", plain, params)]
+    for prefix, filters in (("f", scope.filters), ("r", scope.restrictions)):
+        for dim, teams in filters:
+            if dim != "team":
+                continue
+            ids = _team_agents(db, teams) if teams else []
+            if not ids:     # no such team, or a restriction to nothing
+                clauses.append("FALSE")
+                continue
+            names = [f"{prefix}_team_agent{i}" for i in range(len(ids))]
+            params.update(zip(names, ids))
+            # a list the scan tests itself: an IN list of many values becomes a join
+            clauses.append(f"list_contains([{', '.join(':' + n for n in names)}], c.agent_id)")
+    return " AND ".join(clauses)
+
+
+def _without_team(filters):
+    return tuple((dim, values) for dim, values in filters if dim != "team")
+
+
+def _team_agents(db: Engine | Connection, teams) -> list[str]:
+    params = {"teams": list(teams)}
+    found = _run(db, _bound("SELECT DISTINCT agent_id FROM agents WHERE team IN :teams"
+                            " AND agent_id IS NOT NULL ORDER BY agent_id", params), params)
+    return found["agent_id"].tolist()
+
+
+def _check(sort: str) -> None:
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; known: {', '.join(SORTS)}")
-    params: dict = {"limit": int(limit), "offset": int(offset)}
-    where = scope_where("contacts", scope, params)
-    # the agent's name and team are joined to the page, not to the scope: a sort over the
-    # contacts alone reads the other columns of the page's rows only
-    sql = f"""
-        WITH page AS (
-            SELECT {_COLUMNS} FROM {rows_sql('contacts', scope)}
-            WHERE {where} ORDER BY {SORTS[sort]} LIMIT :limit OFFSET :offset),
+
+
+def _page(db, where: str, params: dict, offset: int, limit: int, sort: str, days: pd.DataFrame) -> pd.DataFrame:
+    """The page's row keys and sort keys first (``where`` over ``contacts c``, its values in
+    ``params``), then its rows by those keys, in that order."""
+    params = {**params, "limit": int(limit)}
+    params["offset"], window = _window(days, offset, limit, sort, params)
+    keys = _run(db, _bound(
+        f"SELECT c.source, c.contact_id, c.arrived_at{_SORT_KEYS[sort]} FROM contacts c"
+        f" WHERE {where}{window} ORDER BY {SORTS[sort]} LIMIT :limit OFFSET :offset", params), params)
+    found: dict = {}
+    rows = _run(db, _bound(_with_answers(*_by_keys(keys, found), sort), found), found)
+    return keys[_KEYS].merge(rows, on=_KEYS, how="inner")[list(rows.columns)]
+
+
+def _window(days: pd.DataFrame, offset: int, limit: int, sort: str, params: dict) -> tuple[int, str]:
+    """For a sort by time, the days that hold the page's positions (from the contacts per
+    day: the first step reads those days only, its zone maps skipping the others) and the
+    offset within them; else the whole scope."""
+    if sort not in _BY_TIME or "day" not in days or days.empty:
+        return int(offset), ""
+    ordered = days.iloc[::-1] if sort == "recent" else days
+    before = ordered["n"].cumsum() - ordered["n"]      # rows of the days ahead of each day
+    inside = ordered[(before + ordered["n"] > offset) & (before < offset + limit)]
+    if inside.empty:
+        return int(offset), ""
+    first, last = min(inside["day"]), max(inside["day"])
+    params["w_start"] = datetime.combine(first, time.min)
+    params["w_end"] = datetime.combine(last + timedelta(days=1), time.min)
+    return int(offset - before[inside.index[0]]), " AND c.arrived_at >= :w_start AND c.arrived_at < :w_end"
+
+
+_ANSWER_COLUMNS = "s.contact_source, s.contact_id, s.responded_at, s.nps, s.csat, s.ces, s.resolved, s.verbatim"
+
+
+def _by_keys(keys: pd.DataFrame, params: dict) -> tuple[str, str]:
+    """The contacts of these keys, and the answers that may be theirs: filters the scans
+    apply themselves (the range of the page's arrival times and contact ids, which zone maps
+    narrow to the row groups that hold them, then the lists of the page's values: an IN
+    list of many values would become a join over the whole table); the joins on the keys
+    afterwards keep exactly the page's rows and answers."""
+    if keys.empty:
+        return f"SELECT {_COLUMNS} FROM contacts c WHERE FALSE", f"SELECT {_ANSWER_COLUMNS} FROM surveys s WHERE FALSE"
+    times = sorted({t.to_pydatetime() for t in keys["arrived_at"]})
+    ids = sorted(set(keys["contact_id"]))
+    params.update(k_first=times[0], k_last=times[-1], k_id_first=ids[0], k_id_last=ids[-1])
+    params.update({f"k_t{i}": t for i, t in enumerate(times)})
+    params.update({f"k_i{i}": v for i, v in enumerate(ids)})
+    time_list = ", ".join(f":k_t{i}" for i in range(len(times)))
+    id_list = ", ".join(f":k_i{i}" for i in range(len(ids)))
+    return (f"SELECT {_COLUMNS} FROM contacts c WHERE c.arrived_at >= :k_first AND c.arrived_at <= :k_last"
+            f" AND list_contains([{time_list}], c.arrived_at) AND list_contains([{id_list}], c.contact_id)",
+            f"SELECT {_ANSWER_COLUMNS} FROM surveys s WHERE s.contact_id >= :k_id_first AND s.contact_id <= :k_id_last"
+            f" AND list_contains([{id_list}], s.contact_id)")
+
+
+def _with_answers(chosen: str, surveys: str, sort: str) -> str:
+    """The chosen contacts (a query over ``contacts c`` selecting ``_COLUMNS``) with their
+    agent's name and team and their latest survey answer among ``surveys`` (the answers that
+    may be theirs; the agents are joined to the chosen rows, not to the scope)."""
+    return f"""
+        WITH page AS ({chosen}),
         answers AS (
             SELECT s.contact_source, s.contact_id, count(*) AS answers,
                    arg_max(s.nps, s.responded_at) AS nps, arg_max(s.csat, s.responded_at) AS csat,
                    arg_max(s.ces, s.responded_at) AS ces,
                    arg_max(s.resolved, s.responded_at) AS resolved,
                    arg_max(s.verbatim, s.responded_at) AS verbatim
-            FROM surveys s JOIN page p ON p.source = s.contact_source AND p.contact_id = s.contact_id
+            FROM ({surveys}) s JOIN page p ON p.source = s.contact_source AND p.contact_id = s.contact_id
             GROUP BY ALL)
         SELECT page.*, {_AGENT}, answers.answers, answers.nps, answers.csat, answers.ces,
                answers.resolved, answers.verbatim
         FROM page LEFT JOIN agents a ON a.agent_id = page.agent LEFT JOIN answers
           ON answers.contact_source = page.source AND answers.contact_id = page.contact_id
         ORDER BY {SORTS[sort]}"""
-    return _run(db, _bound(sql, params), params)
 
 
 def contact_detail(db: Engine | Connection, scope: Scope, source: str, contact_id: str

@@ -1,0 +1,209 @@
+"""Server paths that stay flat with size: the contact list read in two steps (keys, then rows)
+and the campaign progress over the campaign's rows, against straightforward direct
+computations written here (the numbers are the same as the one-query versions)."""
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+import pytest
+
+from data.loader import load
+from metrics.campaigns import campaign_progress
+from metrics import contacts as contacts_module
+from metrics.contacts import SORTS, contact_export, contact_list
+from metrics.query import Scope, clear_cache
+from tests.conftest import KEY, write_csv
+
+# T1: A1, A2; T2: A3; A4 has no team; A9 (in the contacts) has no row in agents, so no team
+AGENTS = [dict(agent_id="A1", agent_name="Léa Martin", team="T1"),
+          dict(agent_id="A2", agent_name="Hugo Petit", team="T1"),
+          dict(agent_id="A3", agent_name="Inès Roux", team="T2"),
+          dict(agent_id="A4", agent_name="Paul Blanc", team=None)]
+PERIOD = ("2025-03-01", "2025-03-31")
+
+
+def contacts(prefix: str, n: int, seed: int) -> list[dict]:
+    """Varied contacts over a week: few distinct arrival times (many ties), waits and handle
+    times sometimes missing, every kind of agent, outbound campaign attempts to few customers."""
+    rnd = random.Random(seed)
+    rows = []
+    for i in range(n):
+        outbound = rnd.random() < 0.4
+        talk = None if rnd.random() < 0.2 else rnd.randint(10, 300)
+        rows.append(dict(
+            contact_id=f"{prefix}{i:03d}" if rnd.random() < 0.5 else f"x{i:03d}",     # ids shared by sources
+            arrived_at=f"2025-03-{rnd.randint(2, 8):02d} {rnd.choice(['09:00:00', '10:30:00', '14:15:00'])}",
+            channel=rnd.choice(["phone", "chat"]), direction="outbound" if outbound else "inbound",
+            outcome=rnd.choice(["reached", "not_reached"] if outbound else ["answered", "abandoned"]),
+            queue=rnd.choice(["Q1", "Q2"]), client=rnd.choice(["X", "Y"]),
+            campaign=rnd.choice(["REN", "QF"]) if outbound else None,
+            customer_id=f"C{rnd.randint(1, 25)}" if outbound and rnd.random() < 0.9 else None,
+            agent_id=rnd.choice(["A1", "A2", "A3", "A4", "A9", None]),
+            wait_s=None if rnd.random() < 0.15 else rnd.choice([5, 10, 20, 40]),
+            talk_s=talk, hold_s=None if talk is None or rnd.random() < 0.5 else rnd.randint(0, 30)))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def eng(tmp_path_factory):
+    from data import db as database
+    tmp = tmp_path_factory.mktemp("paths")
+    path = tmp / "paths.duckdb"
+    engine = database.engine(path)
+    for source, prefix, seed in (("test", "t", 1), ("other", "o", 2)):
+        rows = contacts(prefix, 160, seed)
+        answered = [r["contact_id"] for r in rows[::7]]
+        surveys = [dict(response_id=f"{source}{k}", responded_at=f"2025-03-{9 + k % 3:02d} {k % 24:02d}:{k // 24:02d}:00",
+                        contact_id=cid, nps=k % 11) for k, cid in enumerate(answered + answered[::2])]
+        files = {"contacts": write_csv(tmp / f"c-{source}.csv", rows),
+                 "surveys": write_csv(tmp / f"s-{source}.csv", surveys)}
+        if source == "test":
+            files["agents"] = write_csv(tmp / "agents.csv", AGENTS)
+        load(engine, files, source=source, key=KEY)
+    yield engine
+    database.dispose(path)
+
+
+def reference_rows(eng, where: str, sort: str, limit: int, offset: int) -> pd.DataFrame:
+    """The page as one plain query over the contacts joined to their agent, the latest answer
+    read per contact (the way the list was read before the two steps)."""
+    order = SORTS[sort]
+    sql = f"""
+        SELECT c.source, c.contact_id, c.arrived_at, c.wait_s,
+               CASE WHEN c.talk_s IS NULL AND c.hold_s IS NULL AND c.acw_s IS NULL THEN NULL
+                    ELSE coalesce(c.talk_s, 0) + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0) END AS handle_s,
+               c.agent_id AS agent, a.agent_name, a.team,
+               (SELECT count(*) FROM surveys s WHERE s.contact_source = c.source
+                  AND s.contact_id = c.contact_id) AS answers,
+               (SELECT arg_max(s.nps, s.responded_at) FROM surveys s WHERE s.contact_source = c.source
+                  AND s.contact_id = c.contact_id) AS nps
+        FROM contacts c LEFT JOIN agents a ON a.agent_id = c.agent_id
+        WHERE c.arrived_at >= TIMESTAMP '2025-03-01' AND c.arrived_at < TIMESTAMP '2025-04-01' AND {where}
+        ORDER BY {order} LIMIT {limit} OFFSET {offset}"""
+    with eng.connect() as conn:
+        return pd.DataFrame(conn.exec_driver_sql(sql).mappings().all())
+
+
+def reference_total(eng, where: str) -> int:
+    with eng.connect() as conn:
+        return conn.exec_driver_sql(
+            "SELECT count(*) FROM contacts c LEFT JOIN agents a ON a.agent_id = c.agent_id"
+            " WHERE c.arrived_at >= TIMESTAMP '2025-03-01' AND c.arrived_at < TIMESTAMP '2025-04-01'"
+            f" AND {where}").scalar()
+
+
+COMPARED = ["source", "contact_id", "arrived_at", "wait_s", "handle_s", "agent", "agent_name", "team", "nps"]
+
+
+def same_page(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    assert len(got) == len(want)
+    if want.empty:
+        return
+    got = got[COMPARED + ["answers"]].reset_index(drop=True)
+    want = want[COMPARED + ["answers"]].reset_index(drop=True)
+    got["answers"] = got["answers"].fillna(0)     # no answer: null in the page, 0 in the count
+    for col in COMPARED + ["answers"]:
+        g = [None if pd.isna(v) else v for v in got[col]]
+        w = [None if pd.isna(v) else v for v in want[col]]
+        if col in ("arrived_at",):
+            g, w = [pd.Timestamp(v) for v in g], [pd.Timestamp(v) for v in w]
+        elif col in ("wait_s", "handle_s", "nps", "answers"):
+            g = [None if v is None else float(v) for v in g]
+            w = [None if v is None else float(v) for v in w]
+        assert g == w, col
+
+
+# (scope, the same scope as SQL over ``c`` and ``a``) : no filter, a team drill path, restricted viewers
+CASES = {
+    "all": (Scope.of(*PERIOD), "TRUE"),
+    "team drill": (Scope.of(*PERIOD, channel="phone", team="T1"),
+                   "c.channel IN ('phone') AND a.team IN ('T1')"),
+    "two teams": (Scope.of(*PERIOD, team=["T1", "T2"]), "a.team IN ('T1', 'T2')"),
+    "restricted to a team": (Scope.of(*PERIOD, queue="Q1").restricted(team=["T2"]),
+                             "c.queue IN ('Q1') AND a.team IN ('T2')"),
+    "restricted to a client, team filter": (Scope.of(*PERIOD, team="T1").restricted(client=["X"]),
+                                            "a.team IN ('T1') AND c.client IN ('X')"),
+    "team filter outside the restriction": (Scope.of(*PERIOD, team="T1").restricted(team=["T2"]), "FALSE"),
+    "restricted to no team": (Scope.of(*PERIOD).restricted(team=[]), "FALSE"),
+    "unknown team": (Scope.of(*PERIOD, team="T9"), "FALSE"),
+}
+
+
+@pytest.mark.parametrize("window", [False, True])
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("sort", list(SORTS))
+def test_spd001_contact_pages_are_those_of_the_plain_query(eng, case, sort, window, monkeypatch):
+    # window: every page read within the days that hold it (as deep pages of a large scope are)
+    monkeypatch.setattr(contacts_module, "_TOP_N", 0 if window else 2_000)
+    scope, where = CASES[case]
+    clear_cache()
+    total = reference_total(eng, where)
+    size = 7
+    first = contact_list(eng, scope, page=0, page_size=size, sort=sort)
+    assert first.total == total
+    last_page = max(0, -(-total // size) - 1)
+    for page in sorted({0, last_page // 2, last_page}):
+        got = contact_list(eng, scope, page=page, page_size=size, sort=sort)
+        assert (got.total, got.page) == (total, page)
+        same_page(got.rows, reference_rows(eng, where, sort, size, page * size))
+    # every contact on exactly one page
+    seen = [(r.source, r.contact_id) for p in range(last_page + 1)
+            for r in contact_list(eng, scope, page=p, page_size=size, sort=sort).rows.itertuples()]
+    assert len(seen) == len(set(seen)) == total
+
+
+def test_spd002_the_fixture_has_what_the_comparison_needs(eng):
+    # ties in arrival time, contact ids shared by both sources, contacts without a team
+    all_rows = reference_rows(eng, "TRUE", "recent", 1000, 0)
+    assert all_rows.duplicated(["arrived_at"]).any()
+    assert all_rows.duplicated(["contact_id"]).any()
+    assert all_rows["team"].isna().any() and (all_rows["agent"] == "A9").any()
+    assert all_rows["wait_s"].isna().any() and all_rows["handle_s"].isna().any()
+    assert (all_rows["answers"] > 1).any()
+
+
+def test_spd003_export_is_the_plain_query_too(eng):
+    scope, where = CASES["team drill"]
+    clear_cache()
+    same_page(contact_export(eng, scope, sort="longest_handle"), reference_rows(eng, where, "longest_handle", 1000, 0))
+    same_page(contact_export(eng, scope, limit=5), reference_rows(eng, where, "recent", 5, 0))
+
+
+def direct_progress(eng, campaign: str, where: str, start: str = "2025-03-01", end: str = "2025-03-31"
+                    ) -> list[tuple]:
+    """The progress computed in Python from the contacts: per customer, the day of the first
+    attempt and of the first reach in the scope; cumulated distinct customers per day."""
+    with eng.connect() as conn:
+        rows = pd.DataFrame(conn.exec_driver_sql(
+            "SELECT c.customer_key, CAST(c.arrived_at AS DATE) AS day, c.outcome FROM contacts c"
+            " LEFT JOIN agents a ON a.agent_id = c.agent_id"
+            f" WHERE c.campaign = '{campaign}' AND c.direction = 'outbound' AND {where}"
+            f" AND CAST(c.arrived_at AS DATE) BETWEEN DATE '{start}' AND DATE '{end}'").mappings().all())
+    if rows.empty:
+        return []
+    rows = rows[rows["customer_key"].notna()]
+    tried = rows.groupby("customer_key")["day"].min()
+    reached = rows[rows["outcome"] == "reached"].groupby("customer_key")["day"].min()
+    days = sorted(set(tried) | set(reached))
+    return [(d, int((tried <= d).sum()), int((reached <= d).sum())) for d in days]
+
+
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("campaign", ["REN", "QF", "NONE"])
+def test_spd004_campaign_progress_is_the_direct_computation(eng, case, campaign):
+    scope, where = CASES[case]
+    clear_cache()
+    got = campaign_progress(eng, scope, campaign)
+    assert [(d, int(t), int(r)) for d, t, r in got[["day", "tried", "reached"]].itertuples(index=False)] \
+        == direct_progress(eng, campaign, where)
+
+
+def test_spd005_campaign_progress_of_part_of_the_period_and_a_campaign_filter(eng):
+    clear_cache()
+    part = Scope.of("2025-03-04", "2025-03-06", client="Y")
+    got = campaign_progress(eng, part, "REN")
+    want = direct_progress(eng, "REN", "c.client IN ('Y')", "2025-03-04", "2025-03-06")
+    assert want and [(d, int(t), int(r)) for d, t, r in got.itertuples(index=False)] == want
+    # a campaign filter other than the campaign shown leaves nothing, as before
+    assert campaign_progress(eng, Scope.of(*PERIOD, campaign="QF"), "REN").empty
