@@ -16,15 +16,12 @@ query layer takes (``metrics.query.compute_measures`` asks them of ``economic_me
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Sequence
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from data.db import generation
 from data.schema import COST_DIMENSIONS
 from metrics.periods import month_end
 from metrics.query import Scope, _bound, _group_sql, _measure_query, _run, rows_sql, scope_where
@@ -34,31 +31,13 @@ from settings import KpiSettings
 COST_MEASURES = ("cost_amount", "cost_known", "cost_handled", "campaign_amount", "campaign_known")
 TARGET_MEASURES = ("campaign_customers", "campaign_targets")
 TIME = ("day", "week", "month")
-_MEMO: OrderedDict = OrderedDict()
-_LOCK = threading.Lock()
 
 
 def economic_measures(db: Engine | Connection, scope, groups: tuple[str, ...], names: Sequence[str],
                       settings: KpiSettings = KpiSettings()) -> pd.DataFrame:
     """The ``economics`` measures asked, one row per group (``g0``, ``g1``... as the query
-    layer names them; no row for a group with nothing), or a single row without groups; the
-    same question on the same data is answered from memory."""
-    if not isinstance(db, Engine):
-        return _measures(db, scope, groups, names, settings)
-    key = (str(db.url), generation(), scope, groups, tuple(names), settings)
-    with _LOCK:
-        if key in _MEMO:
-            _MEMO.move_to_end(key)
-            return _MEMO[key].copy()
-    found = _measures(db, scope, groups, names, settings)
-    with _LOCK:
-        _MEMO[key] = found.copy()
-        while len(_MEMO) > 256:
-            _MEMO.popitem(last=False)
-    return found
-
-
-def _measures(db, scope, groups: tuple[str, ...], names: Sequence[str], settings: KpiSettings) -> pd.DataFrame:
+    layer names them; no row for a group with nothing), or a single row without groups (its
+    queries answered from the query layer's result cache when asked again)."""
     keys = [f"g{i}" for i in range(len(groups))]
     parts = []
     if any(n in COST_MEASURES for n in names):
