@@ -77,12 +77,18 @@ def plain(values) -> list:
 
 
 def sparkline(x, y, colour: str) -> dict:
-    """A tiny line without axes, as a plain figure dict (cheap to build and to send)."""
+    """A tiny line without axes, as a plain figure dict (cheap to build and to send); a steady
+    value is drawn flat, not as the rounding noise an automatic range would magnify."""
+    ys = plain(y)
+    known = [v for v in ys if v is not None]
+    yaxis = {"visible": False}
+    if known and max(known) - min(known) <= 1e-9 * max(1.0, abs(max(known))):
+        yaxis["range"] = [min(known) - 1, max(known) + 1] if not max(known) else [0, 2 * max(known)]
     return {
-        "data": [{"type": "scatter", "mode": "lines", "x": plain(x), "y": plain(y),
+        "data": [{"type": "scatter", "mode": "lines", "x": plain(x), "y": ys,
                   "line": {"color": colour, "width": 1.5}, "hoverinfo": "skip"}],
         "layout": {"height": 40, "margin": {"l": 0, "r": 0, "t": 2, "b": 2}, "showlegend": False,
-                   "xaxis": {"visible": False}, "yaxis": {"visible": False},
+                   "xaxis": {"visible": False}, "yaxis": yaxis,
                    "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"},
     }
 

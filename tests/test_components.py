@@ -78,3 +78,11 @@ def test_cmp005_overview_data_current_previous_and_series(make_db):
     assert data.grain == "day"
     assert data.series["group"].tolist() == ["2025-03-08", "2025-03-09", "2025-03-10"]
     assert data.series["service_level"].tolist() == [100.0, 100.0, 0.0]
+
+
+def test_cmp_sparkline_draws_a_steady_value_flat():
+    from components.charts import sparkline
+    # a cost spread evenly over the days differs only in its last bits: drawn flat, mid-height
+    steady = sparkline(["d1", "d2", "d3"], [1886.576, 1886.5760000000002, None], "#000")
+    assert steady["layout"]["yaxis"]["range"] == [0, 2 * 1886.5760000000002]
+    assert "range" not in sparkline(["d1", "d2"], [1.0, 2.0], "#000")["layout"]["yaxis"]
