@@ -9,8 +9,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from metrics import rollups
 from metrics.contacts import contacts_where
-from metrics.query import Scope, _bound, _run
+from metrics.query import Scope, _bound, _dims_used, _run
 
 
 def campaign_info(db: Engine | Connection, codes: Sequence[str]) -> pd.DataFrame:
@@ -32,17 +33,21 @@ def campaign_codes(db: Engine | Connection) -> list[str]:
 def campaign_progress(db: Engine | Connection, scope: Scope, campaign: str) -> pd.DataFrame:
     """Day by day, how many distinct customers of the campaign were tried and reached so far
     (each counted on the day of their first attempt, and of their first reach)."""
-    # over the contacts table alone (a team becomes its agents' ids), the campaign's rows
-    # chosen in the scan itself: the customers are grouped from those rows only
+    # read from the roll-up of each campaign's customers per day when it exists (the
+    # campaign's rows lie together there), else from the contacts' outbound attempts
     params: dict = {"campaign": campaign}
-    where = contacts_where(db, scope, params)
+    rollup = rollups.covering(db, "contacts", _dims_used(scope), None, "customers")
+    if rollup:
+        rows, day, reached = f"{rollup.table} r", "r.day", "r.reached"
+        where = contacts_where(db, scope, params, rollup) + " AND r.campaign = :campaign"
+    else:
+        rows, day, reached = "contacts c", "CAST(c.arrived_at AS DATE)", "c.outcome = 'reached'"
+        where = (contacts_where(db, scope, params) + " AND c.campaign = :campaign"
+                 " AND c.direction = 'outbound' AND c.customer_key IS NOT NULL")
     sql = f"""
         WITH firsts AS (
-            SELECT min(CAST(c.arrived_at AS DATE)) AS tried,
-                   min(CASE WHEN c.outcome = 'reached' THEN CAST(c.arrived_at AS DATE) END) AS reached
-            FROM contacts c WHERE {where} AND c.campaign = :campaign AND c.direction = 'outbound'
-              AND c.customer_key IS NOT NULL
-            GROUP BY c.customer_key)
+            SELECT min({day}) AS tried, min(CASE WHEN {reached} THEN {day} END) AS reached
+            FROM {rows} WHERE {where} GROUP BY customer_key)
         SELECT day, sum(tried_n) AS tried, sum(reached_n) AS reached FROM (
             SELECT tried AS day, count(*) AS tried_n, 0 AS reached_n FROM firsts GROUP BY ALL
             UNION ALL

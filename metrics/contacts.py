@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
 from metrics.query import Scope, _bound, _run, rows_sql, scope_where
+from metrics.rollups import Rollup
 
 # sort keys (URL values) -> SQL; the allow-list of what a person may sort by
 # (output column names, valid both inside and outside the page's query; the source last, so
@@ -29,7 +30,10 @@ _SORT_KEYS = {"recent": "", "oldest": "", "longest_wait": ", c.wait_s",
               "longest_handle": f", {_HANDLE} AS handle_s"}
 _KEYS = ["source", "contact_id", "arrived_at"]
 _BY_TIME = ("recent", "oldest")   # sorts whose page lies in a window of days
-_TOP_N = 2_000   # up to this many rows (offset + page), DuckDB's top-N stops early: no window needed
+# the other sorts' values, and their bands (a quarter of a doubling each: about 80 for any
+# duration), the page's window lying in a run of bands
+_BY_VALUE = {"longest_wait": "c.wait_s", "longest_handle": f"({_HANDLE})"}
+_BANDS_PER_DOUBLING = 4
 _COLUMNS = f"""c.source, c.contact_id, c.arrived_at, c.channel, c.direction, c.outcome, c.queue,
     c.campaign, c.client, c.site, c.agent_id AS agent, c.reason, c.wait_s,
     c.talk_s, c.hold_s, c.acw_s, {_HANDLE} AS handle_s, c.transferred, c.escalated, c.sale,
@@ -57,14 +61,11 @@ def contact_list(db: Engine | Connection, scope: Scope, page: int = 0, page_size
     page_size = max(1, min(int(page_size), 500))
     params: dict = {}
     where = contacts_where(db, scope, params)
-    if sort in _BY_TIME and (max(0, int(page)) + 1) * page_size > _TOP_N:   # the contacts per day, for the window
-        days = _run(db, _bound(f"SELECT CAST(c.arrived_at AS DATE) AS day, count(*) AS n FROM contacts c"
-                               f" WHERE {where} GROUP BY ALL ORDER BY day", params), params)
-    else:   # a page near the top: the sort stops early by itself
-        days = _run(db, _bound(f"SELECT count(*) AS n FROM contacts c WHERE {where}", params), params)
-    total = int(days["n"].sum())
+    counts = _run(db, _bound(f"SELECT {_bucket(sort)} AS bucket, count(*) AS n FROM contacts c"
+                             f" WHERE {where} GROUP BY ALL", params), params)
+    total = int(counts["n"].sum())
     page = max(0, min(int(page), max(0, -(-total // page_size) - 1)))
-    return ContactPage(_page(db, where, params, page * page_size, page_size, sort, days), total, page, page_size)
+    return ContactPage(_page(db, where, params, page * page_size, page_size, sort, counts), total, page, page_size)
 
 
 def contact_export(db: Engine | Connection, scope: Scope, limit: int = 100_000,
@@ -77,13 +78,14 @@ def contact_export(db: Engine | Connection, scope: Scope, limit: int = 100_000,
     return _run(db, _bound(_with_answers(chosen, f"SELECT {_ANSWER_COLUMNS} FROM surveys s", sort), params), params)
 
 
-def contacts_where(db: Engine | Connection, scope: Scope, params: dict) -> str:
-    """``scope_where`` over the contacts table alone (``c``): a team, filter or restriction,
-    becomes the ids of its agents, read first from the agents table (a contact whose agent
-    has no row there has no team, as with the join)."""
+def contacts_where(db: Engine | Connection, scope: Scope, params: dict, base: str | Rollup = "contacts") -> str:
+    """``scope_where`` over the contacts table alone (``c``), or a roll-up of them that keeps
+    the agent: a team, filter or restriction, becomes the ids of its agents, read first from
+    the agents table (a contact whose agent has no row there has no team, as with the join)."""
     plain = Scope(scope.start, scope.end, _without_team(scope.filters), _without_team(scope.restrictions),
                   scope.survey)
-    clauses = [scope_where("contacts", plain, params)]
+    agent = "c.agent_id" if base == "contacts" else base.columns["agent"]
+    clauses = [scope_where(base, plain, params)]
     for prefix, filters in (("f", scope.filters), ("r", scope.restrictions)):
         for dim, teams in filters:
             if dim != "team":
@@ -95,7 +97,7 @@ def contacts_where(db: Engine | Connection, scope: Scope, params: dict) -> str:
             names = [f"{prefix}_team_agent{i}" for i in range(len(ids))]
             params.update(zip(names, ids))
             # a list the scan tests itself: an IN list of many values becomes a join
-            clauses.append(f"list_contains([{', '.join(':' + n for n in names)}], c.agent_id)")
+            clauses.append(f"list_contains([{', '.join(':' + n for n in names)}], {agent})")
     return " AND ".join(clauses)
 
 
@@ -115,58 +117,95 @@ def _check(sort: str) -> None:
         raise ValueError(f"unknown sort {sort!r}; known: {', '.join(SORTS)}")
 
 
-def _page(db, where: str, params: dict, offset: int, limit: int, sort: str, days: pd.DataFrame) -> pd.DataFrame:
+def _bucket(sort: str) -> str:
+    """What the contacts are counted by, for the window of a page: their day for a sort by
+    time, else the band of their sort value (null for a contact without one)."""
+    if sort in _BY_TIME:
+        return "CAST(c.arrived_at AS DATE)"
+    return f"CAST(floor(log2({_BY_VALUE[sort]} + 1) * {_BANDS_PER_DOUBLING}) AS INTEGER)"
+
+
+def _page(db, where: str, params: dict, offset: int, limit: int, sort: str, counts: pd.DataFrame) -> pd.DataFrame:
     """The page's row keys and sort keys first (``where`` over ``contacts c``, its values in
-    ``params``), then its rows by those keys, in that order."""
+    ``params``), read within the window of days or bands that holds the page, then its rows
+    by those keys, in that order."""
     params = {**params, "limit": int(limit)}
-    params["offset"], window = _window(days, offset, limit, sort, params)
+    params["offset"], window = _window(counts, offset, limit, sort, params)
     keys = _run(db, _bound(
-        f"SELECT c.source, c.contact_id, c.arrived_at{_SORT_KEYS[sort]} FROM contacts c"
+        f"SELECT c.source, c.contact_id, c.arrived_at, c.surveyed{_SORT_KEYS[sort]} FROM contacts c"
         f" WHERE {where}{window} ORDER BY {SORTS[sort]} LIMIT :limit OFFSET :offset", params), params)
     found: dict = {}
     rows = _run(db, _bound(_with_answers(*_by_keys(keys, found), sort), found), found)
     return keys[_KEYS].merge(rows, on=_KEYS, how="inner")[list(rows.columns)]
 
 
-def _window(days: pd.DataFrame, offset: int, limit: int, sort: str, params: dict) -> tuple[int, str]:
-    """For a sort by time, the days that hold the page's positions (from the contacts per
-    day: the first step reads those days only, its zone maps skipping the others) and the
-    offset within them; else the whole scope."""
-    if sort not in _BY_TIME or "day" not in days or days.empty:
-        return int(offset), ""
-    ordered = days.iloc[::-1] if sort == "recent" else days
-    before = ordered["n"].cumsum() - ordered["n"]      # rows of the days ahead of each day
+def _window(counts: pd.DataFrame, offset: int, limit: int, sort: str, params: dict) -> tuple[int, str]:
+    """The days or bands (``counts``: contacts per ``bucket``) that hold the page's positions,
+    as a filter the scan applies itself (zone maps skip the other days; a band's bounds, a
+    little wider, prune the rows before its exact test), and the page's offset within them."""
+    if sort == "oldest":
+        ordered = counts.sort_values("bucket")
+    else:   # the latest day first; the longest band first, contacts without a value last
+        ordered = counts.sort_values("bucket", ascending=False, na_position="last")
+    ordered = ordered.reset_index(drop=True)
+    before = ordered["n"].cumsum() - ordered["n"]      # rows of the buckets ahead of each one
     inside = ordered[(before + ordered["n"] > offset) & (before < offset + limit)]
     if inside.empty:
         return int(offset), ""
-    first, last = min(inside["day"]), max(inside["day"])
-    params["w_start"] = datetime.combine(first, time.min)
-    params["w_end"] = datetime.combine(last + timedelta(days=1), time.min)
-    return int(offset - before[inside.index[0]]), " AND c.arrived_at >= :w_start AND c.arrived_at < :w_end"
+    skipped = int(offset - before[inside.index[0]])
+    if sort in _BY_TIME:
+        first, last = min(inside["bucket"]), max(inside["bucket"])
+        params["w_start"] = datetime.combine(first, time.min)
+        params["w_end"] = datetime.combine(last + timedelta(days=1), time.min)
+        return skipped, " AND c.arrived_at >= :w_start AND c.arrived_at < :w_end"
+    bands = inside["bucket"].dropna()
+    value, band = _BY_VALUE[sort], _bucket(sort)
+    without = f"{value} IS NULL"
+    if bands.empty:
+        return skipped, f" AND {without}"
+    low, high = int(bands.min()), int(bands.max())
+    params["w_low"], params["w_high"] = low, high
+    params["w_from"] = (2 ** (low / _BANDS_PER_DOUBLING) - 1) * 0.99 - 1e-6
+    params["w_to"] = (2 ** ((high + 1) / _BANDS_PER_DOUBLING) - 1) * 1.01 + 1e-6
+    banded = f"{value} >= :w_from AND {value} < :w_to AND {band} BETWEEN :w_low AND :w_high"
+    return skipped, f" AND ({banded} OR {without})" if len(bands) < len(inside) else f" AND {banded}"
 
 
 _ANSWER_COLUMNS = "s.contact_source, s.contact_id, s.responded_at, s.nps, s.csat, s.ces, s.resolved, s.verbatim"
 
 
 def _by_keys(keys: pd.DataFrame, params: dict) -> tuple[str, str]:
-    """The contacts of these keys, and the answers that may be theirs: filters the scans
-    apply themselves (the range of the page's arrival times and contact ids, which zone maps
-    narrow to the row groups that hold them, then the lists of the page's values: an IN
-    list of many values would become a join over the whole table); the joins on the keys
+    """The contacts of these keys, and the answers that may be theirs (of the contacts that
+    have any, ``surveyed``): filters the scans
+    apply themselves (for each day of the page, the range of its arrival times, which zone
+    maps narrow to the row groups that hold them, and the list of its contact ids; an IN list
+    of many values would become a join over the whole table); the joins on the keys
     afterwards keep exactly the page's rows and answers."""
     if keys.empty:
         return f"SELECT {_COLUMNS} FROM contacts c WHERE FALSE", f"SELECT {_ANSWER_COLUMNS} FROM surveys s WHERE FALSE"
-    times = sorted({t.to_pydatetime() for t in keys["arrived_at"]})
-    ids = sorted(set(keys["contact_id"]))
-    params.update(k_first=times[0], k_last=times[-1], k_id_first=ids[0], k_id_last=ids[-1])
-    params.update({f"k_t{i}": t for i, t in enumerate(times)})
-    params.update({f"k_i{i}": v for i, v in enumerate(ids)})
-    time_list = ", ".join(f":k_t{i}" for i in range(len(times)))
-    id_list = ", ".join(f":k_i{i}" for i in range(len(ids)))
-    return (f"SELECT {_COLUMNS} FROM contacts c WHERE c.arrived_at >= :k_first AND c.arrived_at <= :k_last"
-            f" AND list_contains([{time_list}], c.arrived_at) AND list_contains([{id_list}], c.contact_id)",
+    days = []
+    for n, (_day, group) in enumerate(keys.groupby(keys["arrived_at"].dt.date)):
+        times = group["arrived_at"]
+        params[f"k_first{n}"], params[f"k_last{n}"] = times.min().to_pydatetime(), times.max().to_pydatetime()
+        days.append(f"SELECT {_COLUMNS} FROM contacts c WHERE c.arrived_at >= :k_first{n}"
+                    f" AND c.arrived_at <= :k_last{n} AND list_contains([{_listed(params, f'k_i{n}_', group['contact_id'])}],"
+                    " c.contact_id)")
+    ids = sorted(set(keys.loc[keys["surveyed"].fillna(False).astype(bool), "contact_id"]))   # those with answers
+    if not ids:
+        return " UNION ALL ".join(days), f"SELECT {_ANSWER_COLUMNS} FROM surveys s WHERE FALSE"
+    params.update(k_id_first=ids[0], k_id_last=ids[-1])
+    return (" UNION ALL ".join(days),
             f"SELECT {_ANSWER_COLUMNS} FROM surveys s WHERE s.contact_id >= :k_id_first AND s.contact_id <= :k_id_last"
-            f" AND list_contains([{id_list}], s.contact_id)")
+            f" AND list_contains([{_listed(params, 'k_i', ids)}], s.contact_id)")
+
+
+def _listed(params: dict, prefix: str, values) -> str:
+    """Distinct values bound as parameters, for a list the scan tests itself."""
+    names = []
+    for i, v in enumerate(sorted(set(values))):
+        params[f"{prefix}{i}"] = v
+        names.append(f":{prefix}{i}")
+    return ", ".join(names)
 
 
 def _with_answers(chosen: str, surveys: str, sort: str) -> str:

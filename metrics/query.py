@@ -258,7 +258,7 @@ def histogram(db: Engine | Connection, scope: Scope, kind: str, settings: KpiSet
     """The rows of a distribution (``relations.HISTOGRAM_BASES``) in a scope, counted per
     ``bin`` and ``series`` (column ``count``), from its daily roll-up when one covers the scope."""
     base, params = HISTOGRAM_BASES[kind], {}
-    rollup = rollups.covering(db, base, _dims_used(scope, (), base), settings, histograms=True) if from_rollups else None
+    rollup = rollups.covering(db, base, _dims_used(scope, (), base), settings, "histograms") if from_rollups else None
     if rollup:
         params["kind"] = kind
         sql = (f"SELECT r.bin, r.series, sum(r.n) AS count FROM {rollup.relation}"

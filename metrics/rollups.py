@@ -9,7 +9,10 @@ of rows a year instead of millions.
 Two grains per base: without the agent (a few tens of thousands of rows a year), and with it
 (the team is read through the agent, so a new agents file needs no rebuild); the contacts'
 measures per half-hour of the day too (the daily service page); and the counts behind the
-distributions (``relations.histogram_sql``) per day, bin and series. Some measures
+distributions (``relations.histogram_sql``) per day, bin and series; and, for the campaigns'
+progress through their target files, which customers each campaign tried and reached per day
+and dimension values (a customer's first attempt in any period is the first of its days
+there). Some measures
 depend on the KPI settings (thresholds, short abandons, repeat window): a roll-up is stored
 with the settings it was computed for, and only a query with the same settings reads it;
 ``ensure`` rebuilds the roll-ups for the settings the dashboard runs with. Every load keeps
@@ -41,7 +44,9 @@ class Rollup:
     table: str
     base: str                  # contacts | surveys
     dims: tuple[str, ...]      # dimensions kept (the team is read through the agent)
-    histograms: bool = False   # the base's distributions (kind, bin, series, n) instead of its measures
+    kind: str = "measures"     # or "histograms": the base's distributions (kind, bin, series, n);
+    #                            or "customers": the outbound contacts' customers per campaign
+    #                            (customer_key, reached), one row per day and dimension values
 
     def covers(self, dims: Iterable[str]) -> bool:
         return {"agent" if d == "team" else d for d in dims} <= set(self.dims)
@@ -65,7 +70,7 @@ class Rollup:
     @property
     def matures(self) -> bool:
         """Whether its rows depend on the data's first and latest day (FCR and repeats)."""
-        return self.base == "contacts" and not self.histograms
+        return self.base == "contacts" and self.kind == "measures"
 
 
 _SERVICE = ("channel", "queue", "campaign", "client", "site", "reason")
@@ -76,8 +81,9 @@ ROLLUPS = (
     Rollup("rollup_contacts_half_hour", "contacts", ("channel", "queue", "campaign", "client", "half_hour")),
     Rollup("rollup_surveys", "surveys", _SERVICE + ("survey",)),
     Rollup("rollup_surveys_agent", "surveys", _SERVICE + ("survey", "agent")),
-    Rollup("rollup_histograms_contacts", "contacts", _SERVICE, histograms=True),
-    Rollup("rollup_histograms_surveys", "surveys", _SERVICE + ("survey",), histograms=True),
+    Rollup("rollup_histograms_contacts", "contacts", _SERVICE, "histograms"),
+    Rollup("rollup_histograms_surveys", "surveys", _SERVICE + ("survey",), "histograms"),
+    Rollup("rollup_campaign_customers", "contacts", _SERVICE + ("agent",), "customers"),
 )
 
 
@@ -89,7 +95,12 @@ def _select(r: Rollup, settings: KpiSettings, span: Span, days: str | None = Non
     dims = "".join(f"{DIM_SQL[r.base][d]} AS {d}, " for d in r.dims)
     where = f"CAST({time} AS DATE) IN (SELECT day FROM {days})" if days else "TRUE"
     keys = ", ".join(("day",) + r.dims)
-    if r.histograms:
+    if r.kind == "customers":     # each campaign's rows together, for the scans of one campaign
+        return (f"SELECT {keys}, c.customer_key, bool_or(c.outcome = 'reached') AS reached"
+                f" FROM (SELECT CAST({time} AS DATE) AS day, {dims}c.customer_key, c.outcome FROM {ROWS_SQL[r.base]}"
+                f" WHERE {where} AND c.direction = 'outbound' AND c.campaign IS NOT NULL"
+                " AND c.customer_key IS NOT NULL) c GROUP BY ALL ORDER BY campaign, day"), params
+    if r.kind == "histograms":
         rows = []
         for kind in (k for k, base in HISTOGRAM_BASES.items() if base == r.base):
             bin_, series, counted = histogram_sql(kind, settings, params)
@@ -217,12 +228,12 @@ def ensure(eng: Engine, settings: KpiSettings) -> None:
 
 
 def covering(db: Engine | Connection, base: str, dims: Iterable[str], settings: KpiSettings | None,
-             histograms: bool = False) -> Rollup | None:
-    """The smallest roll-up of a base's measures (or distributions) that holds these
+             kind: str = "measures") -> Rollup | None:
+    """The smallest roll-up of a base's measures (or distributions, or campaign customers) that holds these
     dimensions and was computed for these settings (``None``: for any, when only which rows
     exist matters), if any."""
     dims = set(dims)
-    candidates = [r for r in ROLLUPS if r.base == base and r.histograms == histograms and r.covers(dims)]
+    candidates = [r for r in ROLLUPS if r.base == base and r.kind == kind and r.covers(dims)]
     if not candidates:
         return None
     state = _stored(db)

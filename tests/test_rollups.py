@@ -75,7 +75,7 @@ def test_rup001_rollups_equal_the_direct_computation_on_the_fixtures(fixture_db,
         if base == "contacts" or "half_hour" not in dims_of(scope, by):   # answers by half-hour: read directly
             assert rollups.covering(fixture_db, base, dims_of(scope, by), KpiSettings()) is not None
         if not dims_of(scope, ()) & {"agent", "team"}:
-            assert rollups.covering(fixture_db, base, dims_of(scope, ()), KpiSettings(), histograms=True)
+            assert rollups.covering(fixture_db, base, dims_of(scope, ()), KpiSettings(), "histograms")
     same_numbers(fixture_db, scope, by)
 
 

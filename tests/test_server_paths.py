@@ -10,7 +10,6 @@ import pytest
 
 from data.loader import load
 from metrics.campaigns import campaign_progress
-from metrics import contacts as contacts_module
 from metrics.contacts import SORTS, contact_export, contact_list
 from metrics.query import Scope, clear_cache
 from tests.conftest import KEY, write_csv
@@ -40,7 +39,7 @@ def contacts(prefix: str, n: int, seed: int) -> list[dict]:
             campaign=rnd.choice(["REN", "QF"]) if outbound else None,
             customer_id=f"C{rnd.randint(1, 25)}" if outbound and rnd.random() < 0.9 else None,
             agent_id=rnd.choice(["A1", "A2", "A3", "A4", "A9", None]),
-            wait_s=None if rnd.random() < 0.15 else rnd.choice([5, 10, 20, 40]),
+            wait_s=None if rnd.random() < 0.15 else rnd.choice([0, 1, 3, 5, 7, 10, 15, 20, 40]),   # edges of bands
             talk_s=talk, hold_s=None if talk is None or rnd.random() < 0.5 else rnd.randint(0, 30)))
     return rows
 
@@ -49,8 +48,13 @@ def contacts(prefix: str, n: int, seed: int) -> list[dict]:
 def eng(tmp_path_factory):
     from data import db as database
     tmp = tmp_path_factory.mktemp("paths")
-    path = tmp / "paths.duckdb"
-    engine = database.engine(path)
+    yield paths_db(tmp)
+    database.dispose(tmp / "paths.duckdb")
+
+
+def paths_db(tmp):
+    from data import db as database
+    engine = database.engine(tmp / "paths.duckdb")
     for source, prefix, seed in (("test", "t", 1), ("other", "o", 2)):
         rows = contacts(prefix, 160, seed)
         answered = [r["contact_id"] for r in rows[::7]]
@@ -61,8 +65,7 @@ def eng(tmp_path_factory):
         if source == "test":
             files["agents"] = write_csv(tmp / "agents.csv", AGENTS)
         load(engine, files, source=source, key=KEY)
-    yield engine
-    database.dispose(path)
+    return engine
 
 
 def reference_rows(eng, where: str, sort: str, limit: int, offset: int) -> pd.DataFrame:
@@ -130,16 +133,15 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("window", [False, True])
+@pytest.mark.parametrize("size", [7, 40])
 @pytest.mark.parametrize("case", list(CASES))
 @pytest.mark.parametrize("sort", list(SORTS))
-def test_spd001_contact_pages_are_those_of_the_plain_query(eng, case, sort, window, monkeypatch):
-    # window: every page read within the days that hold it (as deep pages of a large scope are)
-    monkeypatch.setattr(contacts_module, "_TOP_N", 0 if window else 2_000)
+def test_spd001_contact_pages_are_those_of_the_plain_query(eng, case, sort, size):
+    # each page read within the days, or the bands of waits or handle times, that hold it:
+    # a page of 7 within one or two, one of 40 across several and the contacts without a value
     scope, where = CASES[case]
     clear_cache()
     total = reference_total(eng, where)
-    size = 7
     first = contact_list(eng, scope, page=0, page_size=size, sort=sort)
     assert first.total == total
     last_page = max(0, -(-total // size) - 1)
@@ -207,3 +209,33 @@ def test_spd005_campaign_progress_of_part_of_the_period_and_a_campaign_filter(en
     assert want and [(d, int(t), int(r)) for d, t, r in got.itertuples(index=False)] == want
     # a campaign filter other than the campaign shown leaves nothing, as before
     assert campaign_progress(eng, Scope.of(*PERIOD, campaign="QF"), "REN").empty
+
+
+def test_spd006_campaign_progress_read_from_its_rollup_stays_exact_under_loads(tmp_path, monkeypatch):
+    """The progress is read from the roll-up of each campaign's customers per day; a load that
+    moves attempts to other days, changes their outcomes and customers, and adds some, keeps it
+    equal to the direct computation, and to the query over the contacts without the roll-up."""
+    from data import db as database
+    from metrics import rollups
+    engine = paths_db(tmp_path)
+    try:
+        assert rollups.covering(engine, "contacts", ["team", "client"], None, "customers") is not None
+        again = [dict(r, arrived_at=r["arrived_at"].replace("2025-03-0", "2025-03-1"),
+                      outcome="reached" if r["outcome"] == "not_reached" else "not_reached",
+                      customer_id=f"C{int(r['customer_id'][1:]) % 7}" if r["customer_id"] else None)
+                 for r in contacts("t", 160, 1)[::3] if r["direction"] == "outbound"]
+        again += [dict(again[0], contact_id="new1", customer_id="C99", arrived_at="2025-03-20 09:00:00")]
+        load(engine, {"contacts": write_csv(tmp_path / "again.csv", again)}, source="test", key=KEY)
+        for case in ("all", "team drill", "restricted to a client, team filter"):
+            scope, where = CASES[case]
+            for campaign in ("REN", "QF"):
+                clear_cache()
+                got = campaign_progress(engine, scope, campaign)
+                want = direct_progress(engine, campaign, where)
+                assert want and [(d, int(t), int(r)) for d, t, r in got.itertuples(index=False)] == want
+                monkeypatch.setattr(rollups, "covering", lambda *a, **k: None)
+                clear_cache()
+                assert campaign_progress(engine, scope, campaign).equals(got)
+                monkeypatch.undo()
+    finally:
+        database.dispose(tmp_path / "paths.duckdb")
