@@ -34,9 +34,11 @@ test: $(VENV)/.installed browser
 	$(PY) -m pytest -q
 
 # demo databases of 1 and 10 million contacts (built once, in var/), every page's callbacks
-# timed against DuckDB's floor; the report goes to bench/results.md
-bench: $(VENV)/.installed
+# timed against DuckDB's floor (bench/results.md), then every page in headless Chromium at
+# 10 million (bench/page_load.md)
+bench: $(VENV)/.installed browser
 	$(PY) -m bench.callbacks --sizes 1000000 10000000 --out bench/results.md
+	$(PY) -m bench.page_load --size 10000000 --runs 5 --out bench/page_load.md
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

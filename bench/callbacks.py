@@ -179,12 +179,14 @@ def _timed(db: Path, name: str, call, states: list[dict], runs: int, first_clien
     """A callback's median and 95th percentile time over the states, its largest response and
     the floor's median."""
     import plotly
+    from components.responses import forget
     from metrics.query import clear_cache
     call(states[0])     # a warm-up, untimed
     times, sizes, floors = [], [], []
     for i in range(runs):
         q = states[i % len(states)]
         clear_cache()   # every timed call computes afresh
+        forget()
         started = time.perf_counter()
         out = call(q)
         times.append(time.perf_counter() - started)

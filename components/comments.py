@@ -130,18 +130,21 @@ def risk_rows(view: View, category: str | None) -> tuple[list[dict], int]:
 
 
 def risk_columns() -> list[dict]:
+    """The list's columns: long texts wrap within rows of a fixed height (``LIST_ROW_HEIGHT``;
+    the whole comment is in its detail), so the grid draws only the rows in view without
+    measuring each one."""
     return [{"field": "when", "headerName": _("Answered on"), "minWidth": 150, "maxWidth": 160},
             {"field": "channel", "headerName": _("Channel"), "maxWidth": 110},
-            {"field": "where", "headerName": _("Queue · agent"), "minWidth": 150, "maxWidth": 200, "wrapText": True,
-             "autoHeight": True},
-            {"field": "categories", "headerName": _("Categories"), "minWidth": 160, "wrapText": True,
-             "autoHeight": True},
+            {"field": "where", "headerName": _("Queue · agent"), "minWidth": 150, "maxWidth": 200, "wrapText": True},
+            {"field": "categories", "headerName": _("Categories"), "minWidth": 160, "wrapText": True},
             {"field": "tone", "headerName": _("Tone (indicative)"), "minWidth": 120, "maxWidth": 170,
-             "wrapText": True, "autoHeight": True},
-            {"field": "scores", "headerName": _("Scores"), "minWidth": 120, "maxWidth": 170, "wrapText": True,
-             "autoHeight": True},
+             "wrapText": True},
+            {"field": "scores", "headerName": _("Scores"), "minWidth": 120, "maxWidth": 170, "wrapText": True},
             {"field": "verbatim", "headerName": _("Comment"), "flex": 3, "minWidth": 260, "wrapText": True,
-             "autoHeight": True, "tooltipField": "evidence"}]
+             "tooltipField": "evidence"}]
+
+
+LIST_ROW_HEIGHT = 76    # px: three lines of text
 
 
 def detail(view: View, key: str | None) -> tuple[bool, list]:

@@ -10,14 +10,28 @@ from metrics.targets import STATUS
 from settings import KpiSettings
 
 FIT = {"flex": 1, "minWidth": 105, "wrapHeaderText": True, "autoHeaderHeight": True}
+OPTIONS = {"animateRows": False, "tooltipShowDelay": 300}
+# a grid of more rows than this scrolls within a fixed height, the grid drawing only the rows
+# in view (as tall as all its rows, it draws every one: a second for a few hundred)
+SCROLL_AFTER = 30
+SCROLL_HEIGHT = "620px"
 
 
 def grid(grid_id: str, extra_class: str = "", options: dict | None = None, **props) -> dag.AgGrid:
-    """A grid; ``options`` adds to its grid options, ``props`` to the component's."""
+    """A grid as tall as its rows; ``options`` adds to its grid options, ``props`` to the
+    component's. A callback that fills a grid of many rows gives it ``fitted`` options."""
     return dag.AgGrid(id=grid_id, className=f"ag-theme-alpine explore-grid {extra_class}".strip(),
                       style={"height": None}, defaultColDef=FIT,
-                      dashGridOptions={"domLayout": "autoHeight", "animateRows": False, "tooltipShowDelay": 300,
-                                       **(options or {})}, **props)
+                      dashGridOptions={"domLayout": "autoHeight", **OPTIONS, **(options or {})}, **props)
+
+
+def fitted(rows: list, options: dict | None = None) -> tuple[dict, dict]:
+    """A grid's ``dashGridOptions`` and ``style`` for these rows (a callback's outputs, which
+    replace the layout's): as tall as its rows up to ``SCROLL_AFTER``, else a fixed height it
+    scrolls within."""
+    scrolls = len(rows) > SCROLL_AFTER
+    return ({"domLayout": "normal" if scrolls else "autoHeight", **OPTIONS, **(options or {})},
+            {"height": SCROLL_HEIGHT} if scrolls else {"height": None})
 
 
 def kpi_column(kpi_id: str, settings: KpiSettings, field: str | None = None, title: str | None = None) -> dict:

@@ -111,8 +111,7 @@ def kpi_card(kpi_id: str, data: OverviewData, view: View) -> dbc.Col:
         *[html.Div(text, className=f"kpi-change small {direction}")
           for text, direction in changes(kpi_id, now.judged, data.previous, data.last_year, None)],
         html.Div(note, className="kpi-note small", id=f"note-{kpi_id}") if note else None,
-        dcc.Graph(figure=sparkline(data.series["group"], data.series[kpi_id], colour),
-                  config={"staticPlot": True}, className="kpi-spark"),
+        html.Img(src=sparkline(data.series[kpi_id], colour), alt="", className="kpi-spark"),
     ]), className="kpi-card h-100")
     # an indicator with a direction opens its focus view; a volume opens its breakdown
     link = (view.state.href("/focus", kpi=kpi_id) if k.better != "none"

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data.audit import Actor, record
-from data.db import frame
+from data.db import frame, writing
 from data.limits import NAME_LIMIT, bounded_text
 from i18n import N_, _
 from metrics.registry import KPIS
@@ -165,7 +165,7 @@ def create_action(engine: Engine, action: Action, actor: Actor | None = None,
     if restrictions is not None and not fits(action.scope, restrictions):
         raise ValueError(_("the action's scope goes beyond what you may see"))
     now = datetime.now()
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         new_id = conn.execute(sa.text("SELECT nextval('action_ids')")).scalar_one()
         action = replace(action, id=int(new_id), created_at=now, changed_at=now, author=actor.who)
         conn.execute(sa.text("INSERT INTO actions VALUES (:id, :title, :description, :owner, :starts_on, :ends_on,"
@@ -191,7 +191,7 @@ def edit_action(engine: Engine, action_id: int, actor: Actor | None = None,
     actor = actor or Actor(None)
     action = replace(action, changed_at=datetime.now())
     row = _row(action)
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         conn.execute(sa.text("UPDATE actions SET title = :title, description = :description, owner = :owner,"
                              " starts_on = :starts_on, ends_on = :ends_on, kpis = :kpis, scope = :scope,"
                              " status = :status, decision_client = :decision_client,"

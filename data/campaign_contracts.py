@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from data.actions import form_day
 from data.audit import Actor, record
-from data.db import frame
+from data.db import frame, writing
 from data.limits import NAME_LIMIT, bounded_text, finite
 from i18n import N_, _, formats
 
@@ -133,7 +133,7 @@ def save_contract(engine: Engine, contract: Contract, actor: Actor | None = None
            "offsets": json.dumps(dict(saved.offsets), sort_keys=True),
            "done": json.dumps({m: d.isoformat() for m, d in saved.done.items()}, sort_keys=True),
            "author": saved.author}
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         conn.execute(sa.text(f"INSERT INTO campaign_contracts ({', '.join(row)}) VALUES "
                              f"({', '.join(':' + k for k in row)})"), row)
         record(conn, actor, "campaign_contract", campaign=saved.campaign,

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data.audit import Actor, record
-from data.db import frame
+from data.db import frame, writing
 from i18n import _, formats
 
 MAX_LENGTH = 20_000   # characters: minutes, not a document store
@@ -32,7 +32,7 @@ def save_decisions(engine: Engine, client: str, month: date, text: str, actor: A
                            limit=formats.number(MAX_LENGTH), given=formats.number(len(text))))
     actor = actor or Actor(None)
     saved = Decisions(text, datetime.now(), actor.who)
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         conn.execute(sa.text("INSERT INTO decisions (saved_at, client, month, text, author)"
                              " VALUES (:saved_at, :client, :month, :text, :author)"),
                      {"saved_at": saved.saved_at, "client": client, "month": month.replace(day=1),

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data.audit import Actor, record
-from data.db import frame
+from data.db import frame, writing
 from data.limits import NOTE_LIMIT, bounded_text, finite
 from i18n import N_
 from metrics.registry import kpi as known_kpi
@@ -28,7 +28,7 @@ def set_focus(engine: Engine, kpi: str, target: float | None, starts_on: date,
     known_kpi(kpi)  # refuses an unknown id
     focus = Focus(kpi, finite(N_("the target"), target), starts_on,
                   bounded_text(N_("the note"), note, NOTE_LIMIT), datetime.now())
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         conn.execute(sa.text("INSERT INTO focus VALUES (:set_at, :kpi, :target, :starts_on, :note)"),
                      focus.__dict__)
         record(conn, actor or Actor(None), "focus", kpi=kpi, target=focus.target, starts_on=starts_on,

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data.audit import Actor, record
-from data.db import frame
+from data.db import frame, writing
 from data.limits import NAME_LIMIT, bounded_text, finite
 from i18n import N_, _
 from metrics.registry import kpi as known_kpi
@@ -23,7 +23,7 @@ def set_target(engine: Engine, kpi: str, target: float | None, amber: float | No
     target, amber = finite(N_("the target"), target), finite(N_("“close from”"), amber)
     channel = bounded_text(N_("the channel"), channel, NAME_LIMIT)
     client = bounded_text(N_("the client"), client, NAME_LIMIT)
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         conn.execute(sa.text("INSERT INTO targets VALUES (:at, :kpi, :channel, :client, :target, :amber)"),
                      {"at": datetime.now(), "kpi": kpi, "channel": channel or None,
                       "client": client or None, "target": target, "amber": amber})

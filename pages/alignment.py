@@ -9,7 +9,8 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from components import alignment as al
 from components import inputs
 from components.charts import graph_config
-from components.grids import grid
+from components.grids import fitted, grid
+from components.responses import whole
 from components.view import (detail_in_url, NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view,
                              page_title, state_store)
 from i18n import N_, _, formats, ngettext
@@ -17,6 +18,9 @@ from i18n.labels import dropdown_texts
 from metrics.alignment import linked_contact
 
 dash.register_page(__name__, path="/alignment", name=N_("Assessments"), title=page_title("Assessments"), order=7)
+
+AGENT_OPTIONS = {"rowClassRules": {"row-misaligned": "params.data.row == 'misaligned'"}}
+
 
 def layout(**query):
     view = open_view(query)
@@ -39,9 +43,7 @@ def layout(**query):
         html.H4(_("Four views of each agent"), className="side-title"),
         html.P(_("Click an agent to see the evaluations and survey answers behind its numbers."),
                className="small text-muted mb-1"),
-        grid("alignment-agents", "alignment-grid", {"rowClassRules": {"row-misaligned": "params.data.row == "
-                                                                                         "'misaligned'"}},
-             getRowId="params.data.rid"),
+        grid("alignment-agents", "alignment-grid", AGENT_OPTIONS, getRowId="params.data.rid"),
         dbc.Modal([
             dbc.ModalHeader(dbc.ModalTitle(id="alignment-detail-title", className="fs-6")),
             dbc.ModalBody([
@@ -70,7 +72,8 @@ def alignment_view(query):
                                                          count=formats.number(len(agents))),
                 misaligned=ngettext("{count} misaligned", "{count} misaligned", misaligned,
                                     count=formats.number(misaligned)))
-    outputs = (summary, al.agent_rows(agents, view.settings.alignment_min), al.agent_columns(view),
+    rows = al.agent_rows(agents, view.settings.alignment_min)
+    outputs = (summary, rows, al.agent_columns(view), *fitted(rows, AGENT_OPTIONS),
                al.views_figure(agents), al.pair_rows(result.pairs), al.pair_columns())
     agent = al.chosen_agent(view.state.extra)
     if agent is None:
@@ -90,6 +93,8 @@ def alignment_view(query):
     Output("alignment-summary", "children"),
     Output("alignment-agents", "rowData"),
     Output("alignment-agents", "columnDefs"),
+    Output("alignment-agents", "dashGridOptions"),
+    Output("alignment-agents", "style"),
     Output("alignment-chart", "figure"),
     Output("alignment-pairs", "rowData"),
     Output("alignment-pairs", "columnDefs"),
@@ -104,6 +109,7 @@ def alignment_view(query):
     Input("alignment-state", "data"),
 )
 @inputs.takes(inputs.query)
+@whole
 def update_alignment(query):
     return alignment_view(query)
 

@@ -14,6 +14,7 @@ from components.view import NAV_ID, control_id, empty_state, filter_bar, href, n
 from components import inputs
 from components.charts import graph_config
 from components.view import page_title
+from components.responses import whole
 from i18n import N_, _, formats
 
 dash.register_page(__name__, path="/campaigns", name=N_("Campaigns"), title=page_title("Campaigns"), order=4)
@@ -64,6 +65,7 @@ def layout(**query):
     Input("campaigns-state", "data"),
 )
 @inputs.takes(inputs.query)
+@whole
 def update_campaigns(query):
     view = open_view(query)
     table = cp.campaign_table(view)

@@ -9,7 +9,8 @@ from components import comments as cm
 from components import inputs
 from components.charts import graph_config
 from components.explore import DIMENSION_LABELS
-from components.grids import grid
+from components.grids import fitted, grid
+from components.responses import whole
 from components.view import (detail_in_url, control_id, empty_state, filter_bar, nav_location, open_view,
                              page_title, state_store)
 from i18n import N_, _, formats, ngettext
@@ -17,6 +18,11 @@ from i18n.labels import dropdown_texts
 from metrics.comments import category_ids
 
 dash.register_page(__name__, path="/comments", name=N_("Comments"), title=page_title("Comments"), order=6)
+
+
+LIST_OPTIONS = {"rowClassRules": {"row-legal": "params.data.risk == 'legal'",
+                                  "row-extreme": "params.data.risk == 'extreme'"},
+                "rowHeight": cm.LIST_ROW_HEIGHT}
 
 
 def layout(**query):
@@ -44,9 +50,7 @@ def layout(**query):
         dbc.Row([dbc.Col(dcc.Dropdown(id=control_id("category"), options=categories, value=cm.chosen_category(extra),
                                       placeholder=_("Every comment"), labels=dropdown_texts()), md=4),
                  dbc.Col(html.Div(id="comments-count", className="small text-muted"), className="align-self-center")]),
-        grid("comments-list", getRowId="params.data.key",
-             options={"rowClassRules": {"row-legal": "params.data.risk == 'legal'",
-                                        "row-extreme": "params.data.risk == 'extreme'"}}),
+        grid("comments-list", getRowId="params.data.key", options=LIST_OPTIONS),
         dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(_("The comment"))), dbc.ModalBody(id="comments-detail")],
                   id="comments-modal", size="lg", is_open=False),
     ])
@@ -55,10 +59,12 @@ def layout(**query):
 @callback(Output("comments-summary", "children"), Output("comments-trend", "figure"),
           Output("comments-split", "rowData"), Output("comments-split", "columnDefs"),
           Output("comments-list", "rowData"), Output("comments-list", "columnDefs"),
+          Output("comments-list", "dashGridOptions"), Output("comments-list", "style"),
           Output("comments-count", "children"), Output("comments-modal", "is_open"),
           Output("comments-detail", "children"),
           Input("comments-state", "data"))
 @inputs.takes(inputs.query)
+@whole
 def update_comments(query):
     view = open_view(query)
     extra = view.state.extra
@@ -71,7 +77,7 @@ def update_comments(query):
         count = _("{count}; the {shown} first are shown", count=count, shown=formats.number(len(rows)))
     is_open, body = cm.detail(view, extra.get("comment"))
     return (cm.summary_cards(total), cm.trend_figure(view, by_time, grain), split, split_columns,
-            rows, cm.risk_columns(), count, is_open, body)
+            rows, cm.risk_columns(), *fitted(rows, LIST_OPTIONS), count, is_open, body)
 
 
 detail_in_url("/comments", "comments-list", "comments-modal", "comment")

@@ -17,6 +17,7 @@ from settings import contract_for
 from components import inputs
 from components.charts import graph_config
 from components.view import page_title
+from components.responses import whole
 from i18n import N_, _, formats
 
 dash.register_page(__name__, path="/committee", name=N_("Committee"), title=page_title("Committee"), order=5)
@@ -91,6 +92,7 @@ def saved_text(decisions) -> str:
 
 @callback(Output("committee-content", "children"), Input("committee-state", "data"))
 @inputs.takes(inputs.query)
+@whole
 def update_committee(query):
     view, client, month = _open(query)
     review = cm.review_of(view, client, month)

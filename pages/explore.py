@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from components import explore as ex
-from components.grids import grid
+from components.grids import fitted, grid
 from components.view import NAV_ID, detail_in_url, control_id, empty_state, filter_bar, href, nav_location, open_view, state_store
 from data.exports import csv_bytes, xlsx_bytes
 from metrics.contacts import SORTS, contact_detail
@@ -14,6 +14,7 @@ from components import inputs
 from components.charts import graph_config
 from i18n.labels import channel_label, dropdown_texts, survey_label
 from components.view import page_title
+from components.responses import whole
 from i18n import N_, _, formats, ngettext
 
 dash.register_page(__name__, path="/explore", name=N_("Explore"), title=page_title("Explore"), order=1)
@@ -51,7 +52,7 @@ def layout(**query):
                 ], size="sm", className="flex-nowrap"), width="auto"),
             ], className="g-2 mb-2"),
             html.Div(id="explore-notes", className="small kpi-note mb-1"),
-            grid("explore-grid", options=_grid_options([]), getRowId="params.data.rid"),
+            grid("explore-grid", getRowId="params.data.rid"),
             html.Div([
                 dbc.Button(_("Download CSV"), id="explore-csv", size="sm", color="secondary", outline=True,
                            className="me-2"),
@@ -87,11 +88,6 @@ def layout(**query):
     ])
 
 
-def _grid_options(total_rows: list[dict]) -> dict:
-    return {"tooltipShowDelay": 300, "animateRows": False, "domLayout": "autoHeight",
-            "pinnedBottomRowData": total_rows}   # the whole options: a callback replaces them
-
-
 def _breadcrumb(view, by, steps):
     names = ex.agent_names(view, steps)
     items = [{"label": _("All"),
@@ -124,9 +120,10 @@ def explore_view(query):
         table = ex.explore_table(view, scope, level)
         rows, total = ex.grid_rows(table, view, scope, level)
         return (_breadcrumb(view, by, steps), shown, hidden, rows,
-                ex.grid_columns(level, view, table, ex.chosen_columns(extra)), _grid_options(total),
+                ex.grid_columns(level, view, table, ex.chosen_columns(extra)),
+                *fitted(rows, {"pinnedBottomRowData": total}),
                 ex.bar_figure(table, ex.chosen_kpi(extra), level, view, scope), ex.notes(table, view, scope),
-                [], [], "", "", "", "", *_detail(view, scope, extra.get("contact")))
+                [], [], *fitted([]), "", "", "", "", *_detail(view, scope, extra.get("contact")))
     sort = extra.get("sort") if extra.get("sort") in SORTS else "recent"
     page = ex.contacts_page(view, scope, int(extra["page"]) if extra.get("page", "").isdigit() else 0, sort)
     first = page.page * page.page_size + 1 if page.total else 0
@@ -137,8 +134,9 @@ def explore_view(query):
     prev_href = view.state.href("/explore", page=page.page - 1 or None) if page.page > 0 else view.state.href("/explore")
     next_href = view.state.href("/explore", page=min(page.page + 1, page.pages - 1) or None)
     is_open, body = _detail(view, scope, extra.get("contact"))
-    return (_breadcrumb(view, by, steps), hidden, shown, [], [], _grid_options([]), no_update, None,
-            ex.contact_rows(page), ex.contact_columns(), count,
+    contacts = ex.contact_rows(page)
+    return (_breadcrumb(view, by, steps), hidden, shown, [], [], *fitted([]), no_update, None,
+            contacts, ex.contact_columns(), *fitted(contacts), count,
             _("page {page} of {pages}", page=formats.number(page.page + 1), pages=formats.number(page.pages)),
             prev_href, next_href, is_open, body)
 
@@ -184,10 +182,13 @@ def _answer(name: str, value) -> str:
     Output("explore-grid", "rowData"),
     Output("explore-grid", "columnDefs"),
     Output("explore-grid", "dashGridOptions"),
+    Output("explore-grid", "style"),
     Output("explore-bars", "figure"),
     Output("explore-notes", "children"),
     Output("explore-contact-grid", "rowData"),
     Output("explore-contact-grid", "columnDefs"),
+    Output("explore-contact-grid", "dashGridOptions"),
+    Output("explore-contact-grid", "style"),
     Output("explore-contacts-count", "children"),
     Output("explore-page", "children"),
     Output("explore-prev", "href"),
@@ -197,6 +198,7 @@ def _answer(name: str, value) -> str:
     Input("explore-state", "data"),
 )
 @inputs.takes(inputs.query)
+@whole
 def update_explore(query):
     return explore_view(query)
 

@@ -14,6 +14,7 @@ from metrics.registry import KPIS
 from metrics.targets import target_error
 from components import inputs
 from components.view import page_title
+from components.responses import whole
 from i18n import N_, _
 
 dash.register_page(__name__, path="/focus", name=N_("Focus"), title=page_title("Focus"), order=2)
@@ -122,6 +123,7 @@ def focus_view(query):
     Input("focus-state", "data"),
 )
 @inputs.takes(inputs.query)
+@whole
 def update_focus(query):
     return focus_view(query)
 

@@ -12,6 +12,7 @@ from components import needs as nc
 from components.charts import graph_config
 from components.grids import grid
 from components.view import NAV_ID, empty_state, filter_bar, href, nav_location, open_view, page_title, state_store
+from components.responses import whole
 from i18n import N_, _
 from i18n.labels import channel_label, dropdown_texts
 
@@ -91,6 +92,7 @@ def layout(**query):
     Input("needs-state", "data"),
 )
 @inputs.takes(inputs.query)
+@whole
 def update_needs(query):
     view = open_view(query)
     nv = nc.needs_view(view)

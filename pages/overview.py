@@ -12,6 +12,7 @@ from components import inputs
 from components.actions import chart_actions
 from components.charts import graph_config
 from components.view import control_id, empty_state, filter_bar, nav_location, open_view, page_title, state_store
+from components.responses import whole
 from i18n import N_, _
 
 dash.register_page(__name__, path="/", name=N_("Overview"), title=page_title("Overview"), order=0)
@@ -63,6 +64,7 @@ def layout(**query):
     Input("overview-state", "data"),
 )
 @inputs.takes(inputs.query)
+@whole
 def update_overview(query):
     view = open_view(query)
     data = overview_data(view)

@@ -9,7 +9,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from components import service as sv
 from components.staffing import staffing_link
 from components.charts import graph_config
-from components.grids import grid
+from components.grids import fitted, grid
 from components.kpi import change_text, help_mark, reading, status_badge
 from components.view import NAV_ID, empty_state, filter_bar, href, nav_location, open_view, state_store
 from metrics.query import compute, values
@@ -17,6 +17,7 @@ from metrics.registry import KPIS
 from metrics.targets import scope_target
 from components import inputs
 from components.view import page_title
+from components.responses import whole
 from i18n import N_, _, formats
 
 dash.register_page(__name__, path="/service", name=N_("Daily service"), title=page_title("Daily service"),
@@ -31,6 +32,10 @@ def service_query(query: dict) -> dict:
     query = inputs.query(query)
     channel = next((c for c in query.get("channel", "").split(",") if c), "phone")
     return {**query, "channel": channel}
+
+
+INTERVAL_OPTIONS = {"rowClassRules": {"row-missed": "params.data.row == 'missed'",
+                                     "row-close": "params.data.row == 'close'"}}
 
 
 def layout(**query):
@@ -59,8 +64,7 @@ def layout(**query):
         dcc.Loading(html.Div(id="service-headline"), type="dot", delay_show=300),
         html.H4(_("Half-hour intervals"), className="side-title mt-3"),
         html.Div(sv.interval_legend(view), className="small text-muted mb-1", id="service-legend"),
-        grid("service-intervals", "service-grid", {"rowClassRules": {"row-missed": "params.data.row == 'missed'",
-                                                                      "row-close": "params.data.row == 'close'"}}),
+        grid("service-intervals", "service-grid", INTERVAL_OPTIONS),
         dcc.Graph(id="service-queues", config=graph_config(), className="mt-3"),
         html.H4(_("Agents of the day"), className="side-title mt-3"),
         html.P(_("Flagged: beyond Tukey's fences among agents with 5 handled contacts or more "
@@ -107,19 +111,26 @@ def headline(view, day):
     Output("service-headline", "children"),
     Output("service-intervals", "rowData"),
     Output("service-intervals", "columnDefs"),
+    Output("service-intervals", "dashGridOptions"),
+    Output("service-intervals", "style"),
     Output("service-queues", "figure"),
     Output("service-agents", "rowData"),
     Output("service-agents", "columnDefs"),
+    Output("service-agents", "dashGridOptions"),
+    Output("service-agents", "style"),
     Output("service-weeks", "figure"),
     Input("service-state", "data"),
 )
 @inputs.takes(inputs.query)
+@whole
 def update_service(query):
     view = open_view(service_query(query))
     day = sv.chosen_day(view.state.extra, view.first, view.last)
-    return (headline(view, day), sv.interval_rows(sv.intervals(view, day)), sv.interval_columns(view),
-            sv.queue_heatmap(view, day), sv.agent_rows(sv.agents_of_day(view, day), view.settings.min_answers),
-            sv.agent_columns(view), sv.weeks_heatmap(view, day))
+    intervals = sv.interval_rows(sv.intervals(view, day))
+    agents = sv.agent_rows(sv.agents_of_day(view, day), view.settings.min_answers)
+    return (headline(view, day), intervals, sv.interval_columns(view), *fitted(intervals, INTERVAL_OPTIONS),
+            sv.queue_heatmap(view, day), agents, sv.agent_columns(view), *fitted(agents),
+            sv.weeks_heatmap(view, day))
 
 
 @callback(Output(NAV_ID, "href", allow_duplicate=True), Input("service-day", "date"),

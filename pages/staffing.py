@@ -12,8 +12,9 @@ from components import inputs
 from components import service as sv
 from components import staffing as st
 from components.charts import graph_config
-from components.grids import grid
+from components.grids import fitted, grid
 from components.view import NAV_ID, empty_state, filter_bar, href, nav_location, open_view, page_title, state_store
+from components.responses import whole
 from i18n import N_, _, ngettext
 
 dash.register_page(__name__, path="/staffing", name=N_("Staffing"), title=page_title("Staffing"), order=21,
@@ -89,27 +90,31 @@ def refused_text(what: st.WhatIf):
     Output("staffing-summary", "children"),
     Output("staffing-intervals", "rowData"),
     Output("staffing-intervals", "columnDefs"),
+    Output("staffing-intervals", "dashGridOptions"),
+    Output("staffing-intervals", "style"),
     Output("staffing-chart", "figure"),
     Output("staffing-notes", "children"),
     Output("staffing-body", "style"),
     Input("staffing-state", "data"),
 )
 @inputs.takes(inputs.query)
+@whole
 def update_staffing(query):
     """The plan of the day the URL asks for, in the viewer's scope."""
     hidden = {"display": "none"}
     if not current().may_open(PATH):      # a forged request from a role the page is not for
-        return None, [], [], {}, None, hidden
+        return None, [], [], *fitted([]), {}, None, hidden
     view = open_view(staffing_query(query))
     if not view.has_data:
-        return empty_state(), [], [], {}, None, hidden
+        return empty_state(), [], [], *fitted([]), {}, None, hidden
     day = sv.chosen_day(view.state.extra, view.first, view.last)
     what = st.what_if(view.state.extra, view.settings.shrinkage)
     try:
         planned = st.staffing_plan(view, day, what)
     except ValueError as exc:     # a what-if that leaves no handle time, a target out of reach
-        return dbc.Alert(str(exc), color="warning", id="staffing-error"), [], [], {}, None, hidden
-    return (st.summary(planned, day, what.weeks), st.rows(planned), st.columns(view, planned), st.chart(planned),
+        return dbc.Alert(str(exc), color="warning", id="staffing-error"), [], [], *fitted([]), {}, None, hidden
+    rows = st.rows(planned)
+    return (st.summary(planned, day, what.weeks), rows, st.columns(view, planned), *fitted(rows), st.chart(planned),
             st.notes(view, planned), None)
 
 

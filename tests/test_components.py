@@ -80,9 +80,32 @@ def test_cmp005_overview_data_current_previous_and_series(make_db):
     assert data.series["service_level"].tolist() == [100.0, 100.0, 0.0]
 
 
+def _spark_lines(uri: str) -> list[list[tuple[float, float]]]:
+    """The polylines of a sparkline's SVG, as (x, y) points."""
+    import re
+    from urllib.parse import unquote
+    assert uri.startswith("data:image/svg+xml;utf8,")
+    svg = unquote(uri.split(",", 1)[1])
+    assert "<script" not in svg and "viewBox=\"0 0 100 40\"" in svg
+    return [[tuple(float(n) for n in pt.split(",")) for pt in pts.split()]
+            for pts in re.findall(r'points="([^"]*)"', svg)]
+
+
 def test_cmp_sparkline_draws_a_steady_value_flat():
     from components.charts import sparkline
     # a cost spread evenly over the days differs only in its last bits: drawn flat, mid-height
-    steady = sparkline(["d1", "d2", "d3"], [1886.576, 1886.5760000000002, None], "#000")
-    assert steady["layout"]["yaxis"]["range"] == [0, 2 * 1886.5760000000002]
-    assert "range" not in sparkline(["d1", "d2"], [1.0, 2.0], "#000")["layout"]["yaxis"]
+    [line] = _spark_lines(sparkline([1886.576, 1886.5760000000002, None], "#000"))
+    assert line == [(0.0, 20.0), (50.0, 20.0)]
+
+
+def test_cmp_sparkline_spans_its_box_and_breaks_at_missing_values():
+    from components.charts import sparkline
+    # 5 values over a width of 100: x every 25; the lowest (10) at the bottom (40 - 2 of stroke),
+    # the highest (30) at the top (2); 20 half-way (20); the missing fourth value breaks the line,
+    # and the lone last point is drawn as a short dash around x = 100
+    uri = sparkline([10.0, 30.0, 20.0, None, 10.0], "#18bc9c")
+    assert "%2318bc9c" in uri
+    assert _spark_lines(uri) == [[(0.0, 38.0), (25.0, 2.0), (50.0, 20.0)], [(99.0, 38.0), (101.0, 38.0)]]
+    assert _spark_lines(sparkline([None, None], "#000")) == []
+
+
