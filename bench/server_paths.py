@@ -101,7 +101,8 @@ def report(sizes: list[int], results: dict[int, dict], runs: int) -> str:
     lines = ["# Server paths that stay flat with size (issue 20, part 2)", "",
              f"Machine: {os.cpu_count()} cores, shared. Command: `.venv/bin/python -m bench.server_paths "
              f"--sizes {' '.join(map(str, sizes))}` (median of {runs} calls each, result cache emptied before each; "
-             f"before = commit {BEFORE}, after = the two-step contact list and the narrower progress). "
+             f"before = commit {BEFORE}, after = the two-step contact list read within its window of days or of "
+             "bands of values, and the progress read from its roll-up). "
              "Times in ms; ratio = 10 M / 1 M; same = both versions give the same rows and numbers.", "",
              f"| path | {head} | ratio before | ratio after | same |",
              "|---" * (2 * len(sizes) + 4) + "|"]

@@ -1,8 +1,9 @@
 """The contacts behind a number: a page of them, and one in detail, always within a scope.
 
-A page is read in two steps, so its time does not grow with the data: the row keys and sort
-keys of the page alone (over the contacts table only: a team becomes the ids of its agents),
-then the page's rows by those keys."""
+A page is read in two steps, so its time does not grow with the data (over the contacts table
+only: a team becomes the ids of its agents): the scope's contacts counted per day, or per band
+of the sort's values, then the page's rows within the days or bands that hold it, which the
+scan finds by zone maps or by a range before its exact test."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,10 +26,6 @@ SORTS = {
 }
 _HANDLE = ("CASE WHEN c.talk_s IS NULL AND c.hold_s IS NULL AND c.acw_s IS NULL THEN NULL "
            "ELSE coalesce(c.talk_s, 0) + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0) END")
-# the sort keys a page's first step reads besides the row keys and the arrival time
-_SORT_KEYS = {"recent": "", "oldest": "", "longest_wait": ", c.wait_s",
-              "longest_handle": f", {_HANDLE} AS handle_s"}
-_KEYS = ["source", "contact_id", "arrived_at"]
 _BY_TIME = ("recent", "oldest")   # sorts whose page lies in a window of days
 # the other sorts' values, and their bands (a quarter of a doubling each: about 80 for any
 # duration), the page's window lying in a run of bands
@@ -126,17 +123,12 @@ def _bucket(sort: str) -> str:
 
 
 def _page(db, where: str, params: dict, offset: int, limit: int, sort: str, counts: pd.DataFrame) -> pd.DataFrame:
-    """The page's row keys and sort keys first (``where`` over ``contacts c``, its values in
-    ``params``), read within the window of days or bands that holds the page, then its rows
-    by those keys, in that order."""
+    """The page's rows (``where`` over ``contacts c``, its values in ``params``), read within
+    the window of days or bands that holds it, with their answers."""
     params = {**params, "limit": int(limit)}
     params["offset"], window = _window(counts, offset, limit, sort, params)
-    keys = _run(db, _bound(
-        f"SELECT c.source, c.contact_id, c.arrived_at, c.surveyed{_SORT_KEYS[sort]} FROM contacts c"
-        f" WHERE {where}{window} ORDER BY {SORTS[sort]} LIMIT :limit OFFSET :offset", params), params)
-    found: dict = {}
-    rows = _run(db, _bound(_with_answers(*_by_keys(keys, found), sort), found), found)
-    return keys[_KEYS].merge(rows, on=_KEYS, how="inner")[list(rows.columns)]
+    chosen = f"SELECT {_COLUMNS} FROM contacts c WHERE {where}{window} ORDER BY {SORTS[sort]} LIMIT :limit OFFSET :offset"
+    return _run(db, _bound(_with_answers(chosen, f"SELECT {_ANSWER_COLUMNS} FROM surveys s", sort), params), params)
 
 
 def _window(counts: pd.DataFrame, offset: int, limit: int, sort: str, params: dict) -> tuple[int, str]:
@@ -172,40 +164,6 @@ def _window(counts: pd.DataFrame, offset: int, limit: int, sort: str, params: di
 
 
 _ANSWER_COLUMNS = "s.contact_source, s.contact_id, s.responded_at, s.nps, s.csat, s.ces, s.resolved, s.verbatim"
-
-
-def _by_keys(keys: pd.DataFrame, params: dict) -> tuple[str, str]:
-    """The contacts of these keys, and the answers that may be theirs (of the contacts that
-    have any, ``surveyed``): filters the scans
-    apply themselves (for each day of the page, the range of its arrival times, which zone
-    maps narrow to the row groups that hold them, and the list of its contact ids; an IN list
-    of many values would become a join over the whole table); the joins on the keys
-    afterwards keep exactly the page's rows and answers."""
-    if keys.empty:
-        return f"SELECT {_COLUMNS} FROM contacts c WHERE FALSE", f"SELECT {_ANSWER_COLUMNS} FROM surveys s WHERE FALSE"
-    days = []
-    for n, (_day, group) in enumerate(keys.groupby(keys["arrived_at"].dt.date)):
-        times = group["arrived_at"]
-        params[f"k_first{n}"], params[f"k_last{n}"] = times.min().to_pydatetime(), times.max().to_pydatetime()
-        days.append(f"SELECT {_COLUMNS} FROM contacts c WHERE c.arrived_at >= :k_first{n}"
-                    f" AND c.arrived_at <= :k_last{n} AND list_contains([{_listed(params, f'k_i{n}_', group['contact_id'])}],"
-                    " c.contact_id)")
-    ids = sorted(set(keys.loc[keys["surveyed"].fillna(False).astype(bool), "contact_id"]))   # those with answers
-    if not ids:
-        return " UNION ALL ".join(days), f"SELECT {_ANSWER_COLUMNS} FROM surveys s WHERE FALSE"
-    params.update(k_id_first=ids[0], k_id_last=ids[-1])
-    return (" UNION ALL ".join(days),
-            f"SELECT {_ANSWER_COLUMNS} FROM surveys s WHERE s.contact_id >= :k_id_first AND s.contact_id <= :k_id_last"
-            f" AND list_contains([{_listed(params, 'k_i', ids)}], s.contact_id)")
-
-
-def _listed(params: dict, prefix: str, values) -> str:
-    """Distinct values bound as parameters, for a list the scan tests itself."""
-    names = []
-    for i, v in enumerate(sorted(set(values))):
-        params[f"{prefix}{i}"] = v
-        names.append(f":{prefix}{i}")
-    return ", ".join(names)
 
 
 def _with_answers(chosen: str, surveys: str, sort: str) -> str:
