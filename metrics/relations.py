@@ -62,7 +62,9 @@ DIM_SQL = {
 # the rows of each base; FROM_SQL adds the agent's team
 ROWS_SQL = {
     "contacts": "contacts c",
-    "surveys": ("surveys s LEFT JOIN contacts lc ON lc.source = s.contact_source"
+    # an answer's contact is among those flagged ``surveyed`` (kept by every load): the join
+    # reads the flag over every contact, then the other columns of those contacts only
+    "surveys": ("surveys s LEFT JOIN (SELECT * FROM contacts WHERE surveyed) lc ON lc.source = s.contact_source"
                 " AND lc.contact_id = s.contact_id"),
     # the agent is always joined: its site and client are dimensions of the assessment
     "evaluations": ("evaluations e LEFT JOIN agents ea ON ea.agent_id = e.agent_id"

@@ -239,3 +239,29 @@ def test_spd006_campaign_progress_read_from_its_rollup_stays_exact_under_loads(t
                 monkeypatch.undo()
     finally:
         database.dispose(tmp_path / "paths.duckdb")
+
+
+def test_spd007_answers_meet_their_contacts_through_the_surveyed_flag_exactly(tmp_path):
+    """The surveys' rows read their contact among the contacts flagged ``surveyed``: after loads
+    that move answers to other contacts, add answers and replace contacts, every answer still
+    meets exactly the contact a plain join finds."""
+    from data import db as database
+    from metrics.relations import ROWS_SQL
+    engine = paths_db(tmp_path)
+    plain = ("surveys s LEFT JOIN contacts lc ON lc.source = s.contact_source AND lc.contact_id = s.contact_id")
+    pairs = lambda rows: ("SELECT s.contact_source, s.response_id, lc.source, lc.contact_id, lc.agent_id"  # noqa: E731
+                          f" FROM {rows} ORDER BY ALL")
+    try:
+        moved = [dict(response_id="test0", responded_at="2025-03-12 10:00:00", contact_id="t001", nps=3),
+                 dict(response_id="test1", responded_at="2025-03-12 11:00:00", contact_id="x004", nps=9),
+                 dict(response_id="test-new", responded_at="2025-03-13 09:00:00", contact_id="t005", nps=7)]
+        load(engine, {"surveys": write_csv(tmp_path / "moved.csv", moved)}, source="test", key=KEY)
+        again = [dict(r, agent_id="A2") for r in contacts("t", 160, 1)[:30]]
+        load(engine, {"contacts": write_csv(tmp_path / "again.csv", again)}, source="test", key=KEY)
+        with engine.connect() as conn:
+            want = conn.exec_driver_sql(pairs(plain)).fetchall()
+            got = conn.exec_driver_sql(pairs(ROWS_SQL["surveys"])).fetchall()
+        assert any(r[3] is not None for r in want) and any(r[3] is None for r in want)   # linked and not
+        assert got == want
+    finally:
+        database.dispose(tmp_path / "paths.duckdb")
