@@ -130,24 +130,22 @@ def queries(db: Path) -> list[dict]:
 def callbacks(agent: str) -> dict:
     """name -> function(query) returning what Dash would send (the contact list is one
     agent's contacts, through the explore page's drill-down)."""
-    from components.view import update_filter_options
+    from components.view import filter_options, open_view
     from pages.campaigns import update_campaigns
-    from pages.committee import update_committee
+    from pages.committee import committee_content
     from pages.explore import update_explore
-    from pages.focus import update_focus
-    from pages.overview import update_overview
-    from pages.service import update_service
+    from pages.focus import focus_view
+    from pages.overview import overview_content
+    from pages.service import service_content
     pages = itertools.cycle(CONTACT_PAGES)
     return {
-        "overview": update_overview,
+        "overview": overview_content,
         "explore": lambda q: update_explore({**q, "by": "queue"}),
-        "focus": lambda q: update_focus({**q, "kpi": "service_level"}),
-        "service": lambda q: update_service({k: v for k, v in q.items() if k not in ("from", "to")} | {"day": q["to"]}),
+        "focus": lambda q: focus_view({**q, "kpi": "service_level"}),
+        "service": lambda q: service_content({k: v for k, v in q.items() if k not in ("from", "to")} | {"day": q["to"]}),
         "campaigns": update_campaigns,
-        "committee": lambda q: update_committee({"client": q.get("client", ""), "month": q["from"][:7]}),
-        "filter options": lambda q: update_filter_options(q, [{"key": k} for k in ("channel", "client", "queue",
-                                                                                    "campaign", "team", "agent")],
-                                                          [[]] * 6),
+        "committee": lambda q: committee_content({"client": q.get("client", ""), "month": q["from"][:7]}),
+        "filter options": lambda q: filter_options(open_view(q)),
         "contact list": lambda q: update_explore({**q, "by": "agent", "path": f"agent:{agent}",
                                                   **dict(zip(("sort", "page"), next(pages)))}),
     }

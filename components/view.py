@@ -29,7 +29,7 @@ from metrics.targets import merge_targets
 from i18n.labels import channel_label
 from i18n import N_, _
 from settings import Settings, active
-from components import inputs
+from components import errors, inputs
 
 # The Location that callbacks write the URL to. Each page lays out its own (``nav_location``):
 # Dash honours ``prevent_initial_call`` only when a callback's outputs arrive with its
@@ -134,6 +134,23 @@ def nav_location() -> dcc.Location:
     return dcc.Location(id=NAV_ID, refresh="callback-nav")
 
 
+def filled(tree, outputs: list[tuple[str, str]], content, query: dict):
+    """The page's layout with its content in it: each output (a component's id and property)
+    set to what ``content(query)`` gives, in that order, so the page shows with the layout's
+    own response, each graph drawn once with its data. An error no check foresaw leaves the
+    content empty and is told in the page's banner, the page around it still there."""
+    try:
+        values = content(query)
+    except Exception as error:     # noqa: BLE001 (the last resort: logged with an id, shown)
+        errors.on_callback_error(error)
+        return tree
+    components = {c.id: c for c in [tree, *tree._traverse()] if isinstance(getattr(c, "id", None), str)}
+    for (component_id, prop), value in zip(outputs, values, strict=True):
+        if value is not no_update:
+            setattr(components[component_id], prop, value)
+    return tree
+
+
 def state_store(page: str, view: View) -> dcc.Store:
     """The resolved query of the page; its content callbacks take it as input."""
     return dcc.Store(id=f"{page}-state", data=view.state.query())
@@ -155,6 +172,7 @@ def filter_bar(view: View, period: bool = True, single: tuple[str, ...] = ()) ->
                                 minimum_nights=0),
         ], size="sm", className="flex-nowrap"),
     ], width="auto", style=None if period else {"display": "none"})
+    options = filter_options(view)
     filters = [
         dbc.Col([
             dbc.Label(_(FILTER_LABELS[key]), className="small text-muted mb-0"),
@@ -162,43 +180,30 @@ def filter_bar(view: View, period: bool = True, single: tuple[str, ...] = ()) ->
                          clearable=key not in single,
                          value=(state.filters.get(key, (None,))[0] if key in single
                                 else list(state.filters.get(key, ()))),
-                         options=[{"label": option_label(key, v), "value": v} for v in state.filters.get(key, ())]),
+                         options=options[key]),
         ], xs=6, md=4, lg=True)
         for key in FILTER_KEYS
     ]
     mixed = interval_note(view.db, view.scope(), view.settings.kpi) if view.has_data else None
     return dbc.Card(dbc.CardBody([
-        dcc.Store(id="filter-state", data=state.query()),
         dbc.Row([period] + filters, className="g-2 align-items-end"),
         html.Div(mixed, id="interval-note", className="small text-muted mt-2") if mixed else None,
     ]), className="mb-3 filter-bar")
 
 
-@callback(
-    Output(filter_id(ALL), "options"),
-    Input("filter-state", "data"),
-    State(filter_id(ALL), "value"),
-)
-@inputs.takes(inputs.query, inputs.each(inputs.texts))
-def update_filter_options(query, values):
-    """The options of every filter: the values found in the period (selected ones kept)."""
-    keys = keys_of(ctx.outputs_list)
-    view = open_view(query)
-    if not view.has_data:
-        return [[] for _key in keys]
-    found = dimension_values(view.db, view.scope(), [k for k in keys if k])
-    out = []
-    for n, key in enumerate(keys):
-        if key is None:
-            out.append([])
-            continue
-        selected = values[n] if n < len(values) else []
-        pairs = found[key] if key == "agent" else [(v, option_label(key, v)) for v in found[key]]
+def filter_options(view: View) -> dict[str, list[dict]]:
+    """Each filter's options: the values found in the view's period and scope (the selected
+    ones kept, found or not), laid out with the filter bar."""
+    found = dimension_values(view.db, view.scope(), list(FILTER_KEYS)) if view.has_data else {}
+    out = {}
+    for key in FILTER_KEYS:
+        pairs = found.get(key, [])
+        pairs = pairs if key == "agent" else [(v, option_label(key, v)) for v in pairs]
         options = [{"label": label if label == value or key == "channel" else f"{label} ({value})", "value": value}
                    for value, label in pairs]
         known = {o["value"] for o in options}
-        options += [{"label": option_label(key, v), "value": v} for v in selected if v not in known]
-        out.append(options)
+        out[key] = options + [{"label": option_label(key, v), "value": v}
+                              for v in view.state.filters.get(key, ()) if v not in known]
     return out
 
 

@@ -10,7 +10,7 @@ from components.actions import chart_actions
 from metrics.periods import month_end
 from components.committee_pdf import review_pdf
 from components.committee_xlsx import review_workbook
-from components.view import NAV_ID, empty_state, href, nav_location, open_view
+from components.view import NAV_ID, empty_state, filled, href, nav_location, open_view
 from data.decisions import MAX_LENGTH, decisions_for, save_decisions
 from metrics.committee import Indicator
 from settings import contract_for
@@ -37,7 +37,7 @@ def layout(**query):
     decisions = decisions_for(view.db, choice.client, choice.month)
     contract = ", ".join(Indicator(k, c).label for k, c in contract_for(view.settings, choice.client))
     writes = view.viewer.may("decisions")   # a client reads its committee's decisions, and does not write them
-    return html.Div([
+    return filled(html.Div([
         nav_location(),
         dcc.Store(id="committee-state", data=committee_query(choice)),
         dbc.Card(dbc.CardBody(dbc.Row([
@@ -59,7 +59,7 @@ def layout(**query):
                 id="committee-title"),
         html.P(_("The client's own scope. Contractual indicators: {contract}.", contract=contract),
                className="small text-muted"),
-        dcc.Loading(html.Div(id="committee-content"), type="dot", delay_show=300),
+        html.Div(id="committee-content"),
         html.H4(_("Decisions"), className="side-title mt-3"),
         dbc.Textarea(id="committee-decisions", rows=5, maxLength=MAX_LENGTH, className="no-print",
                      value=decisions.text if decisions else "", readOnly=not writes,
@@ -72,7 +72,7 @@ def layout(**query):
                              size="sm", className="mt-2 ms-2", href=action_href(view, choice),
                              style=None if view.viewer.may("actions") else {"display": "none"})],
                  className="no-print"),
-    ])
+    ]), [("committee-content", "children")], lambda q: [committee_content(q)], committee_query(choice))
 
 
 def action_href(view, choice: cm.Choice) -> str:
@@ -90,10 +90,10 @@ def saved_text(decisions) -> str:
         "Saved {when}", when=when)
 
 
-@callback(Output("committee-content", "children"), Input("committee-state", "data"))
 @inputs.takes(inputs.query)
 @whole
-def update_committee(query):
+def committee_content(query):
+    """The review of the client and month of the page's query, filled in its layout."""
     view, client, month = _open(query)
     review = cm.review_of(view, client, month)
     return html.Div([

@@ -8,7 +8,8 @@ from access.viewer import require
 from components import actions as ac
 from components import focus as fc
 from components.charts import graph_config
-from components.view import NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view, state_store
+from components.view import (NAV_ID, control_id, empty_state, filled, filter_bar, href, nav_location, open_view,
+                             state_store)
 from data.focus import set_focus
 from metrics.registry import KPIS
 from metrics.targets import target_error
@@ -31,7 +32,7 @@ def layout(**query):
     kpi_id = fc.chosen_kpi(view.state.extra, stored)
     kpi_options = [{"label": KPIS[k].label(), "value": k} for k in fc.FOCUS_KPIS]
     target = fc.focus_target(kpi_id, view, stored)
-    return html.Div([
+    return filled(html.Div([
         nav_location(),
         filter_bar(view),
         state_store("focus", view),
@@ -62,10 +63,10 @@ def layout(**query):
             html.Div(id="focus-form-message", className="small text-danger"),
         ], className="g-2"))), id="focus-form", is_open=False, className="mb-2"),
         html.Div(id="focus-banner-slot"),
-        dcc.Loading(dbc.Row([
+        dbc.Row([
             dbc.Col(html.Div(id="focus-headline"), lg=3),
             dbc.Col(dcc.Graph(id="focus-trend", config=graph_config()), lg=9),
-        ], className="g-3"), type="dot", delay_show=300),
+        ], className="g-3"),
         html.H5(_("Actions in this period"), className="side-title mt-2"),
         html.Div(id="focus-actions"),
         dbc.Row([
@@ -86,11 +87,19 @@ def layout(**query):
                 html.Div(id="focus-related-slot"),
             ], lg=5),
         ], className="g-3"),
-    ])
+    ]), CONTENT, focus_view, view.state.query())
 
 
+# what the page shows of its view, filled in its layout (``focus_view``'s values)
+CONTENT = [("focus-banner-slot", "children"), ("focus-headline", "children"), ("focus-trend", "figure"),
+           ("focus-breakdown", "figure"), ("focus-distribution", "figure"), ("focus-related-title", "children"),
+           ("focus-related-slot", "children"), ("focus-actions", "children")]
+
+
+@inputs.takes(inputs.query)
+@whole
 def focus_view(query):
-    """Everything the page shows for a query, as the callback's outputs."""
+    """Everything the page shows for a query, in the order of ``CONTENT``."""
     view = open_view(query)
     stored = fc.team_focus(view)
     kpi_id = fc.chosen_kpi(view.state.extra, stored)
@@ -109,23 +118,6 @@ def focus_view(query):
         ac.action_list(view, ac.chart_actions(view, filters=dict(fc.focus_scope(view, channel).filters)),
                        empty=_("No action in this scope and period.")),
     )
-
-
-@callback(
-    Output("focus-banner-slot", "children"),
-    Output("focus-headline", "children"),
-    Output("focus-trend", "figure"),
-    Output("focus-breakdown", "figure"),
-    Output("focus-distribution", "figure"),
-    Output("focus-related-title", "children"),
-    Output("focus-related-slot", "children"),
-    Output("focus-actions", "children"),
-    Input("focus-state", "data"),
-)
-@inputs.takes(inputs.query)
-@whole
-def update_focus(query):
-    return focus_view(query)
 
 
 @callback(Output("focus-form", "is_open"), Input("focus-open-form", "n_clicks"),

@@ -2,7 +2,7 @@
 period, with trends and a delivered-versus-perceived chart."""
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import dcc, html
 
 from components.overview import (COMPARABLE_DELIVERED, COMPARABLE_PERCEIVED, COSTS, DELIVERED, shows_costs,
                                  PER_CHANNEL, PERCEIVED, channels_shown, compared_pair,
@@ -11,7 +11,7 @@ from components.overview import (COMPARABLE_DELIVERED, COMPARABLE_PERCEIVED, COS
 from components import inputs
 from components.actions import chart_actions
 from components.charts import graph_config
-from components.view import control_id, empty_state, filter_bar, nav_location, open_view, page_title, state_store
+from components.view import control_id, empty_state, filled, filter_bar, nav_location, open_view, page_title
 from components.responses import whole
 from i18n import N_, _
 
@@ -27,12 +27,11 @@ def layout(**query):
     delivered, perceived = compared_pair(view.state.extra)
     side = lambda title, container, width: dbc.Col([  # noqa: E731
         html.H4(title, className="side-title"),
-        dcc.Loading(html.Div(id=container), type="dot", delay_show=300),
+        html.Div(id=container),
     ], lg=width)
-    return html.Div([
+    return filled(html.Div([
         nav_location(),
         filter_bar(view),
-        state_store("overview", view),
         dbc.Row([side(_("Delivered quality"), "overview-delivered", 8),
                   side(_("Perceived quality"), "overview-perceived", 4)], className="g-4"),
         html.H4(id="overview-trend-title", className="side-title mt-4"),
@@ -50,22 +49,19 @@ def layout(**query):
                     className="align-self-center"),
         ], className="g-2"),
         dcc.Graph(id="overview-comparison", config=graph_config()),
-    ])
+    ]), CONTENT, overview_content, view.state.query())
 
 
-@callback(
-    Output("overview-delivered", "children"),
-    Output("overview-perceived", "children"),
-    Output("overview-trend-title", "children"),
-    Output("overview-trend-delivered", "figure"),
-    Output("overview-trend-perceived", "figure"),
-    Output("overview-comparison", "figure"),
-    Output("overview-correlation", "children"),
-    Input("overview-state", "data"),
-)
+# what the page shows of its view, filled in its layout (``overview_content``'s values)
+CONTENT = [("overview-delivered", "children"), ("overview-perceived", "children"),
+           ("overview-trend-title", "children"), ("overview-trend-delivered", "figure"),
+           ("overview-trend-perceived", "figure"), ("overview-comparison", "figure"),
+           ("overview-correlation", "children")]
+
+
 @inputs.takes(inputs.query)
 @whole
-def update_overview(query):
+def overview_content(query):
     view = open_view(query)
     data = overview_data(view)
     delivered, perceived = compared_pair(view.state.extra)

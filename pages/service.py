@@ -11,7 +11,7 @@ from components.staffing import staffing_link
 from components.charts import graph_config
 from components.grids import fitted, grid
 from components.kpi import change_text, help_mark, reading, status_badge
-from components.view import NAV_ID, empty_state, filter_bar, href, nav_location, open_view, state_store
+from components.view import NAV_ID, empty_state, filled, filter_bar, href, nav_location, open_view, state_store
 from metrics.query import compute, values
 from metrics.registry import KPIS
 from metrics.targets import scope_target
@@ -43,7 +43,7 @@ def layout(**query):
     if not view.has_data:
         return empty_state()
     day = sv.chosen_day(view.state.extra, view.first, view.last)
-    return html.Div([
+    return filled(html.Div([
         nav_location(),
         filter_bar(view, period=False, single=("channel",)),
         state_store("service", view),
@@ -61,7 +61,7 @@ def layout(**query):
             wall_link(view),
             staffing_link(view, day),
         ], className="g-2 mb-2"),
-        dcc.Loading(html.Div(id="service-headline"), type="dot", delay_show=300),
+        html.Div(id="service-headline"),
         html.H4(_("Half-hour intervals"), className="side-title mt-3"),
         html.Div(sv.interval_legend(view), className="small text-muted mb-1", id="service-legend"),
         grid("service-intervals", "service-grid", INTERVAL_OPTIONS),
@@ -74,7 +74,15 @@ def layout(**query):
                className="small text-muted mb-1"),
         grid("service-agents"),
         dcc.Graph(id="service-weeks", config=graph_config(), className="mt-3"),
-    ])
+    ]), CONTENT, service_content, view.state.query())
+
+
+# what the page shows of its day, filled in its layout (``service_content``'s values)
+CONTENT = [("service-headline", "children"),
+           ("service-intervals", "rowData"), ("service-intervals", "columnDefs"),
+           ("service-intervals", "dashGridOptions"), ("service-intervals", "style"), ("service-queues", "figure"),
+           ("service-agents", "rowData"), ("service-agents", "columnDefs"), ("service-agents", "dashGridOptions"),
+           ("service-agents", "style"), ("service-weeks", "figure")]
 
 
 def wall_link(view):
@@ -107,23 +115,9 @@ def headline(view, day):
     return dbc.Row(cards, className="row-cols-2 row-cols-md-6 g-2")
 
 
-@callback(
-    Output("service-headline", "children"),
-    Output("service-intervals", "rowData"),
-    Output("service-intervals", "columnDefs"),
-    Output("service-intervals", "dashGridOptions"),
-    Output("service-intervals", "style"),
-    Output("service-queues", "figure"),
-    Output("service-agents", "rowData"),
-    Output("service-agents", "columnDefs"),
-    Output("service-agents", "dashGridOptions"),
-    Output("service-agents", "style"),
-    Output("service-weeks", "figure"),
-    Input("service-state", "data"),
-)
 @inputs.takes(inputs.query)
 @whole
-def update_service(query):
+def service_content(query):
     view = open_view(service_query(query))
     day = sv.chosen_day(view.state.extra, view.first, view.last)
     intervals = sv.interval_rows(sv.intervals(view, day))
