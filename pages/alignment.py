@@ -11,8 +11,8 @@ from components import inputs
 from components.charts import graph_config
 from components.grids import fitted, grid
 from components.responses import whole
-from components.view import (detail_in_url, NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view,
-                             page_title, state_store)
+from components.view import (NAV_ID, control_id, detail_in_url, empty_state, filled, filter_bar, href, nav_location,
+                             open_view, page_title, state_store)
 from i18n import N_, _, formats, ngettext
 from i18n.labels import dropdown_texts
 from metrics.alignment import linked_contact
@@ -27,7 +27,7 @@ def layout(**query):
     if not view.has_data:
         return empty_state()
     extra = view.state.extra
-    return html.Div([
+    return filled(html.Div([
         nav_location(),
         filter_bar(view),
         state_store("alignment", view),
@@ -59,7 +59,18 @@ def layout(**query):
         html.H4(_("How far the views agree"), className="side-title mt-3"),
         grid("alignment-pairs", getRowId="params.data.rid"),
         html.Div(al.definitions(view), className="mt-2"),
-    ])
+    ]), CONTENT, alignment_content, view.state.query())
+
+
+# what the page shows of its view, filled in its layout (``alignment_content``'s values)
+CONTENT = [("alignment-summary", "children"), ("alignment-agents", "rowData"),
+           ("alignment-agents", "columnDefs"), ("alignment-agents", "dashGridOptions"),
+           ("alignment-agents", "style"), ("alignment-chart", "figure"), ("alignment-pairs", "rowData"),
+           ("alignment-pairs", "columnDefs"), ("alignment-modal", "is_open"),
+           ("alignment-detail-title", "children"), ("alignment-evaluations-count", "children"),
+           ("alignment-evaluations", "rowData"), ("alignment-evaluations", "columnDefs"),
+           ("alignment-answers-count", "children"), ("alignment-answers", "rowData"),
+           ("alignment-answers", "columnDefs")]
 
 
 def alignment_view(query):
@@ -89,28 +100,9 @@ def alignment_view(query):
                       answers, al.answer_columns())
 
 
-@callback(
-    Output("alignment-summary", "children"),
-    Output("alignment-agents", "rowData"),
-    Output("alignment-agents", "columnDefs"),
-    Output("alignment-agents", "dashGridOptions"),
-    Output("alignment-agents", "style"),
-    Output("alignment-chart", "figure"),
-    Output("alignment-pairs", "rowData"),
-    Output("alignment-pairs", "columnDefs"),
-    Output("alignment-modal", "is_open"),
-    Output("alignment-detail-title", "children"),
-    Output("alignment-evaluations-count", "children"),
-    Output("alignment-evaluations", "rowData"),
-    Output("alignment-evaluations", "columnDefs"),
-    Output("alignment-answers-count", "children"),
-    Output("alignment-answers", "rowData"),
-    Output("alignment-answers", "columnDefs"),
-    Input("alignment-state", "data"),
-)
 @inputs.takes(inputs.query)
 @whole
-def update_alignment(query):
+def alignment_content(query):
     return alignment_view(query)
 
 

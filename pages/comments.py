@@ -3,7 +3,7 @@ agent or client, and the list of those at risk (legal risk and extreme dissatisf
 down to the contact behind each."""
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import dcc, html
 
 from components import comments as cm
 from components import inputs
@@ -11,7 +11,7 @@ from components.charts import graph_config
 from components.explore import DIMENSION_LABELS
 from components.grids import fitted, grid
 from components.responses import whole
-from components.view import (detail_in_url, control_id, empty_state, filter_bar, nav_location, open_view,
+from components.view import (control_id, detail_in_url, empty_state, filled, filter_bar, nav_location, open_view,
                              page_title, state_store)
 from i18n import N_, _, formats, ngettext
 from i18n.labels import dropdown_texts
@@ -31,7 +31,7 @@ def layout(**query):
         return empty_state()
     extra = view.state.extra
     categories = [{"label": cm.category_label(c), "value": c} for c in [*category_ids(), "extreme"]]
-    return html.Div([
+    return filled(html.Div([
         nav_location(),
         filter_bar(view),
         state_store("comments", view),
@@ -53,19 +53,19 @@ def layout(**query):
         grid("comments-list", getRowId="params.data.key", options=LIST_OPTIONS),
         dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(_("The comment"))), dbc.ModalBody(id="comments-detail")],
                   id="comments-modal", size="lg", is_open=False),
-    ])
+    ]), CONTENT, comments_content, view.state.query())
 
 
-@callback(Output("comments-summary", "children"), Output("comments-trend", "figure"),
-          Output("comments-split", "rowData"), Output("comments-split", "columnDefs"),
-          Output("comments-list", "rowData"), Output("comments-list", "columnDefs"),
-          Output("comments-list", "dashGridOptions"), Output("comments-list", "style"),
-          Output("comments-count", "children"), Output("comments-modal", "is_open"),
-          Output("comments-detail", "children"),
-          Input("comments-state", "data"))
+# what the page shows of its view, filled in its layout (``comments_content``'s values)
+CONTENT = [("comments-summary", "children"), ("comments-trend", "figure"), ("comments-split", "rowData"),
+           ("comments-split", "columnDefs"), ("comments-list", "rowData"), ("comments-list", "columnDefs"),
+           ("comments-list", "dashGridOptions"), ("comments-list", "style"), ("comments-count", "children"),
+           ("comments-modal", "is_open"), ("comments-detail", "children")]
+
+
 @inputs.takes(inputs.query)
 @whole
-def update_comments(query):
+def comments_content(query):
     view = open_view(query)
     extra = view.state.extra
     by_time, grain = cm.trend(view)

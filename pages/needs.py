@@ -11,7 +11,8 @@ from components import inputs
 from components import needs as nc
 from components.charts import graph_config
 from components.grids import grid
-from components.view import NAV_ID, empty_state, filter_bar, href, nav_location, open_view, page_title, state_store
+from components.view import (NAV_ID, empty_state, filled, filter_bar, href, nav_location, open_view, page_title,
+                             state_store)
 from components.responses import whole
 from i18n import N_, _
 from i18n.labels import channel_label, dropdown_texts
@@ -42,7 +43,7 @@ def layout(**query):
         return empty_state()
     extra = view.state.extra
     move = share_of(extra.get("move"))
-    return html.Div([
+    return filled(html.Div([
         nav_location(),
         filter_bar(view),
         state_store("needs", view),
@@ -78,22 +79,19 @@ def layout(**query):
                                value=move, size="sm")], md=2),
         ], className="g-2 align-items-end mb-2"),
         html.Div(id="needs-whatif"),
-    ])
+    ]), CONTENT, needs_content, view.state.query())
 
 
-@callback(
-    Output("needs-note", "children"),
-    Output("needs-matrix", "rowData"), Output("needs-matrix", "columnDefs"),
-    Output("needs-pareto", "figure"),
-    Output("needs-quality", "rowData"), Output("needs-quality", "columnDefs"), Output("needs-pending", "children"),
-    Output("needs-whatif-need", "options"), Output("needs-whatif-src", "options"),
-    Output("needs-whatif-dst", "options"),
-    Output("needs-whatif", "children"),
-    Input("needs-state", "data"),
-)
+# what the page shows of its view, filled in its layout (``needs_content``'s values)
+CONTENT = [("needs-note", "children"), ("needs-matrix", "rowData"), ("needs-matrix", "columnDefs"),
+           ("needs-pareto", "figure"), ("needs-quality", "rowData"), ("needs-quality", "columnDefs"),
+           ("needs-pending", "children"), ("needs-whatif-need", "options"), ("needs-whatif-src", "options"),
+           ("needs-whatif-dst", "options"), ("needs-whatif", "children")]
+
+
 @inputs.takes(inputs.query)
 @whole
-def update_needs(query):
+def needs_content(query):
     view = open_view(query)
     nv = nc.needs_view(view)
     extra = view.state.extra

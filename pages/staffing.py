@@ -13,7 +13,8 @@ from components import service as sv
 from components import staffing as st
 from components.charts import graph_config
 from components.grids import fitted, grid
-from components.view import NAV_ID, empty_state, filter_bar, href, nav_location, open_view, page_title, state_store
+from components.view import (NAV_ID, empty_state, filled, filter_bar, href, nav_location, open_view, page_title,
+                             state_store)
 from components.responses import whole
 from i18n import N_, _, ngettext
 
@@ -50,7 +51,7 @@ def layout(**query):
         return empty_state()
     day = sv.chosen_day(view.state.extra, view.first, view.last)
     what = st.what_if(view.state.extra, view.settings.shrinkage)
-    return html.Div([
+    return filled(html.Div([
         nav_location(),
         filter_bar(view, period=False, single=("channel",)),
         state_store("staffing", view),
@@ -76,7 +77,14 @@ def layout(**query):
                 dbc.Col(dbc.Card(dbc.CardBody(id="staffing-notes")), lg=4),
             ], className="g-3 mt-1"),
         ], id="staffing-body"),
-    ])
+    ]), CONTENT, staffing_content, view.state.query())
+
+
+# what the page shows of its view, filled in its layout (``staffing_content``'s values)
+CONTENT = [("staffing-summary", "children"), ("staffing-intervals", "rowData"),
+           ("staffing-intervals", "columnDefs"), ("staffing-intervals", "dashGridOptions"),
+           ("staffing-intervals", "style"), ("staffing-chart", "figure"), ("staffing-notes", "children"),
+           ("staffing-body", "style")]
 
 
 def refused_text(what: st.WhatIf):
@@ -86,20 +94,9 @@ def refused_text(what: st.WhatIf):
                        keys=", ".join(what.refused)), color="warning", className="py-1 small")
 
 
-@callback(
-    Output("staffing-summary", "children"),
-    Output("staffing-intervals", "rowData"),
-    Output("staffing-intervals", "columnDefs"),
-    Output("staffing-intervals", "dashGridOptions"),
-    Output("staffing-intervals", "style"),
-    Output("staffing-chart", "figure"),
-    Output("staffing-notes", "children"),
-    Output("staffing-body", "style"),
-    Input("staffing-state", "data"),
-)
 @inputs.takes(inputs.query)
 @whole
-def update_staffing(query):
+def staffing_content(query):
     """The plan of the day the URL asks for, in the viewer's scope."""
     hidden = {"display": "none"}
     if not current().may_open(PATH):      # a forged request from a role the page is not for
