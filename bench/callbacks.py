@@ -133,20 +133,20 @@ def callbacks(agent: str) -> dict:
     from components.view import filter_options, open_view
     from pages.campaigns import update_campaigns
     from pages.committee import committee_content
-    from pages.explore import update_explore
+    from pages.explore import explore_content
     from pages.focus import focus_view
     from pages.overview import overview_content
     from pages.service import service_content
     pages = itertools.cycle(CONTACT_PAGES)
     return {
         "overview": overview_content,
-        "explore": lambda q: update_explore({**q, "by": "queue"}),
+        "explore": lambda q: explore_content({**q, "by": "queue"}),
         "focus": lambda q: focus_view({**q, "kpi": "service_level"}),
         "service": lambda q: service_content({k: v for k, v in q.items() if k not in ("from", "to")} | {"day": q["to"]}),
         "campaigns": update_campaigns,
         "committee": lambda q: committee_content({"client": q.get("client", ""), "month": q["from"][:7]}),
         "filter options": lambda q: filter_options(open_view(q)),
-        "contact list": lambda q: update_explore({**q, "by": "agent", "path": f"agent:{agent}",
+        "contact list": lambda q: explore_content({**q, "by": "agent", "path": f"agent:{agent}",
                                                   **dict(zip(("sort", "page"), next(pages)))}),
     }
 

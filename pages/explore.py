@@ -6,7 +6,8 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from components import explore as ex
 from components.grids import fitted, grid
-from components.view import NAV_ID, detail_in_url, control_id, empty_state, filter_bar, href, nav_location, open_view, state_store
+from components.view import (NAV_ID, control_id, detail_in_url, empty_state, filled, filter_bar, href, nav_location,
+                             open_view, state_store)
 from data.exports import csv_bytes, xlsx_bytes
 from metrics.contacts import SORTS, contact_detail
 from metrics.registry import KPIS
@@ -29,7 +30,7 @@ def layout(**query):
         return empty_state()
     extra = view.state.extra
     options = lambda pairs: [{"label": _(l), "value": v} for v, l in pairs]  # noqa: E731
-    return html.Div([
+    return filled(html.Div([
         nav_location(),
         filter_bar(view),
         state_store("explore", view),
@@ -85,7 +86,17 @@ def layout(**query):
         dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(_("Contact"))), dbc.ModalBody(id="explore-detail")],
                   id="explore-modal", size="lg", is_open=False),
         dcc.Download(id="explore-download"),
-    ])
+    ]), CONTENT, explore_content, view.state.query())
+
+
+# what the page shows of its view, filled in its layout (``explore_content``'s values)
+CONTENT = [("explore-breadcrumb", "children"), ("explore-kpis", "style"), ("explore-contacts", "style"),
+           ("explore-grid", "rowData"), ("explore-grid", "columnDefs"), ("explore-grid", "dashGridOptions"),
+           ("explore-grid", "style"), ("explore-bars", "figure"), ("explore-notes", "children"),
+           ("explore-contact-grid", "rowData"), ("explore-contact-grid", "columnDefs"),
+           ("explore-contact-grid", "dashGridOptions"), ("explore-contact-grid", "style"),
+           ("explore-contacts-count", "children"), ("explore-page", "children"), ("explore-prev", "href"),
+           ("explore-next", "href"), ("explore-modal", "is_open"), ("explore-detail", "children")]
 
 
 def _breadcrumb(view, by, steps):
@@ -175,31 +186,9 @@ def _answer(name: str, value) -> str:
             "ces": _("effort {score}", score=score)}[name]
 
 
-@callback(
-    Output("explore-breadcrumb", "children"),
-    Output("explore-kpis", "style"),
-    Output("explore-contacts", "style"),
-    Output("explore-grid", "rowData"),
-    Output("explore-grid", "columnDefs"),
-    Output("explore-grid", "dashGridOptions"),
-    Output("explore-grid", "style"),
-    Output("explore-bars", "figure"),
-    Output("explore-notes", "children"),
-    Output("explore-contact-grid", "rowData"),
-    Output("explore-contact-grid", "columnDefs"),
-    Output("explore-contact-grid", "dashGridOptions"),
-    Output("explore-contact-grid", "style"),
-    Output("explore-contacts-count", "children"),
-    Output("explore-page", "children"),
-    Output("explore-prev", "href"),
-    Output("explore-next", "href"),
-    Output("explore-modal", "is_open"),
-    Output("explore-detail", "children"),
-    Input("explore-state", "data"),
-)
 @inputs.takes(inputs.query)
 @whole
-def update_explore(query):
+def explore_content(query):
     return explore_view(query)
 
 

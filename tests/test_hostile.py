@@ -164,8 +164,8 @@ def test_hos003_a_request_of_the_wrong_shape_is_a_400_that_says_why(served):
         assert response.status_code == 400 and reason in response.get_data(as_text=True), bad
     response = forged(client, page, lambda c, p: {"a": 1} if p == "search" else good(c, p))
     assert response.status_code == 400 and "query must be a text" in response.get_data(as_text=True)
-    explore = callback_for(client, "explore-breadcrumb")
-    body = {"output": explore["output"], "outputs": [], "inputs": [], "changedPropIds": []}
+    campaigns = callback_for(client, "campaigns-grid.rowData")
+    body = {"output": campaigns["output"], "outputs": [], "inputs": [], "changedPropIds": []}
     for change, reason in (({"inputs": "x"}, "list of 1"), ({"inputs": []}, "list of 1"),
                            ({"inputs": [{"id": 3, "property": "data"}]}, "an id and a property"),
                            ({"output": "nobody.children"}, "no callback has this output"),
@@ -204,15 +204,15 @@ def test_hos005_an_unforeseen_error_is_shown_in_the_page_and_logged_once_with_it
 
     from werkzeug.exceptions import Forbidden
     _eng, client = served
-    explore_parts = sys.modules[next(m for m in sys.modules if m.endswith("components.explore"))]
-    explore = callback_for(client, "explore-breadcrumb")
+    campaign_parts = sys.modules[next(m for m in sys.modules if m.endswith("components.campaigns"))]
+    campaigns = callback_for(client, "campaigns-grid.rowData")
     state = lambda c, p: STATE if p == "data" else plausible(c, p)  # noqa: E731
     caplog.set_level(logging.ERROR, logger="pilotage.errors")
 
     def broken(*_args):
         raise RuntimeError("the database went away")
-    monkeypatch.setattr(explore_parts, "explore_table", broken)
-    response = forged(client, explore, state)
+    monkeypatch.setattr(campaign_parts, "campaign_table", broken)
+    response = forged(client, campaigns, state)
     assert response.status_code == 200
     banner = response.get_json()["sideUpdate"]["app-error"]
     assert banner["is_open"] is True
@@ -223,8 +223,8 @@ def test_hos005_an_unforeseen_error_is_shown_in_the_page_and_logged_once_with_it
 
     def refused(*_args):
         raise Forbidden("not for you")
-    monkeypatch.setattr(explore_parts, "explore_table", refused)
-    assert forged(client, explore, state).status_code == 403
+    monkeypatch.setattr(campaign_parts, "campaign_table", refused)
+    assert forged(client, campaigns, state).status_code == 403
     assert len([r for r in caplog.records if r.name == "pilotage.errors"]) == 1
 
 
