@@ -131,7 +131,7 @@ def callbacks(agent: str) -> dict:
     """name -> function(query) returning what Dash would send (the contact list is one
     agent's contacts, through the explore page's drill-down)."""
     from components.view import filter_options, open_view
-    from pages.campaigns import update_campaigns
+    from pages.campaigns import campaigns_content
     from pages.committee import committee_content
     from pages.explore import explore_content
     from pages.focus import focus_view
@@ -143,7 +143,7 @@ def callbacks(agent: str) -> dict:
         "explore": lambda q: explore_content({**q, "by": "queue"}),
         "focus": lambda q: focus_view({**q, "kpi": "service_level"}),
         "service": lambda q: service_content({k: v for k, v in q.items() if k not in ("from", "to")} | {"day": q["to"]}),
-        "campaigns": update_campaigns,
+        "campaigns": campaigns_content,
         "committee": lambda q: committee_content({"client": q.get("client", ""), "month": q["from"][:7]}),
         "filter options": lambda q: filter_options(open_view(q)),
         "contact list": lambda q: explore_content({**q, "by": "agent", "path": f"agent:{agent}",

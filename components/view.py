@@ -1,11 +1,13 @@
 """What every page shares: opening the view of a URL, the filter bar, and writing state back
 to the URL.
 
-A page's ``layout(**query)`` is cheap: it calls ``open_view(query)`` (settings, database,
-the period the URL asks for), lays out ``filter_bar(view)``, its own controls with ids from
-``control_id(key)`` and a ``state_store(page, view)``; its content is filled by a callback on
-that store. Any change of a control writes the URL (``nav`` location), which re-renders the
-page: the URL is the state, and the back button walks back through every step.
+A page's ``layout(**query)`` calls ``open_view(query)`` (settings, database, the period the
+URL asks for), lays out ``filter_bar(view)`` (its options found in the view), its own controls
+with ids from ``control_id(key)`` and a ``state_store(page, view)`` for the callbacks of its
+buttons, clicks and downloads, and fills its content in (``filled``), so that the page shows
+with the layout's own response. Any change of a control writes the URL (``nav`` location),
+which lays the page out again: the URL is the state, and the back button walks back through
+every step.
 """
 from __future__ import annotations
 
@@ -152,7 +154,7 @@ def filled(tree, outputs: list[tuple[str, str]], content, query: dict):
 
 
 def state_store(page: str, view: View) -> dcc.Store:
-    """The resolved query of the page; its content callbacks take it as input."""
+    """The resolved query of the page, for its callbacks (clicks, downloads, forms)."""
     return dcc.Store(id=f"{page}-state", data=view.state.query())
 
 

@@ -10,7 +10,8 @@ from components import campaigns as cp
 from data.campaign_contracts import MILESTONES, Contract, contracts_for, save_contract
 from components.grids import grid
 from metrics.query import dimension_values
-from components.view import NAV_ID, control_id, empty_state, filter_bar, href, nav_location, open_view, state_store
+from components.view import (NAV_ID, control_id, empty_state, filled, filter_bar, href, nav_location, open_view,
+                             state_store)
 from components import inputs
 from components.charts import graph_config
 from components.view import page_title
@@ -24,7 +25,7 @@ def layout(**query):
     view = open_view(query)
     if not view.has_data:
         return empty_state()
-    return html.Div([
+    return filled(html.Div([
         nav_location(),
         filter_bar(view),
         state_store("campaigns", view),
@@ -54,19 +55,18 @@ def layout(**query):
         grid("campaigns-milestones", getRowId="params.data.campaign"),
         cc.contract_form(cc.year_campaigns(view, view.state.end.year)["campaign"].tolist(),
                          view.viewer.may("campaign_contracts")),
-    ])
+    ]), CONTENT + CONTRACTS, lambda q: (*campaigns_content(q), *update_contracts(q, None)), view.state.query())
 
 
-@callback(
-    Output("campaigns-grid", "rowData"), Output("campaigns-grid", "columnDefs"),
-    Output("campaigns-purpose", "rowData"), Output("campaigns-purpose", "columnDefs"),
-    Output("campaigns-kind", "rowData"), Output("campaigns-kind", "columnDefs"),
-    Output("campaigns-progress", "figure"),
-    Input("campaigns-state", "data"),
-)
+# what the page shows of its view, filled in its layout (``campaigns_content``'s values)
+CONTENT = [("campaigns-grid", "rowData"), ("campaigns-grid", "columnDefs"), ("campaigns-purpose", "rowData"),
+           ("campaigns-purpose", "columnDefs"), ("campaigns-kind", "rowData"),
+           ("campaigns-kind", "columnDefs"), ("campaigns-progress", "figure")]
+
+
 @inputs.takes(inputs.query)
 @whole
-def update_campaigns(query):
+def campaigns_content(query):
     view = open_view(query)
     table = cp.campaign_table(view)
     few = view.settings.min_answers
@@ -87,11 +87,16 @@ def update_open_campaign(campaign, query):
     return href("/explore", view.state.query(by="campaign", path=f"campaign:{campaign}", show=None))
 
 
+# the contracts, calendar and retro-planning, filled in the layout and again after a contract is saved
+CONTRACTS = [("campaigns-contracts", "rowData"), ("campaigns-contracts", "columnDefs"), ("campaigns-calendar", "figure"),
+             ("campaigns-milestones", "rowData"), ("campaigns-milestones", "columnDefs")]
+
+
 @callback(
     Output("campaigns-contracts", "rowData"), Output("campaigns-contracts", "columnDefs"),
     Output("campaigns-calendar", "figure"),
     Output("campaigns-milestones", "rowData"), Output("campaigns-milestones", "columnDefs"),
-    Input("campaigns-state", "data"), Input(cc.form_id("saved"), "children"),
+    Input("campaigns-state", "data"), Input(cc.form_id("saved"), "children"), prevent_initial_call=True,
 )
 @inputs.takes(inputs.query, inputs.ignored)
 def update_contracts(query, _saved):

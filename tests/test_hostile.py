@@ -164,10 +164,11 @@ def test_hos003_a_request_of_the_wrong_shape_is_a_400_that_says_why(served):
         assert response.status_code == 400 and reason in response.get_data(as_text=True), bad
     response = forged(client, page, lambda c, p: {"a": 1} if p == "search" else good(c, p))
     assert response.status_code == 400 and "query must be a text" in response.get_data(as_text=True)
-    campaigns = callback_for(client, "campaigns-grid.rowData")
-    body = {"output": campaigns["output"], "outputs": [], "inputs": [], "changedPropIds": []}
-    for change, reason in (({"inputs": "x"}, "list of 1"), ({"inputs": []}, "list of 1"),
-                           ({"inputs": [{"id": 3, "property": "data"}]}, "an id and a property"),
+    contracts = callback_for(client, "campaigns-contracts.rowData")     # its inputs: the page's state, a save
+    body = {"output": contracts["output"], "outputs": [], "inputs": [], "changedPropIds": []}
+    for change, reason in (({"inputs": "x"}, "list of 2"), ({"inputs": []}, "list of 2"),
+                           ({"inputs": [{"id": 3, "property": "data"}, {"id": "x", "property": "children"}]},
+                            "an id and a property"),
                            ({"output": "nobody.children"}, "no callback has this output"),
                            ({"changedPropIds": [1]}, "list of texts"), ({"outputs": 1}, "names its outputs")):
         response = client.post("/_dash-update-component", json={**body, **change})
@@ -204,14 +205,14 @@ def test_hos005_an_unforeseen_error_is_shown_in_the_page_and_logged_once_with_it
 
     from werkzeug.exceptions import Forbidden
     _eng, client = served
-    campaign_parts = sys.modules[next(m for m in sys.modules if m.endswith("components.campaigns"))]
-    campaigns = callback_for(client, "campaigns-grid.rowData")
+    campaign_parts = sys.modules[next(m for m in sys.modules if m.endswith("components.campaign_contracts"))]
+    campaigns = callback_for(client, "campaigns-contracts.rowData")
     state = lambda c, p: STATE if p == "data" else plausible(c, p)  # noqa: E731
     caplog.set_level(logging.ERROR, logger="pilotage.errors")
 
     def broken(*_args):
         raise RuntimeError("the database went away")
-    monkeypatch.setattr(campaign_parts, "campaign_table", broken)
+    monkeypatch.setattr(campaign_parts, "year_campaigns", broken)
     response = forged(client, campaigns, state)
     assert response.status_code == 200
     banner = response.get_json()["sideUpdate"]["app-error"]
@@ -223,7 +224,7 @@ def test_hos005_an_unforeseen_error_is_shown_in_the_page_and_logged_once_with_it
 
     def refused(*_args):
         raise Forbidden("not for you")
-    monkeypatch.setattr(campaign_parts, "campaign_table", refused)
+    monkeypatch.setattr(campaign_parts, "year_campaigns", refused)
     assert forged(client, campaigns, state).status_code == 403
     assert len([r for r in caplog.records if r.name == "pilotage.errors"]) == 1
 
