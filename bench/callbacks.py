@@ -133,20 +133,20 @@ def callbacks(agent: str) -> dict:
     from components.view import filter_options, open_view
     from pages.campaigns import campaigns_content
     from pages.committee import committee_content
-    from pages.explore import explore_content
+    from pages.explore import explore_view
     from pages.focus import focus_view
     from pages.overview import overview_content
     from pages.service import service_content
     pages = itertools.cycle(CONTACT_PAGES)
     return {
         "overview": overview_content,
-        "explore": lambda q: explore_content({**q, "by": "queue"}),
+        "explore": lambda q: explore_view({**q, "by": "queue"}),
         "focus": lambda q: focus_view({**q, "kpi": "service_level"}),
         "service": lambda q: service_content({k: v for k, v in q.items() if k not in ("from", "to")} | {"day": q["to"]}),
         "campaigns": campaigns_content,
         "committee": lambda q: committee_content({"client": q.get("client", ""), "month": q["from"][:7]}),
         "filter options": lambda q: filter_options(open_view(q)),
-        "contact list": lambda q: explore_content({**q, "by": "agent", "path": f"agent:{agent}",
+        "contact list": lambda q: explore_view({**q, "by": "agent", "path": f"agent:{agent}",
                                                   **dict(zip(("sort", "page"), next(pages)))}),
     }
 
@@ -173,18 +173,23 @@ def measure(size: int, runs: int) -> dict:
     return {"size": size, "generation": generation, "callbacks": results, "peak_mb": _peak_mb()}
 
 
+def afresh() -> None:
+    """Forget the server's query results and kept responses: the next view is computed anew."""
+    from components.responses import forget
+    from metrics.query import clear_cache
+    clear_cache()
+    forget()
+
+
 def _timed(db: Path, name: str, call, states: list[dict], runs: int, first_client: str, agent: str) -> dict:
     """A callback's median and 95th percentile time over the states, its largest response and
     the floor's median."""
     import plotly
-    from components.responses import forget
-    from metrics.query import clear_cache
     call(states[0])     # a warm-up, untimed
     times, sizes, floors = [], [], []
     for i in range(runs):
         q = states[i % len(states)]
-        clear_cache()   # every timed call computes afresh
-        forget()
+        afresh()   # every timed call computes afresh
         started = time.perf_counter()
         out = call(q)
         times.append(time.perf_counter() - started)

@@ -30,7 +30,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from bench.callbacks import ROOT, db_for, ensure_demo
+from bench.callbacks import ROOT, afresh, db_for, ensure_demo
 
 # page -> (path and query, what must be shown): "css:<selector>" present, "grid:<id>" with
 # rows, "graph:<id>" drawn with at least one trace
@@ -177,14 +177,6 @@ def follow(driver, path: str, conds: list[str], timeout: float = 60) -> dict:
     """A link followed from the current page, without reloading it."""
     driver.execute_script(_FOLLOW, conds, path)
     return _result(driver, timeout)
-
-
-def afresh() -> None:
-    """Forget the server's results and responses: the next view is computed anew."""
-    from components.responses import forget
-    from metrics.query import clear_cache
-    clear_cache()
-    forget()
 
 
 def timed(driver, path: str, conds: list[str], runs: int, uncached: bool, start: tuple = EMPTY) -> dict:

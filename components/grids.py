@@ -19,14 +19,14 @@ SCROLL_HEIGHT = "620px"
 
 def grid(grid_id: str, extra_class: str = "", options: dict | None = None, **props) -> dag.AgGrid:
     """A grid as tall as its rows; ``options`` adds to its grid options, ``props`` to the
-    component's. A callback that fills a grid of many rows gives it ``fitted`` options."""
+    component's. Whatever fills a grid of many rows gives it ``fitted`` options."""
     return dag.AgGrid(id=grid_id, className=f"ag-theme-alpine explore-grid {extra_class}".strip(),
                       style={"height": None}, defaultColDef=FIT,
                       dashGridOptions={"domLayout": "autoHeight", **OPTIONS, **(options or {})}, **props)
 
 
 def fitted(rows: list, options: dict | None = None) -> tuple[dict, dict]:
-    """A grid's ``dashGridOptions`` and ``style`` for these rows (a callback's outputs, which
+    """A grid's ``dashGridOptions`` and ``style`` for these rows (set with its rows, they
     replace the layout's): as tall as its rows up to ``SCROLL_AFTER``, else a fixed height it
     scrolls within."""
     scrolls = len(rows) > SCROLL_AFTER

@@ -1,10 +1,11 @@
 """The pages' content kept whole for a repeated view.
 
-What a page's content callback returns depends only on who is looking (their role and what
+What a page's content function returns depends only on who is looking (their role and what
 they may see), the language, the data and what the app has written (the data's generation
 changes with every load and every saved target, focus, action, decision or campaign contract:
-each is written through ``data.db.writing``), the settings, and the page's state (its URL). The same view asked again is answered from memory: the query layer's
-cache already spares the database, this also spares building the cards, figures and grids.
+each is written through ``data.db.writing``), the settings, and the page's state (its URL).
+The same view asked again is answered from memory: the query layer's cache already spares
+the database, this also spares building the cards, figures and grids.
 """
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ _lock = threading.Lock()
 
 
 def whole(func):
-    """Keep a content callback's outputs per viewer, language, data, settings and arguments
-    (under ``inputs.takes``: the arguments are checked values)."""
+    """Keep a page's content per viewer, language, data, settings and arguments (a query
+    built on the server, or checked by ``inputs.takes`` when a callback passes it on)."""
     @wraps(func)
     def kept(*args):
         who = viewer.current()

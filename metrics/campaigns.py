@@ -42,8 +42,7 @@ def campaign_progress(db: Engine | Connection, scope: Scope, campaign: str) -> p
         where = contacts_where(db, scope, params, rollup) + " AND r.campaign = :campaign"
     else:
         rows, day, reached = "contacts c", "CAST(c.arrived_at AS DATE)", "c.outcome = 'reached'"
-        where = (contacts_where(db, scope, params) + " AND c.campaign = :campaign"
-                 " AND c.direction = 'outbound' AND c.customer_key IS NOT NULL")
+        where = f"{contacts_where(db, scope, params)} AND c.campaign = :campaign AND {rollups.CAMPAIGN_ATTEMPTS}"
     sql = f"""
         WITH firsts AS (
             SELECT min({day}) AS tried, min(CASE WHEN {reached} THEN {day} END) AS reached

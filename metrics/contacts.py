@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
-from metrics.query import Scope, _bound, _run, rows_sql, scope_where
+from metrics.query import Scope, _bound, _columns, _run, rows_sql, scope_where
 from metrics.rollups import Rollup
 
 # sort keys (URL values) -> SQL; the allow-list of what a person may sort by
@@ -81,7 +81,7 @@ def contacts_where(db: Engine | Connection, scope: Scope, params: dict, base: st
     the agents table (a contact whose agent has no row there has no team, as with the join)."""
     plain = Scope(scope.start, scope.end, _without_team(scope.filters), _without_team(scope.restrictions),
                   scope.survey)
-    agent = "c.agent_id" if base == "contacts" else base.columns["agent"]
+    agent = _columns(base)["agent"]
     clauses = [scope_where(base, plain, params)]
     for prefix, filters in (("f", scope.filters), ("r", scope.restrictions)):
         for dim, teams in filters:

@@ -74,6 +74,8 @@ class Rollup:
 
 
 _SERVICE = ("channel", "queue", "campaign", "client", "site", "reason")
+# the contacts whose customers a campaign tried (the customers roll-up's rows, over ``contacts c``)
+CAMPAIGN_ATTEMPTS = "c.direction = 'outbound' AND c.campaign IS NOT NULL AND c.customer_key IS NOT NULL"
 # the smallest first: a query reads the first one that covers it
 ROLLUPS = (
     Rollup("rollup_contacts", "contacts", _SERVICE),
@@ -98,8 +100,7 @@ def _select(r: Rollup, settings: KpiSettings, span: Span, days: str | None = Non
     if r.kind == "customers":     # each campaign's rows together, for the scans of one campaign
         return (f"SELECT {keys}, c.customer_key, bool_or(c.outcome = 'reached') AS reached"
                 f" FROM (SELECT CAST({time} AS DATE) AS day, {dims}c.customer_key, c.outcome FROM {ROWS_SQL[r.base]}"
-                f" WHERE {where} AND c.direction = 'outbound' AND c.campaign IS NOT NULL"
-                " AND c.customer_key IS NOT NULL) c GROUP BY ALL ORDER BY campaign, day"), params
+                f" WHERE {where} AND {CAMPAIGN_ATTEMPTS}) c GROUP BY ALL ORDER BY campaign, day"), params
     if r.kind == "histograms":
         rows = []
         for kind in (k for k, base in HISTOGRAM_BASES.items() if base == r.base):

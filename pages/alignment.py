@@ -59,10 +59,10 @@ def layout(**query):
         html.H4(_("How far the views agree"), className="side-title mt-3"),
         grid("alignment-pairs", getRowId="params.data.rid"),
         html.Div(al.definitions(view), className="mt-2"),
-    ]), CONTENT, alignment_content, view.state.query())
+    ]), CONTENT, alignment_view, view.state.query())
 
 
-# what the page shows of its view, filled in its layout (``alignment_content``'s values)
+# what the page shows of its view, filled in its layout (``alignment_view``'s values)
 CONTENT = [("alignment-summary", "children"), ("alignment-agents", "rowData"),
            ("alignment-agents", "columnDefs"), ("alignment-agents", "dashGridOptions"),
            ("alignment-agents", "style"), ("alignment-chart", "figure"), ("alignment-pairs", "rowData"),
@@ -73,8 +73,9 @@ CONTENT = [("alignment-summary", "children"), ("alignment-agents", "rowData"),
            ("alignment-answers", "columnDefs")]
 
 
+@whole
 def alignment_view(query):
-    """Everything the page shows for a query, as the callback's outputs."""
+    """Everything the page shows for a query, in the order of ``CONTENT``."""
     view = open_view(query)
     result = al.alignment_of(view)
     agents = al.ordered(result.agents, al.chosen_order(view.state.extra))
@@ -98,12 +99,6 @@ def alignment_view(query):
                                "{count} survey answers with a satisfaction score", len(answers),
                                count=formats.number(len(answers))),
                       answers, al.answer_columns())
-
-
-@inputs.takes(inputs.query)
-@whole
-def alignment_content(query):
-    return alignment_view(query)
 
 
 detail_in_url("/alignment", "alignment-agents", "alignment-modal", "show")     # an agent's numbers

@@ -64,7 +64,6 @@ CONTENT = [("campaigns-grid", "rowData"), ("campaigns-grid", "columnDefs"), ("ca
            ("campaigns-kind", "columnDefs"), ("campaigns-progress", "figure")]
 
 
-@inputs.takes(inputs.query)
 @whole
 def campaigns_content(query):
     view = open_view(query)

@@ -6,7 +6,6 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import comments as cm
-from components import inputs
 from components.charts import graph_config
 from components.explore import DIMENSION_LABELS
 from components.grids import fitted, grid
@@ -63,7 +62,6 @@ CONTENT = [("comments-summary", "children"), ("comments-trend", "figure"), ("com
            ("comments-modal", "is_open"), ("comments-detail", "children")]
 
 
-@inputs.takes(inputs.query)
 @whole
 def comments_content(query):
     view = open_view(query)

@@ -90,7 +90,6 @@ def saved_text(decisions) -> str:
         "Saved {when}", when=when)
 
 
-@inputs.takes(inputs.query)
 @whole
 def committee_content(query):
     """The review of the client and month of the page's query, filled in its layout."""

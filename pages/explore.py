@@ -86,10 +86,10 @@ def layout(**query):
         dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(_("Contact"))), dbc.ModalBody(id="explore-detail")],
                   id="explore-modal", size="lg", is_open=False),
         dcc.Download(id="explore-download"),
-    ]), CONTENT, explore_content, view.state.query())
+    ]), CONTENT, explore_view, view.state.query())
 
 
-# what the page shows of its view, filled in its layout (``explore_content``'s values)
+# what the page shows of its view, filled in its layout (``explore_view``'s values)
 CONTENT = [("explore-breadcrumb", "children"), ("explore-kpis", "style"), ("explore-contacts", "style"),
            ("explore-grid", "rowData"), ("explore-grid", "columnDefs"), ("explore-grid", "dashGridOptions"),
            ("explore-grid", "style"), ("explore-bars", "figure"), ("explore-notes", "children"),
@@ -118,8 +118,9 @@ def _breadcrumb(view, by, steps):
     return dbc.Breadcrumb(items=items, className="mb-0 small", id="explore-path")
 
 
+@whole
 def explore_view(query):
-    """Everything the page shows for a query, as the callback's outputs."""
+    """Everything the page shows for a query, in the order of ``CONTENT``."""
     view = open_view(query)
     extra = view.state.extra
     by = ex.chosen_by(extra)
@@ -184,12 +185,6 @@ def _answer(name: str, value) -> str:
     score = formats.number(value, 0 if float(value).is_integer() else 1)
     return {"nps": _("NPS {score}", score=score), "csat": _("CSAT {score}", score=score),
             "ces": _("effort {score}", score=score)}[name]
-
-
-@inputs.takes(inputs.query)
-@whole
-def explore_content(query):
-    return explore_view(query)
 
 
 def _drill(query, member):

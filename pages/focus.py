@@ -96,7 +96,6 @@ CONTENT = [("focus-banner-slot", "children"), ("focus-headline", "children"), ("
            ("focus-related-slot", "children"), ("focus-actions", "children")]
 
 
-@inputs.takes(inputs.query)
 @whole
 def focus_view(query):
     """Everything the page shows for a query, in the order of ``CONTENT``."""

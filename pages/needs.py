@@ -89,7 +89,6 @@ CONTENT = [("needs-note", "children"), ("needs-matrix", "rowData"), ("needs-matr
            ("needs-whatif-dst", "options"), ("needs-whatif", "children")]
 
 
-@inputs.takes(inputs.query)
 @whole
 def needs_content(query):
     view = open_view(query)

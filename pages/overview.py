@@ -8,7 +8,6 @@ from components.overview import (COMPARABLE_DELIVERED, COMPARABLE_PERCEIVED, COS
                                  PER_CHANNEL, PERCEIVED, channels_shown, compared_pair,
                                  comparison_figure, comparison_series, correlation_text, kpi_card, kpi_options,
                                  overview_data, per_channel_card, trend_figure, barometer_card)
-from components import inputs
 from components.actions import chart_actions
 from components.charts import graph_config
 from components.view import control_id, empty_state, filled, filter_bar, nav_location, open_view, page_title
@@ -59,7 +58,6 @@ CONTENT = [("overview-delivered", "children"), ("overview-perceived", "children"
            ("overview-correlation", "children")]
 
 
-@inputs.takes(inputs.query)
 @whole
 def overview_content(query):
     view = open_view(query)

@@ -115,7 +115,6 @@ def headline(view, day):
     return dbc.Row(cards, className="row-cols-2 row-cols-md-6 g-2")
 
 
-@inputs.takes(inputs.query)
 @whole
 def service_content(query):
     view = open_view(service_query(query))

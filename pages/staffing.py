@@ -69,7 +69,7 @@ def layout(**query):
             _number_input("shrinkage", _("Shrinkage"), what.shrinkage, "%", 1, 0, 99),
         ], className="g-2 mb-2 align-items-center"),
         html.Div(refused_text(what), id="staffing-refused"),
-        dcc.Loading(html.Div(id="staffing-summary"), type="dot", delay_show=300),
+        html.Div(id="staffing-summary"),
         html.Div([
             grid("staffing-intervals"),
             dbc.Row([
@@ -94,7 +94,6 @@ def refused_text(what: st.WhatIf):
                        keys=", ".join(what.refused)), color="warning", className="py-1 small")
 
 
-@inputs.takes(inputs.query)
 @whole
 def staffing_content(query):
     """The plan of the day the URL asks for, in the viewer's scope."""
