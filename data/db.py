@@ -10,7 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from data.derived import refresh_surveyed
+from data.derived import LINKED, refresh_linked
 from data.files import make_private, private_folder
 from data.schema import ddl
 
@@ -115,7 +115,8 @@ def engine(path: str | Path) -> Engine:
             with eng.begin() as conn:
                 for statement in ddl():
                     conn.exec_driver_sql(statement)
-                refresh_surveyed(conn, "SELECT source, contact_id FROM contacts WHERE surveyed IS NULL")
+                for flag in LINKED:
+                    refresh_linked(conn, flag, f"SELECT source, contact_id FROM contacts WHERE {flag} IS NULL")
             make_private(path)   # made by DuckDB through the umask
             _engines[path] = eng
             _new_generation()    # another process may have changed the file while it was closed

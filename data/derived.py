@@ -1,6 +1,7 @@
 """Columns derived at load time, kept exact by every load for the rows it touches: the gaps
-between a customer's inbound contacts (first-contact resolution, repeat contacts) and whether
-a contact has a survey answer (response rate). Reading them costs nothing at query time.
+between a customer's inbound contacts (first-contact resolution, repeat contacts), and whether
+a contact has a survey answer (response rate) or an evaluation (the assessments' join).
+Reading them costs nothing at query time.
 
 Only the rows whose value changes are written; a load passes ``days``, a table of ``day``
 values, to note the days of those rows (their roll-ups are computed again).
@@ -22,17 +23,22 @@ def _update(conn: Connection, changed_sql: str, sets: str, days: str | None) -> 
     conn.exec_driver_sql("DROP TABLE derived_changes")
 
 
-def refresh_surveyed(conn: Connection, contacts_sql: str, days: str | None = None) -> None:
-    """Recompute, for the contacts the subquery names (source, contact_id), whether any
-    survey answer is linked to them."""
+# each flag: the table whose rows name a contact, and the column holding the contact's source
+LINKED = {"surveyed": ("surveys", "contact_source"), "evaluated": ("evaluations", "source")}
+
+
+def refresh_linked(conn: Connection, flag: str, contacts_sql: str, days: str | None = None) -> None:
+    """Recompute, for the contacts the subquery names (source, contact_id), whether any row
+    of the flag's table (a survey answer, an evaluation) is linked to them."""
+    table, source = LINKED[flag]
     _update(conn, f"""
-        SELECT c.source, c.contact_id, c.arrived_at, k.n > 0 AS surveyed
-        FROM (SELECT k.source, k.contact_id, count(s.response_id) AS n
-              FROM ({contacts_sql}) k LEFT JOIN surveys s
-                ON s.contact_source = k.source AND s.contact_id = k.contact_id
+        SELECT c.source, c.contact_id, c.arrived_at, k.n > 0 AS linked
+        FROM (SELECT k.source, k.contact_id, count(l.contact_id) AS n
+              FROM ({contacts_sql}) k LEFT JOIN {table} l
+                ON l.{source} = k.source AND l.contact_id = k.contact_id
               GROUP BY ALL) k
         JOIN contacts c ON c.source = k.source AND c.contact_id = k.contact_id
-        WHERE c.surveyed IS DISTINCT FROM (k.n > 0)""", "surveyed = k.surveyed", days)
+        WHERE c.{flag} IS DISTINCT FROM (k.n > 0)""", f"{flag} = k.linked", days)
 
 
 def refresh_gaps(conn: Connection, customers_sql: str, days: str | None = None) -> None:

@@ -25,7 +25,7 @@ from comments.store import read as read_comments
 from data.audit import Actor, record
 from data.customers import hash_ids
 from data.db import raw, scalar, writing
-from data.derived import refresh_gaps, refresh_surveyed
+from data.derived import LINKED, refresh_gaps, refresh_linked
 from data.exports import csv_bytes, inert
 from data.intervals import refresh_covered
 from data.profile import Mapped, Profile, ProfileError, apply_profile, canonical, read_source
@@ -221,10 +221,11 @@ def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, loa
                 f"  SELECT customer_key FROM contacts t WHERE {where}"
                 f"  UNION ALL SELECT customer_id FROM {view}) WHERE customer_key IS NOT NULL"),
                 {"source": source})
-        if table.name == "surveys":   # the contacts linked before and after this load
+        if table.name in ("surveys", "evaluations"):   # the contacts linked before and after this load
+            linked_source = "contact_source" if table.name == "surveys" else "source"
             conn.execute(sa.text(
-                f"CREATE TEMP TABLE linked_{load_id} AS SELECT DISTINCT contact_source AS source, contact_id FROM ("
-                f"  SELECT contact_source, contact_id FROM surveys t WHERE {where}"
+                f"CREATE TEMP TABLE linked_{load_id} AS SELECT DISTINCT {linked_source} AS source, contact_id FROM ("
+                f"  SELECT {linked_source}, contact_id FROM {table.name} t WHERE {where}"
                 f"  UNION ALL SELECT :source, contact_id FROM {view}) WHERE contact_id IS NOT NULL"),
                 {"source": source})
         if table.name == "contacts":  # the rows replaced and loaded, and the answers linked to them
@@ -247,8 +248,8 @@ def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, loa
             extra_t.append("source"); extra_v.append(":source")
         if table.name == "surveys":
             extra_t.append("contact_source"); extra_v.append(":source")
-        if table.name == "contacts":   # until refresh_surveyed finds an answer linked to it
-            extra_t.append("surveyed"); extra_v.append("FALSE")
+        if table.name == "contacts":   # until refresh_linked finds an answer or evaluation linked to it
+            extra_t += list(LINKED); extra_v += ["FALSE"] * len(LINKED)
         conn.execute(sa.text(
             f"INSERT INTO {table.name} ({', '.join(targets + extra_t)}) "
             f"SELECT {', '.join(values + extra_v)} FROM {view}"),
@@ -256,12 +257,16 @@ def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, loa
         if table.name == "contacts":
             refresh_gaps(conn, f"SELECT customer_key FROM touched_{load_id}", CONTACT_DAYS)
             conn.exec_driver_sql(f"DROP TABLE touched_{load_id}")
-            refresh_surveyed(conn, f"SELECT source, contact_id FROM contacts WHERE load_id = {int(load_id)}",
-                             CONTACT_DAYS)
+            for flag in LINKED:
+                refresh_linked(conn, flag, f"SELECT source, contact_id FROM contacts WHERE load_id = {int(load_id)}",
+                               CONTACT_DAYS if flag == "surveyed" else None)
         if table.name == "surveys":
-            refresh_surveyed(conn, f"SELECT source, contact_id FROM linked_{load_id}", CONTACT_DAYS)
+            refresh_linked(conn, "surveyed", f"SELECT source, contact_id FROM linked_{load_id}", CONTACT_DAYS)
             conn.exec_driver_sql(f"DROP TABLE linked_{load_id}")
             read_comments(conn, f"SELECT source, response_id FROM surveys WHERE load_id = {int(load_id)}")
+        if table.name == "evaluations":
+            refresh_linked(conn, "evaluated", f"SELECT source, contact_id FROM linked_{load_id}")
+            conn.exec_driver_sql(f"DROP TABLE linked_{load_id}")
     finally:
         duck.unregister(view)
 

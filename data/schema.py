@@ -193,6 +193,8 @@ def ddl() -> list[str]:
         "next_gap_s DOUBLE", "prev_gap_s DOUBLE",
         # whether any survey answer is linked to the contact (kept by every load)
         "surveyed BOOLEAN",
+        # whether any evaluation is linked to the contact (kept by every load)
+        "evaluated BOOLEAN",
     ]
     surveys = _stored_columns(TABLES["surveys"]) + ["contact_source VARCHAR"]
     return [
@@ -200,6 +202,7 @@ def ddl() -> list[str]:
         f"CREATE TABLE IF NOT EXISTS contacts (source VARCHAR NOT NULL, {', '.join(contacts)}, load_id INTEGER)",
         # databases made before the flag existed: add it, and fill it where it is unknown
         "ALTER TABLE contacts ADD COLUMN IF NOT EXISTS surveyed BOOLEAN",
+        "ALTER TABLE contacts ADD COLUMN IF NOT EXISTS evaluated BOOLEAN",
         f"CREATE TABLE IF NOT EXISTS surveys (source VARCHAR NOT NULL, {', '.join(surveys)}, load_id INTEGER)",
         f"CREATE TABLE IF NOT EXISTS agents ({', '.join(_stored_columns(TABLES['agents']))}, load_id INTEGER)",
         f"CREATE TABLE IF NOT EXISTS campaigns ({', '.join(_stored_columns(TABLES['campaigns']))}, load_id INTEGER)",

@@ -66,9 +66,11 @@ ROWS_SQL = {
     # reads the flag over every contact, then the other columns of those contacts only
     "surveys": ("surveys s LEFT JOIN (SELECT * FROM contacts WHERE surveyed) lc ON lc.source = s.contact_source"
                 " AND lc.contact_id = s.contact_id"),
-    # the agent is always joined: its site and client are dimensions of the assessment
+    # the agent is always joined: its site and client are dimensions of the assessment; the
+    # assessed contact is among those flagged ``evaluated``, as an answer's is ``surveyed``
     "evaluations": ("evaluations e LEFT JOIN agents ea ON ea.agent_id = e.agent_id"
-                    " LEFT JOIN contacts ec ON ec.source = e.source AND ec.contact_id = e.contact_id"),
+                    " LEFT JOIN (SELECT * FROM contacts WHERE evaluated) ec"
+                    " ON ec.source = e.source AND ec.contact_id = e.contact_id"),
 }
 FROM_SQL = {
     "contacts": f"{ROWS_SQL['contacts']} LEFT JOIN agents a ON a.agent_id = c.agent_id",

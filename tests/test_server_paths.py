@@ -265,3 +265,39 @@ def test_spd007_answers_meet_their_contacts_through_the_surveyed_flag_exactly(tm
         assert got == want
     finally:
         database.dispose(tmp_path / "paths.duckdb")
+
+
+def test_spd008_evaluations_meet_their_contacts_through_the_evaluated_flag_exactly(tmp_path):
+    """The evaluations' rows read their contact among the contacts flagged ``evaluated``: after
+    a load of evaluations (some about a contact, one about none, one about a contact that does
+    not exist), a reload that moves one to another contact, and a reload of contacts, every
+    evaluation still meets exactly the contact a plain join finds."""
+    from data import db as database
+    from metrics.relations import ROWS_SQL
+    engine = paths_db(tmp_path)
+    plain = ("evaluations e LEFT JOIN agents ea ON ea.agent_id = e.agent_id"
+             " LEFT JOIN contacts ec ON ec.source = e.source AND ec.contact_id = e.contact_id")
+    pairs = lambda rows: ("SELECT e.source, e.evaluation_id, ec.source, ec.contact_id, ec.channel"  # noqa: E731
+                          f" FROM {rows} ORDER BY ALL")
+    flagged = "SELECT contact_id FROM contacts WHERE evaluated ORDER BY ALL"
+    evaluation = lambda i, contact: dict(evaluation_id=f"ev{i}", evaluated_at="2025-03-20 10:00:00",  # noqa: E731
+                                         agent_id="A1", evaluator_role="quality", score=70, contact_id=contact)
+    a, b, c = sorted({r["contact_id"] for r in contacts("t", 160, 1)[:30]})[:3]   # reloaded below
+    try:
+        first = [evaluation(1, a), evaluation(2, b), evaluation(3, None), evaluation(4, "nowhere")]
+        load(engine, {"evaluations": write_csv(tmp_path / "ev1.csv", first)}, source="test", key=KEY)
+        with engine.connect() as conn:
+            assert [r[0] for r in conn.exec_driver_sql(flagged)] == [a, b]
+        # ev2 now about c: b is no longer evaluated
+        load(engine, {"evaluations": write_csv(tmp_path / "ev2.csv", [evaluation(2, c)])},
+             source="test", key=KEY)
+        again = [dict(r, agent_id="A2") for r in contacts("t", 160, 1)[:30]]
+        load(engine, {"contacts": write_csv(tmp_path / "again.csv", again)}, source="test", key=KEY)
+        with engine.connect() as conn:
+            assert [r[0] for r in conn.exec_driver_sql(flagged)] == [a, c]
+            want = conn.exec_driver_sql(pairs(plain)).fetchall()
+            got = conn.exec_driver_sql(pairs(ROWS_SQL["evaluations"])).fetchall()
+        assert sum(r[3] is not None for r in want) == 2 and sum(r[3] is None for r in want) == 2
+        assert got == want
+    finally:
+        database.dispose(tmp_path / "paths.duckdb")
