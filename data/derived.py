@@ -8,6 +8,8 @@ values, to note the days of those rows (their roll-ups are computed again).
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy.engine import Connection
 
 
@@ -23,14 +25,21 @@ def _update(conn: Connection, changed_sql: str, sets: str, days: str | None) -> 
     conn.exec_driver_sql("DROP TABLE derived_changes")
 
 
-# each flag: the table whose rows name a contact, and the column holding the contact's source
-LINKED = {"surveyed": ("surveys", "contact_source"), "evaluated": ("evaluations", "source")}
+class Link(NamedTuple):
+    table: str      # whose rows name a contact
+    source: str     # its column holding the contact's source
+    counted: bool   # whether a KPI counts the flag (then its contacts' days are noted)
+
+
+LINKED = {"surveyed": Link("surveys", "contact_source", counted=True),          # response rate
+          "evaluated": Link("evaluations", "source", counted=False)}           # the assessments' join
 
 
 def refresh_linked(conn: Connection, flag: str, contacts_sql: str, days: str | None = None) -> None:
     """Recompute, for the contacts the subquery names (source, contact_id), whether any row
     of the flag's table (a survey answer, an evaluation) is linked to them."""
-    table, source = LINKED[flag]
+    table, source, counted = LINKED[flag]
+    days = days if counted else None
     _update(conn, f"""
         SELECT c.source, c.contact_id, c.arrived_at, k.n > 0 AS linked
         FROM (SELECT k.source, k.contact_id, count(l.contact_id) AS n

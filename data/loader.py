@@ -221,8 +221,9 @@ def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, loa
                 f"  SELECT customer_key FROM contacts t WHERE {where}"
                 f"  UNION ALL SELECT customer_id FROM {view}) WHERE customer_key IS NOT NULL"),
                 {"source": source})
-        if table.name in ("surveys", "evaluations"):   # the contacts linked before and after this load
-            linked_source = "contact_source" if table.name == "surveys" else "source"
+        flag = next((f for f, link in LINKED.items() if link.table == table.name), None)
+        if flag:   # the contacts linked before and after this load
+            linked_source = LINKED[flag].source
             conn.execute(sa.text(
                 f"CREATE TEMP TABLE linked_{load_id} AS SELECT DISTINCT {linked_source} AS source, contact_id FROM ("
                 f"  SELECT {linked_source}, contact_id FROM {table.name} t WHERE {where}"
@@ -257,16 +258,14 @@ def _insert(conn: Connection, table: Table, rows: pd.DataFrame, source: str, loa
         if table.name == "contacts":
             refresh_gaps(conn, f"SELECT customer_key FROM touched_{load_id}", CONTACT_DAYS)
             conn.exec_driver_sql(f"DROP TABLE touched_{load_id}")
-            for flag in LINKED:
-                refresh_linked(conn, flag, f"SELECT source, contact_id FROM contacts WHERE load_id = {int(load_id)}",
-                               CONTACT_DAYS if flag == "surveyed" else None)
+            for each in LINKED:
+                refresh_linked(conn, each, f"SELECT source, contact_id FROM contacts WHERE load_id = {int(load_id)}",
+                               CONTACT_DAYS)
+        if flag:
+            refresh_linked(conn, flag, f"SELECT source, contact_id FROM linked_{load_id}", CONTACT_DAYS)
+            conn.exec_driver_sql(f"DROP TABLE linked_{load_id}")
         if table.name == "surveys":
-            refresh_linked(conn, "surveyed", f"SELECT source, contact_id FROM linked_{load_id}", CONTACT_DAYS)
-            conn.exec_driver_sql(f"DROP TABLE linked_{load_id}")
             read_comments(conn, f"SELECT source, response_id FROM surveys WHERE load_id = {int(load_id)}")
-        if table.name == "evaluations":
-            refresh_linked(conn, "evaluated", f"SELECT source, contact_id FROM linked_{load_id}")
-            conn.exec_driver_sql(f"DROP TABLE linked_{load_id}")
     finally:
         duck.unregister(view)
 
