@@ -22,15 +22,16 @@ Everything is drawn with numpy, vectorised, from one seed:
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
 
 from data.audit import Actor
 from data.campaign_contracts import DEFAULT_OFFSETS, Contract, save_contract
-from data.demo_costs import demo_costs
+from data.demo_costs import cost_basis, demo_costs, merge_bases
 from data.loader import LoadReport, store
 from data.schema import TABLES
 from i18n import _
@@ -344,7 +345,7 @@ def _scores(rng, quality: np.ndarray) -> dict[str, np.ndarray]:
     return {"nps": nps, "csat": csat, "ces": ces, "resolved": resolved}
 
 
-def _surveys(rng, contacts: pd.DataFrame, days) -> pd.DataFrame:
+def _surveys(rng, contacts: pd.DataFrame, days, before: int = 0) -> pd.DataFrame:
     handled = contacts["outcome"].isin(("answered", "reached")).to_numpy()
     hot = np.flatnonzero(handled & (rng.random(len(contacts)) < 0.15))
     c = contacts.iloc[hot]
@@ -377,7 +378,7 @@ def _surveys(rng, contacts: pd.DataFrame, days) -> pd.DataFrame:
     out = pd.concat([hot_rows, cold_rows], ignore_index=True)
     out = out[out["responded_at"] <= days[-1] + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)]
     out = out.sort_values("responded_at", kind="stable").reset_index(drop=True)
-    out.insert(0, "response_id", [f"S{i:08d}" for i in range(1, len(out) + 1)])
+    out.insert(0, "response_id", [f"S{i:08d}" for i in range(before + 1, before + len(out) + 1)])
     for col in ("nps", "csat", "ces"):
         out[col] = out[col].astype("Int64")
     out["resolved"] = out["resolved"].astype("boolean")
@@ -466,15 +467,38 @@ def _evaluations(rng, contacts: pd.DataFrame, agents: pd.DataFrame, skill: np.nd
     return out
 
 
-def generate(n_contacts: int = 200_000, seed: int = 1, end: date | None = None) -> dict[str, pd.DataFrame]:
+# a demo larger than this is generated, and stored, in parts of about this many contacts
+CHUNK = 5_000_000
+PARTED = ("contacts", "surveys")   # the tables each part has rows of
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a demo generated in parts: its number, the contacts of the whole demo (0: this
+    part is the whole demo), and the contacts, customers and answers of the parts before it (its
+    ids follow theirs; its customers are its own, so a customer's contacts are all in one part)."""
+    number: int = 0
+    total: int = 0
+    contacts_before: int = 0
+    customers_before: int = 0
+    surveys_before: int = 0
+
+
+def generate(n_contacts: int = 200_000, seed: int = 1, end: date | None = None,
+             part: Part = Part()) -> dict[str, pd.DataFrame]:
     """Demo frames for contacts, surveys, agents, campaigns, reasons, evaluations and costs,
-    typed as the loader's."""
+    typed as the loader's; of one part, with ``part``: the same agents, campaigns and reasons,
+    its own contacts and answers, the evaluations in the first part only, and the basis of the
+    costs ("cost_basis") instead of the costs."""
     end = end or date.today() - timedelta(days=1)
+    total = part.total or n_contacts
     rng = np.random.default_rng(seed)
     days = _days(end)
-    n_agents = int(np.clip(40 + n_contacts // 50_000, 40, 80))
+    n_agents = int(np.clip(40 + total // 50_000, 40, 80))
     agents = _agents(rng, n_agents)
     skill = np.clip(rng.beta(4, 2.5, n_agents), 0.05, 0.98)
+    if part.number:
+        rng = np.random.default_rng([seed, 0, part.number])
     customers = max(1000, n_contacts // 6)
     n_out = int(n_contacts * 0.12)
     n_in = n_contacts - n_out
@@ -494,14 +518,17 @@ def generate(n_contacts: int = 200_000, seed: int = 1, end: date | None = None) 
     extra.iloc[inside, extra.columns.get_loc("customer_n")] = chosen["customer_n"].to_numpy()[inside]
     contacts = pd.concat([inbound, extra, _outbound(rng, n_out, days, agents, skill, customers)],
                          ignore_index=True)
+    del inbound, extra, again
     contacts = contacts.sort_values("arrived_at", kind="stable").reset_index(drop=True)
-    contacts.insert(0, "contact_id", [f"D{i:08d}" for i in range(1, len(contacts) + 1)])
-    contacts["customer_id"] = np.where(contacts["customer_n"] >= 0,
-                                       "C" + contacts["customer_n"].astype(str).str.zfill(7), None)
+    first = part.contacts_before + 1
+    contacts.insert(0, "contact_id", [f"D{i:08d}" for i in range(first, first + len(contacts))])
+    contacts["customer_id"] = np.where(contacts["customer_n"] >= 0, "C" + (
+        contacts["customer_n"] + part.customers_before).astype(str).str.zfill(7), None)
     contacts["_followed"] = _followed_within(contacts, 7 * 86400)
-    surveys = _surveys(rng, contacts, days)
+    surveys = _surveys(rng, contacts, days, part.surveys_before)
     # a generator of their own: the other tables are those of earlier demos with the same seed
-    evaluations = _evaluations(np.random.default_rng([seed, 7]), contacts, agents, skill, days)
+    evaluations = _evaluations(np.random.default_rng([seed, 7]), contacts, agents, skill, days) \
+        if part.number == 0 else None
     contacts = contacts[list(TABLES["contacts"].column_names)].copy()
     for col in ("transferred", "escalated", "sale"):
         contacts[col] = contacts[col].astype("boolean")
@@ -510,8 +537,30 @@ def generate(n_contacts: int = 200_000, seed: int = 1, end: date | None = None) 
     contacts["arrived_at"] = contacts["arrived_at"].astype("datetime64[ns]")
     surveys["responded_at"] = surveys["responded_at"].astype("datetime64[ns]")
     reasons = pd.DataFrame(REASONS, columns=list(TABLES["reasons"].column_names))
-    return {"agents": agents, "campaigns": _campaigns(end, n_out), "reasons": reasons, "contacts": contacts,
-            "surveys": surveys, "evaluations": evaluations, "costs": demo_costs(contacts)}
+    frames = {"agents": agents, "campaigns": _campaigns(end, int(total * 0.12)), "reasons": reasons,
+              "contacts": contacts, "surveys": surveys}
+    if evaluations is not None:
+        frames["evaluations"] = evaluations
+    if part.total:
+        frames["cost_basis"] = cost_basis(contacts)
+    else:
+        frames["costs"] = demo_costs(cost_basis(contacts))
+    return frames
+
+
+def parts(n_contacts: int, seed: int, end: date) -> Iterator[dict[str, pd.DataFrame]]:
+    """The frames of a demo, part by part (one part up to ``CHUNK`` contacts): what a part holds
+    can go once it is stored, so a demo of any size takes the memory of one part."""
+    count = -(-n_contacts // CHUNK)
+    sizes = [n_contacts // count + (i < n_contacts % count) for i in range(count)]
+    before = Part(total=n_contacts)
+    for number, size in enumerate(sizes):
+        frames = generate(size, seed, end, replace(before, number=number))
+        answers = len(frames["surveys"])
+        yield frames
+        before = replace(before, contacts_before=before.contacts_before + size,
+                         customers_before=before.customers_before + max(1000, size // 6),
+                         surveys_before=before.surveys_before + answers)
 
 
 def _followed_within(contacts: pd.DataFrame, seconds: float) -> np.ndarray:
@@ -527,22 +576,41 @@ def _followed_within(contacts: pd.DataFrame, seconds: float) -> np.ndarray:
 
 def build(engine, n_contacts: int, seed: int, key: bytes, end: date | None = None,
           on_step: Callable[[str], None] | None = None) -> list[LoadReport]:
-    """Generate the demo and store it through the loader (all or nothing, logged)."""
+    """Generate the demo and store it through the loader (all or nothing, logged), part by
+    part when it is larger than ``CHUNK``."""
     step = on_step or (lambda _m: None)
     end = end or date.today() - timedelta(days=1)
-    step(_("generating"))
-    frames = generate(n_contacts, seed, end)
-    reports = []
-    for table in ("agents", "campaigns", "reasons", "contacts", "surveys", "evaluations", "costs"):
-        frame = frames[table]
-        checksum = hashlib.sha256(f"{table}:{n_contacts}:{seed}:{end}".encode()).hexdigest()
-        reports.append(LoadReport(table=table, file_name=f"demo-{table}-n{n_contacts}-seed{seed}", profile="demo",
-                                  checksum=checksum, rows=frame, rows_read=len(frame),
-                                  accepted=len(frame)))
-    step(_("storing"))
-    stored = store(engine, reports, source="demo", key=key)
-    _contracts(engine, frames["campaigns"], end)
+    campaigns = []
+    stored = store(engine, _reports(n_contacts, seed, end, step, campaigns), source="demo", key=key)
+    _contracts(engine, campaigns[0], end)
     return stored
+
+
+def _reports(n_contacts: int, seed: int, end: date, step: Callable[[str], None],
+             campaigns: list) -> Iterator[LoadReport]:
+    """The demo's files for the loader, in the order it stores them; each part's rows are let go
+    once stored. The costs come last, made from the bases of every part."""
+    def report(table: str, frame: pd.DataFrame, name: str) -> LoadReport:
+        checksum = hashlib.sha256(f"{table}:{n_contacts}:{seed}:{end}{name}".encode()).hexdigest()
+        return LoadReport(table=table, file_name=f"demo-{table}-n{n_contacts}-seed{seed}{name}", profile="demo",
+                          checksum=checksum, rows=frame, rows_read=len(frame), accepted=len(frame))
+
+    several = n_contacts > CHUNK
+    bases = []
+    step(_("generating"))
+    for number, frames in enumerate(parts(n_contacts, seed, end)):
+        if number == 0:
+            campaigns.append(frames["campaigns"])
+            step(_("storing"))
+        tables = ("agents", "campaigns", "reasons", "contacts", "surveys", "evaluations") if number == 0 \
+            else ("contacts", "surveys")
+        for table in tables:
+            each = report(table, frames.pop(table), f"-part{number + 1}" if several and table in PARTED else "")
+            yield each
+            each.rows = each.rows.iloc[:0]
+        bases.append(frames.pop("cost_basis"))
+        del frames
+    yield report("costs", demo_costs(merge_bases(bases)), "")
 
 
 def _contracts(engine, campaigns: pd.DataFrame, end: date) -> None:

@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import pandas as pd
 import pyarrow as pa
@@ -291,14 +291,18 @@ def _already_loaded(conn: Connection, report: LoadReport, source: str) -> bool:
                   {"c": report.checksum, "t": report.table, "s": source, "p": report.profile}) > 0
 
 
-def store(engine: Engine, reports: list[LoadReport], source: str, key: bytes,
+def store(engine: Engine, files: Iterable[LoadReport], source: str, key: bytes,
           started: datetime | None = None, actor: Actor | None = None) -> list[LoadReport]:
-    """Store validated files in one transaction and log them; nothing is kept on failure."""
+    """Store validated files in one transaction and log them; nothing is kept on failure. The
+    files may come one by one (a demo made in parts): each is stored as it comes, the roll-ups
+    are refreshed once at the end."""
     started = started or datetime.now()
+    reports = []
     with writing(engine) as conn:
         for days in (CONTACT_DAYS, SURVEY_DAYS):
             conn.exec_driver_sql(f"CREATE OR REPLACE TEMP TABLE {days} (day DATE)")
-        for report in reports:
+        for report in files:
+            reports.append(report)
             if _already_loaded(conn, report, source):
                 report.status = "unchanged"
                 report.message = _("{file}: already loaded; nothing changed", file=report.file_name)

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 
 from data import db as database
+from data import demo
 from data.demo import build, generate
+from data.demo_costs import CAMPAIGN_ATTEMPT, CAMPAIGN_MONTH
 from data.schema import INBOUND_OUTCOMES, OUTBOUND_OUTCOMES, TABLES
 from metrics.query import Scope, compute, values
 from tests.conftest import KEY
@@ -151,3 +153,43 @@ def test_dem008_follow_ups_are_spread_over_the_year(demo_db):
     follow-ups used to be drawn from the first contacts only, so the latest weeks had few)."""
     weeks = compute(demo_db, Scope.of("2025-03-17", "2026-03-08"), ["fcr"], by="week")["fcr"].astype(float)
     assert abs(weeks.tail(4).mean() - weeks.head(-4).mean()) < 4
+
+
+def test_dem012_a_demo_made_in_parts_is_one_demo(tmp_path, monkeypatch):
+    """A demo larger than a part is generated and stored part by part, in one load: ids that
+    follow each other, each customer in one part, the references and the costs once."""
+    monkeypatch.setattr(demo, "CHUNK", 10_000)
+    eng = database.engine(tmp_path / "parts.duckdb")
+    reports = build(eng, 25_000, 7, KEY, end=END)
+    # three parts (8 334, 8 333 and 8 333 contacts), each stored and let go
+    names = [r.file_name for r in reports]
+    assert names == ["demo-agents-n25000-seed7", "demo-campaigns-n25000-seed7", "demo-reasons-n25000-seed7",
+                     "demo-contacts-n25000-seed7-part1", "demo-surveys-n25000-seed7-part1",
+                     "demo-evaluations-n25000-seed7",
+                     "demo-contacts-n25000-seed7-part2", "demo-surveys-n25000-seed7-part2",
+                     "demo-contacts-n25000-seed7-part3", "demo-surveys-n25000-seed7-part3",
+                     "demo-costs-n25000-seed7"]
+    assert [r.accepted for r in reports if r.table == "contacts"] == [8_334, 8_333, 8_333]
+    assert all(r.status == "loaded" and len(r.rows) == 0 for r in reports if r.table in ("contacts", "surveys"))
+    with eng.connect() as conn:
+        ids, first, last, shared = conn.exec_driver_sql("""
+            SELECT count(DISTINCT contact_id), min(contact_id), max(contact_id),
+                   (SELECT count(*) FROM (SELECT customer_key FROM contacts WHERE customer_key IS NOT NULL
+                                          GROUP BY customer_key HAVING count(DISTINCT load_id) > 1))
+            FROM contacts""").one()
+        answers, linked = conn.exec_driver_sql("""
+            SELECT count(DISTINCT response_id), count(*) FILTER (WHERE survey = 'hot' AND contact_id IN
+                   (SELECT contact_id FROM contacts)) = count(*) FILTER (WHERE survey = 'hot') FROM surveys""").one()
+        # a campaign's month costs its fixed part once and a part per attempt of every part
+        wrong_campaign_costs = conn.exec_driver_sql(f"""
+            SELECT count(*) FROM costs k JOIN (
+                SELECT date_trunc('month', arrived_at)::DATE AS month, campaign, count(*) AS attempts
+                FROM contacts WHERE direction = 'outbound' GROUP BY ALL) a USING (month, campaign)
+            WHERE k.kind = 'campaign'
+              AND abs(k.amount - ({CAMPAIGN_MONTH} + a.attempts * {CAMPAIGN_ATTEMPT})) > 0.005""").one()[0]
+        tools = conn.exec_driver_sql("SELECT count(*), count(DISTINCT month) FROM costs WHERE kind = 'tools'").one()
+    assert (ids, first, last, shared) == (25_000, "D00000001", "D00025000", 0)
+    assert answers == sum(r.accepted for r in reports if r.table == "surveys") and linked
+    assert wrong_campaign_costs == 0
+    # 2025-02-16 .. 2026-03-15: the whole months are March 2025 .. February 2026
+    assert tools == (12, 12)
