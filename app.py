@@ -21,6 +21,7 @@ from i18n import _, formats
 from data.db import engine
 from comments import store as comment_reads
 from metrics import rollups
+import warehouse
 from settings import Settings
 
 TITLE = "Pilotage"
@@ -196,6 +197,8 @@ def main() -> None:
     app = create_app(settings)
     rollups.ensure(engine(settings.db), settings.kpi)   # before the first page, not during it
     comment_reads.ensure(engine(settings.db))           # read again with rules that changed
+    if settings.engine_url:                             # the KPIs read on a distributed engine
+        warehouse.attach(engine(settings.db), settings.engine_url, settings.lake_path)
     prune(staging_dir(settings))                        # uploads a stopped server left behind
     watch(settings)
     print(f"Pilotage on http://{settings.host}:{settings.port} (database {settings.db}; "

@@ -24,6 +24,14 @@ Nothing needs to be set: every value has a default that makes the app run.
   ``PILOTAGE_MAX_FIELD_KB`` the longest value it may hold, in KB (default 64);
   ``PILOTAGE_MAX_XLSX_MB`` the size an .xlsx may expand to once unzipped, in MB (default
   100). A file past one is refused before it is parsed, the message naming the setting.
+- ``PILOTAGE_ENGINE_URL`` the distributed SQL engine the KPIs are read on, as a SQLAlchemy
+                        URL whose database holds the published tables, e.g.
+                        ``hive://spark-thrift.example:10000/pilotage`` (default: none, the
+                        embedded database); ``PILOTAGE_LAKE`` the folder the loads publish
+                        Parquet files to, which the engine reads (default: ``lake`` beside
+                        the database); see the README, "Scaling out"
+- ``PILOTAGE_DB_MEMORY_GB`` the memory DuckDB takes before it works on disk (default: 80 %
+                        of the machine's)
 - ``PILOTAGE_CONFIG``   a TOML settings file for the KPI settings and targets, e.g.::
 
       short_abandon_s = 5
@@ -136,6 +144,8 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()   # Host names answered beside the host and localhost (access.http)
     max_upload_mb: float = 200.0     # largest file the import page takes
     lang: str = "fr"                 # the language when neither the person nor the browser chooses
+    engine_url: str | None = None    # a distributed SQL engine the KPIs are read on (warehouse)
+    lake: Path | None = None         # the Parquet files published for it
     max_columns: int = 500           # the bounds of an imported file (data.reading.Limits)
     max_field_kb: float = 64.0       # its longest value, in thousands of characters
     max_xlsx_mb: float = 100.0       # what a workbook's parts may expand to
@@ -165,6 +175,10 @@ class Settings:
     @property
     def key_path(self) -> Path:
         return self.key_file or self.db.with_suffix(".key")
+
+    @property
+    def lake_path(self) -> Path:
+        return self.lake or self.db.parent / "lake"
 
     @property
     def inbox_path(self) -> Path:
@@ -229,6 +243,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             settings = replace(settings, **{attr: _positive(name, env[name], kind)})
     if env.get("PILOTAGE_HOST"):
         settings = replace(settings, host=env["PILOTAGE_HOST"])
+    if env.get("PILOTAGE_ENGINE_URL"):
+        settings = replace(settings, engine_url=env["PILOTAGE_ENGINE_URL"])
+    if env.get("PILOTAGE_LAKE"):
+        settings = replace(settings, lake=Path(env["PILOTAGE_LAKE"]).expanduser())
     if env.get("PILOTAGE_LANG"):
         if env["PILOTAGE_LANG"] not in ("fr", "en"):
             raise SettingsError(f"PILOTAGE_LANG is fr or en, not {env['PILOTAGE_LANG']!r}")

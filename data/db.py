@@ -1,8 +1,10 @@
 """The embedded DuckDB database, reached through one SQLAlchemy engine per file."""
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -23,6 +25,16 @@ _lock = threading.Lock()
 # loader reads files itself and hands DuckDB the rows (Arrow tables it registers).
 LOCKED_DOWN = {"enable_external_access": False, "autoinstall_known_extensions": False,
                "autoload_known_extensions": False, "lock_configuration": True}
+
+
+def _config() -> dict:
+    """The connections' settings: locked down, and the memory DuckDB may take before it works
+    on disk, when ``PILOTAGE_DB_MEMORY_GB`` sets it (DuckDB's default: 80 % of the machine's)."""
+    config = dict(LOCKED_DOWN)
+    memory = os.environ.get("PILOTAGE_DB_MEMORY_GB")
+    if memory:
+        config["memory_limit"] = f"{float(memory):g}GB"
+    return config
 
 
 class CommitGate:
@@ -111,7 +123,7 @@ def engine(path: str | Path) -> Engine:
     with _lock:
         if path not in _engines:
             private_folder(path.parent)
-            eng = sa.create_engine(f"duckdb:///{path}", connect_args={"config": dict(LOCKED_DOWN)})
+            eng = sa.create_engine(f"duckdb:///{path}", connect_args={"config": _config()})
             with eng.begin() as conn:
                 for statement in ddl():
                     conn.exec_driver_sql(statement)
@@ -147,11 +159,29 @@ def scalar(conn: Connection, query: sa.TextClause | str, params: dict | None = N
     return rows[0][0] if rows else None
 
 
+def rows(result) -> list[tuple]:
+    """A result's rows with Python values for each type, whatever the driver (the Hive driver
+    gives dates as text)."""
+    description = result.cursor.description if result.cursor is not None else ()
+    dates = [i for i, d in enumerate(description or ()) if d[1] == "DATE_TYPE"]
+    out = result.fetchall()
+    if not dates:
+        return [tuple(r) for r in out]
+    fixed = []
+    for r in out:
+        r = list(r)
+        for i in dates:
+            if isinstance(r[i], str):
+                r[i] = date.fromisoformat(r[i])
+        fixed.append(tuple(r))
+    return fixed
+
+
 def frame(conn: Connection, query: sa.TextClause | str, params: dict | None = None) -> pd.DataFrame:
     """Run a query and return its rows as a data frame."""
     if isinstance(query, str):
         query = sa.text(query)
     with GATE.reading():
         result = conn.execute(query, params or {})
-        rows = result.fetchall()
-    return pd.DataFrame(rows, columns=list(result.keys()))
+        out = rows(result)
+    return pd.DataFrame(out, columns=list(result.keys()))

@@ -607,7 +607,7 @@ def _reports(n_contacts: int, seed: int, end: date, step: Callable[[str], None],
         for table in tables:
             each = report(table, frames.pop(table), f"-part{number + 1}" if several and table in PARTED else "")
             yield each
-            each.rows = each.rows.iloc[:0]
+            each.rows = each.rows.iloc[:0].copy()   # a slice would keep the rows alive
         bases.append(frames.pop("cost_basis"))
         del frames
     yield report("costs", demo_costs(merge_bases(bases)), "")

@@ -34,6 +34,7 @@ from data.schema import SQL_TYPES, TABLES, Table
 from data.validate import validate
 from i18n import _, formats, ngettext
 from metrics.rollups import refresh as refresh_rollups
+import warehouse
 
 MAX_LISTED = 10  # ids or problems named in one message
 
@@ -318,6 +319,8 @@ def store(engine: Engine, files: Iterable[LoadReport], source: str, key: bytes,
         if any(r.status == "loaded" and r.table in ("contacts", "intervals") for r in reports):
             refresh_covered(conn)
         conn.exec_driver_sql(f"DROP TABLE {CONTACT_DAYS}; DROP TABLE {SURVEY_DAYS}")
+    if any(r.status == "loaded" for r in reports):
+        warehouse.publish(engine)     # the engine the KPIs are read on, when it is not this one
     return reports
 
 

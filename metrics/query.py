@@ -20,6 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+import warehouse
 from data.db import frame, generation
 from data.intervals import uncovered_present
 from i18n import _
@@ -28,6 +29,7 @@ from metrics.registry import KPI_IDS, KPIS, MEASURES, kpi
 from metrics.relations import (DIM_SQL, DIMENSIONS, FROM_SQL, HISTOGRAM_BASES, ROWS_SQL, aggregate, final,
                                histogram_sql, row_flags)
 from settings import KpiSettings
+from warehouse.dialects import translate
 
 TIME_GROUPINGS = ("day", "week", "month")
 CLOCK_GROUPINGS = ("half_hour",)   # time of day, "09:30"
@@ -286,9 +288,13 @@ def clear_cache() -> None:
 def _run(db: Engine | Connection, query: sa.TextClause, params: dict) -> pd.DataFrame:
     """A query's rows; the same query with the same values, on the same data, is answered
     from memory (the key holds the database, the data's generation, the SQL and every bound
-    value: the scope, its filters and the viewer's restrictions)."""
+    value: the scope, its filters and the viewer's restrictions). With a distributed engine
+    attached (``warehouse``), the query runs there, translated for it."""
     if not isinstance(db, Engine):
         return frame(db, query, params)
+    engine = warehouse.reads(db)
+    if engine is not None:
+        query = _bound(translate(str(query.text), engine.dialect.name), params)
     key = (str(db.url), generation(), str(query),
            tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())))
     with _CACHE_LOCK:
@@ -296,7 +302,7 @@ def _run(db: Engine | Connection, query: sa.TextClause, params: dict) -> pd.Data
         if hit is not None:
             _CACHE.move_to_end(key)
             return hit.copy()
-    with db.connect() as conn:
+    with (engine or db).connect() as conn:
         out = frame(conn, query, params)
     if len(out) <= CACHE_MAX_ROWS:
         with _CACHE_LOCK:

@@ -51,6 +51,45 @@ def make_db(tmp_path):
         database.dispose(path)
 
 
+ENGINES = ("duckdb", pytest.param("spark", marks=pytest.mark.spark))
+
+
+@pytest.fixture(scope="session")
+def spark_url():
+    """A Spark SQL Thrift server on this machine (``make spark-start`` leaves one running;
+    otherwise the tests start one and stop it at the end)."""
+    from warehouse import spark_local
+    running = spark_local.running()
+    url = spark_local.start()
+    yield url
+    if not running:
+        spark_local.stop()
+
+
+@pytest.fixture(params=ENGINES)
+def make_db_on_engines(request, make_db, tmp_path):
+    """``make_db`` whose KPIs are read on each engine in turn: the embedded DuckDB, and a
+    Spark SQL server fed from it (its tables in a database of the test's own)."""
+    if request.param == "duckdb":
+        yield make_db
+        return
+    import uuid
+
+    import warehouse
+    base = request.getfixturevalue("spark_url").rsplit("/", 1)[0]
+    attached = []
+
+    def _make(source: str = "test", **tables: list[dict]):
+        eng = make_db(source, **tables)
+        warehouse.attach(eng, f"{base}/t{uuid.uuid4().hex[:12]}", tmp_path / f"lake{len(attached)}")
+        attached.append(eng)
+        return eng
+
+    yield _make
+    for eng in attached:
+        warehouse.detach(eng, drop=True)
+
+
 def pytest_setup_options():
     """Chrome options for Dash's browser tests: Debian's Chromium, quiet on a closed network."""
     from selenium.webdriver.chrome.options import Options

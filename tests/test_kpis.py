@@ -17,6 +17,12 @@ from settings import KpiSettings
 MARCH = ("2025-03-01", "2025-03-31")
 
 
+@pytest.fixture
+def make_db(make_db_on_engines):
+    """Every fixture of this module read on each engine (embedded DuckDB, Spark SQL)."""
+    return make_db_on_engines
+
+
 # ---------------------------------------------------------------- builders
 
 def contact(cid, at, outcome="answered", channel="phone", **cells) -> dict:
