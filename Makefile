@@ -5,7 +5,7 @@ DB     ?= $(or $(PILOTAGE_DB),var/pilotage.duckdb)
 DEMO_CONTACTS ?= 300000
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test demo browser bench clean
+.PHONY: run test demo browser java spark-start spark-stop bench clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -30,7 +30,22 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver poppler-utils >/dev/null; \
 	fi
 
-test: $(VENV)/.installed browser
+# a Java runtime for the local Spark SQL server
+java:
+	@if ! command -v java >/dev/null; then \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	fi
+
+# a Spark SQL Thrift server on this machine (hive://127.0.0.1:10001), left running until spark-stop
+spark-start: $(VENV)/.installed java
+	$(PY) -m warehouse.spark_local start
+
+spark-stop:
+	$(PY) -m warehouse.spark_local stop
+
+# every test; those on Spark SQL (pytest -m spark) start a local server if none runs, and stop it
+test: $(VENV)/.installed browser java
 	$(PY) -m pytest -q
 
 # demo databases of 1 and 10 million contacts (built once, in var/), every page's callbacks
