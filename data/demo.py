@@ -32,9 +32,11 @@ import pandas as pd
 from data.audit import Actor
 from data.campaign_contracts import DEFAULT_OFFSETS, Contract, save_contract
 from data.demo_costs import cost_basis, demo_costs, merge_bases
+from data.db import writing
 from data.loader import LoadReport, store
 from data.schema import TABLES
 from i18n import _
+from metrics.rollups import rebuild as rebuild_rollups
 
 CLIENTS = {"HOR": "Assurance Horizon", "LUM": "Banque Lumière"}
 SITES = ("Lille", "Casablanca")
@@ -469,7 +471,6 @@ def _evaluations(rng, contacts: pd.DataFrame, agents: pd.DataFrame, skill: np.nd
 
 # a demo larger than this is generated, and stored, in parts of about this many contacts
 CHUNK = 5_000_000
-PARTED = ("contacts", "surveys")   # the tables each part has rows of
 
 
 @dataclass(frozen=True)
@@ -548,10 +549,15 @@ def generate(n_contacts: int = 200_000, seed: int = 1, end: date | None = None,
     return frames
 
 
+def _count(n_contacts: int) -> int:
+    """How many parts a demo is generated in."""
+    return -(-n_contacts // CHUNK)
+
+
 def parts(n_contacts: int, seed: int, end: date) -> Iterator[dict[str, pd.DataFrame]]:
     """The frames of a demo, part by part (one part up to ``CHUNK`` contacts): what a part holds
     can go once it is stored, so a demo of any size takes the memory of one part."""
-    count = -(-n_contacts // CHUNK)
+    count = _count(n_contacts)
     sizes = [n_contacts // count + (i < n_contacts % count) for i in range(count)]
     before = Part(total=n_contacts)
     for number, size in enumerate(sizes):
@@ -576,41 +582,44 @@ def _followed_within(contacts: pd.DataFrame, seconds: float) -> np.ndarray:
 
 def build(engine, n_contacts: int, seed: int, key: bytes, end: date | None = None,
           on_step: Callable[[str], None] | None = None) -> list[LoadReport]:
-    """Generate the demo and store it through the loader (all or nothing, logged), part by
-    part when it is larger than ``CHUNK``."""
+    """Generate the demo and store it through the loader (all or nothing, logged). A demo
+    larger than ``CHUNK`` is stored part by part, each part in a load of its own (one load
+    would hold the changes of the whole demo in memory until it commits), and its roll-ups
+    computed once, after the last part; each part's rows are let go once stored."""
     step = on_step or (lambda _m: None)
     end = end or date.today() - timedelta(days=1)
-    campaigns = []
-    stored = store(engine, _reports(n_contacts, seed, end, step, campaigns), source="demo", key=key)
-    _contracts(engine, campaigns[0], end)
-    return stored
+    several = n_contacts > CHUNK
 
-
-def _reports(n_contacts: int, seed: int, end: date, step: Callable[[str], None],
-             campaigns: list) -> Iterator[LoadReport]:
-    """The demo's files for the loader, in the order it stores them; each part's rows are let go
-    once stored. The costs come last, made from the bases of every part."""
-    def report(table: str, frame: pd.DataFrame, name: str) -> LoadReport:
+    def report(table: str, frame: pd.DataFrame, part: int | None = None) -> LoadReport:
+        name = f"-part{part + 1}" if several and part is not None else ""
         checksum = hashlib.sha256(f"{table}:{n_contacts}:{seed}:{end}{name}".encode()).hexdigest()
         return LoadReport(table=table, file_name=f"demo-{table}-n{n_contacts}-seed{seed}{name}", profile="demo",
                           checksum=checksum, rows=frame, rows_read=len(frame), accepted=len(frame))
 
-    several = n_contacts > CHUNK
-    bases = []
+    stored, bases, campaigns = [], [], None
+    count = _count(n_contacts)
     step(_("generating"))
     for number, frames in enumerate(parts(n_contacts, seed, end)):
+        reports = []
         if number == 0:
-            campaigns.append(frames["campaigns"])
-            step(_("storing"))
-        tables = ("agents", "campaigns", "reasons", "contacts", "surveys", "evaluations") if number == 0 \
-            else ("contacts", "surveys")
-        for table in tables:
-            each = report(table, frames.pop(table), f"-part{number + 1}" if several and table in PARTED else "")
-            yield each
-            each.rows = each.rows.iloc[:0].copy()   # a slice would keep the rows alive
+            campaigns = frames["campaigns"]
+            reports += [report(t, frames[t]) for t in ("agents", "campaigns", "reasons")]
+        reports += [report("contacts", frames.pop("contacts"), number), report("surveys", frames.pop("surveys"), number)]
+        if "evaluations" in frames:
+            reports.append(report("evaluations", frames.pop("evaluations")))
         bases.append(frames.pop("cost_basis"))
-        del frames
-    yield report("costs", demo_costs(merge_bases(bases)), "")
+        if number == count - 1:
+            reports.append(report("costs", demo_costs(merge_bases(bases))))
+        step(_("storing"))
+        stored += store(engine, reports, source="demo", key=key, rollups=not several)
+        for each in reports:
+            each.rows = each.rows.iloc[:0].copy()   # a slice would keep the rows alive
+        del frames, reports
+    if several and any(r.status == "loaded" for r in stored):
+        with writing(engine) as conn:
+            rebuild_rollups(conn)
+    _contracts(engine, campaigns, end)
+    return stored
 
 
 def _contracts(engine, campaigns: pd.DataFrame, end: date) -> None:

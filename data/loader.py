@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Mapping
 
 import pandas as pd
 import pyarrow as pa
@@ -292,18 +292,16 @@ def _already_loaded(conn: Connection, report: LoadReport, source: str) -> bool:
                   {"c": report.checksum, "t": report.table, "s": source, "p": report.profile}) > 0
 
 
-def store(engine: Engine, files: Iterable[LoadReport], source: str, key: bytes,
-          started: datetime | None = None, actor: Actor | None = None) -> list[LoadReport]:
-    """Store validated files in one transaction and log them; nothing is kept on failure. The
-    files may come one by one (a demo made in parts): each is stored as it comes, the roll-ups
-    are refreshed once at the end."""
+def store(engine: Engine, reports: list[LoadReport], source: str, key: bytes,
+          started: datetime | None = None, actor: Actor | None = None, rollups: bool = True) -> list[LoadReport]:
+    """Store validated files in one transaction and log them; nothing is kept on failure.
+    Without ``rollups``, the caller computes the roll-ups again afterwards (a demo stored in
+    parts, once after its last part)."""
     started = started or datetime.now()
-    reports = []
     with writing(engine) as conn:
         for days in (CONTACT_DAYS, SURVEY_DAYS):
             conn.exec_driver_sql(f"CREATE OR REPLACE TEMP TABLE {days} (day DATE)")
-        for report in files:
-            reports.append(report)
+        for report in reports:
             if _already_loaded(conn, report, source):
                 report.status = "unchanged"
                 report.message = _("{file}: already loaded; nothing changed", file=report.file_name)
@@ -314,7 +312,7 @@ def store(engine: Engine, files: Iterable[LoadReport], source: str, key: bytes,
                 report.status = "loaded"
                 report.message = _loaded(report)
             report.load_id = _log(conn, report, source, started, actor)
-        if any(r.status == "loaded" for r in reports):
+        if rollups and any(r.status == "loaded" for r in reports):
             refresh_rollups(conn, CONTACT_DAYS, SURVEY_DAYS)
         if any(r.status == "loaded" and r.table in ("contacts", "intervals") for r in reports):
             refresh_covered(conn)

@@ -120,21 +120,21 @@ def _amounts(db, scope, groups, filters: dict, dims: list[str], constrained: lis
     by = " GROUP BY ALL" if groups else ""
     sql = f"""
         WITH h AS ({handled_sql}),
-        r AS (SELECT row_number() OVER () AS id, month, amount, client, channel, site, campaign,
-                     campaign IS NOT NULL AS is_campaign, {full} AS full
+        r AS (SELECT row_number() OVER (ORDER BY month, kind, client, channel, site, campaign) AS id, month, amount, client, channel, site, campaign,
+                     campaign IS NOT NULL AS is_campaign, {full} AS whole
               FROM costs r WHERE month >= :c_first AND month <= :c_end AND {named_ok}),
         pairs AS (SELECT r.id, h.g1 AS client, h.g2 AS channel, h.g3 AS site, h.g4 AS campaign, h.handled AS n
-                  FROM r JOIN h ON h.g0 = r.month AND {match} WHERE NOT r.full),
+                  FROM r JOIN h ON h.g0 = r.month AND {match} WHERE NOT r.whole),
         total AS (SELECT id, sum(n) AS n FROM pairs GROUP BY id),
         part AS (SELECT p.id{dim_cols}, sum(p.n) AS n FROM pairs p WHERE {wanted} GROUP BY ALL),
         shares AS (
             SELECT r.id, r.month, r.amount, r.is_campaign{''.join(f', part.{d}' for d in dims)}, part.n / total.n AS share
             FROM r JOIN part USING (id) JOIN total USING (id) WHERE total.n > 0
-            UNION ALL BY NAME
+            UNION ALL
             SELECT r.id, r.month, r.amount, r.is_campaign{''.join(f', r.{d}' for d in dims)}, 1.0 AS share
-            FROM r WHERE r.full),
-        days AS (SELECT CAST(t.d AS DATE) AS day FROM range(CAST(:c_start AS TIMESTAMP),
-                 CAST(:c_end AS TIMESTAMP) + INTERVAL 1 DAY, INTERVAL 1 DAY) t(d)),
+            FROM r WHERE r.whole),
+        days AS (SELECT CAST(d AS DATE) AS day FROM (
+                 SELECT unnest(generate_series(CAST(:c_start AS DATE), CAST(:c_end AS DATE), INTERVAL 1 DAY)) AS d)),
         counted AS (SELECT s.*{buckets}, count(*) AS n_days
                     FROM shares s JOIN days d ON CAST(date_trunc('month', d.day) AS DATE) = s.month GROUP BY ALL),
         pieces AS (SELECT {select}c.amount * c.share * c.n_days / dayofmonth(last_day(c.month)) AS amount,

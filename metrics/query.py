@@ -219,7 +219,7 @@ def _with_intervals(contacts_sql: str, names: Sequence[str], scope: Scope, group
                       if MEASURES[n].interval else f"0 AS {n}" for n in names)
     keys = "".join(f"g{i}, " for i in range(len(groups)))
     total = ", ".join(f"CAST(sum({n}) AS {'DOUBLE' if MEASURES[n].agg == 'sum' else 'BIGINT'}) AS {n}" for n in names)
-    return (f"SELECT {keys}{total} FROM ({contacts_sql} UNION ALL BY NAME"
+    return (f"SELECT {keys}{total} FROM ({contacts_sql} UNION ALL"     # the same columns in the same order
             f" SELECT {group}{parts} FROM intervals i WHERE {where} AND NOT coalesce(i.covered, FALSE)"
             f"{' GROUP BY ALL' if groups else ''}){' GROUP BY ALL' if groups else ''}")
 

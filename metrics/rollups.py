@@ -187,6 +187,14 @@ def refresh(conn: Connection, contact_days: str, survey_days: str) -> None:
         _recompute(conn, r, stored, contact_days if r.base == "contacts" else survey_days, span)
 
 
+def rebuild(conn: Connection) -> None:
+    """Every roll-up computed anew over all the data, for the settings it was built for (the
+    default ones for a new database), inside the caller's transaction."""
+    state = _state(conn)
+    for r in ROLLUPS:
+        build(conn, r, state[r.table].settings if r.table in state else KpiSettings())
+
+
 _LOCK = threading.Lock()
 _ready: set = set()
 _read: dict = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import os
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,28 +31,21 @@ def write_csv(path: Path, rows: list[dict], columns: list[str] | None = None) ->
     return path
 
 
-@pytest.fixture
-def make_db(tmp_path):
-    """``make_db(contacts=[...], surveys=[...], agents=[...], campaigns=[...], source="s")``
-    loads the rows through the canonical loader into a new database and returns its engine."""
-    engines = []
-
-    def _make(source: str = "test", **tables: list[dict]):
-        path = tmp_path / f"db{len(engines)}.duckdb"
-        eng = database.engine(path)
-        engines.append(path)
-        files = {name: write_csv(tmp_path / f"{name}{len(engines)}.csv", rows)
-                 for name, rows in tables.items() if rows}
-        if files:
-            load(eng, files, source=source, key=KEY)
-        return eng
-
-    yield _make
-    for path in engines:
-        database.dispose(path)
-
-
 ENGINES = ("duckdb", pytest.param("spark", marks=pytest.mark.spark))
+
+
+def pytest_generate_tests(metafunc):
+    """The tests of a module marked ``engines`` run once per engine: their ``make_db``
+    databases read on the embedded DuckDB, then on Spark SQL (the pages in the browser on
+    DuckDB only: a page waits seconds for a Spark server on a laptop)."""
+    names = metafunc.fixturenames
+    if metafunc.definition.get_closest_marker("engines") and "make_db" in names and "dash_duo" not in names:
+        metafunc.parametrize("engine_kind", ENGINES, indirect=True)
+
+
+@pytest.fixture
+def engine_kind(request):
+    return getattr(request, "param", "duckdb")
 
 
 @pytest.fixture(scope="session")
@@ -66,28 +60,32 @@ def spark_url():
         spark_local.stop()
 
 
-@pytest.fixture(params=ENGINES)
-def make_db_on_engines(request, make_db, tmp_path):
-    """``make_db`` whose KPIs are read on each engine in turn: the embedded DuckDB, and a
-    Spark SQL server fed from it (its tables in a database of the test's own)."""
-    if request.param == "duckdb":
-        yield make_db
-        return
-    import uuid
-
+@pytest.fixture
+def make_db(tmp_path, request, engine_kind):
+    """``make_db(contacts=[...], surveys=[...], agents=[...], campaigns=[...], source="s")``
+    loads the rows through the canonical loader into a new database and returns its engine;
+    on Spark (``engine_kind``), its KPIs are then read on a Spark SQL server fed from it (its
+    tables in a database of the test's own)."""
     import warehouse
-    base = request.getfixturevalue("spark_url").rsplit("/", 1)[0]
-    attached = []
+    engines = []
+    spark = request.getfixturevalue("spark_url").rsplit("/", 1)[0] if engine_kind == "spark" else None
 
     def _make(source: str = "test", **tables: list[dict]):
-        eng = make_db(source, **tables)
-        warehouse.attach(eng, f"{base}/t{uuid.uuid4().hex[:12]}", tmp_path / f"lake{len(attached)}")
-        attached.append(eng)
+        path = tmp_path / f"db{len(engines)}.duckdb"
+        eng = database.engine(path)
+        engines.append((path, eng))
+        files = {name: write_csv(tmp_path / f"{name}{len(engines)}.csv", rows)
+                 for name, rows in tables.items() if rows}
+        if files:
+            load(eng, files, source=source, key=KEY)
+        if spark:
+            warehouse.attach(eng, f"{spark}/t{uuid.uuid4().hex[:12]}", tmp_path / f"lake{len(engines)}")
         return eng
 
     yield _make
-    for eng in attached:
+    for path, eng in engines:
         warehouse.detach(eng, drop=True)
+        database.dispose(path)
 
 
 def pytest_setup_options():

@@ -27,6 +27,8 @@ from metrics.query import Scope
 from settings import Settings, SettingsError, apply_config
 from tests.conftest import KEY, write_csv
 
+pytestmark = pytest.mark.engines       # every fixture read on DuckDB and on Spark SQL
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 MARCH = Scope.of("2025-03-01", "2025-03-31")

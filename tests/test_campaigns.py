@@ -15,6 +15,8 @@ from metrics.campaigns import campaign_progress
 from metrics.query import Scope
 from settings import Settings
 
+pytestmark = pytest.mark.engines       # every fixture read on DuckDB and on Spark SQL
+
 CAMPAIGNS = [dict(campaign="REN", campaign_name="Renouvellements", purpose="renewal", kind="recurring",
                   target_size=4),
              dict(campaign="OPS", campaign_name="Offre", purpose="development", kind="one_off", target_size=10),

@@ -21,6 +21,8 @@ from metrics.query import Scope
 from tests.conftest import click
 from settings import DEFAULT_CONTRACT, Settings, SettingsError, apply_config, contract_for
 
+pytestmark = pytest.mark.engines       # every fixture read on DuckDB and on Spark SQL
+
 CONFIG = {"contracts": {"ACME": ["service_level:phone", "nps", "aht"]},
           "targets": {"aht": {"target": 300}}, "min_answers": 3}
 SETTINGS = apply_config(Settings(), CONFIG)

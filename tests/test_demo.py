@@ -193,3 +193,9 @@ def test_dem012_a_demo_made_in_parts_is_one_demo(tmp_path, monkeypatch):
     assert wrong_campaign_costs == 0
     # 2025-02-16 .. 2026-03-15: the whole months are March 2025 .. February 2026
     assert tools == (12, 12)
+    # the roll-ups, computed once after the last part, hold every part's contacts and answers
+    year = Scope.of("2025-02-16", "2026-03-15")
+    kpis = ["offered", "attempts", "responses", "fcr", "nps"]
+    from_rollups = values(compute(eng, year, kpis).iloc[0])
+    direct = values(compute(eng, year, kpis, from_rollups=False).iloc[0])
+    assert from_rollups == direct and from_rollups["offered"] + from_rollups["attempts"] > 20_000

@@ -8,6 +8,8 @@ import pytest
 
 from metrics.query import Scope, compute
 
+pytestmark = pytest.mark.engines       # every fixture read on DuckDB and on Spark SQL
+
 
 def handled(prefix, n, day, client, channel="phone", **extra):
     return [dict(contact_id=f"{prefix}{i}", arrived_at=f"{day} 10:{i % 60:02d}:00", channel=channel, client=client,

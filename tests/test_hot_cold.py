@@ -15,6 +15,8 @@ from components.view import View
 from metrics.query import Scope, compute
 from settings import Settings
 
+pytestmark = pytest.mark.engines       # every fixture read on DuckDB and on Spark SQL
+
 CONTACTS = [dict(contact_id=c, arrived_at="2025-03-03 10:00:00", channel="phone", queue="Q1", outcome="answered",
                  agent_id="A1", wait_s=5, talk_s=60) for c in ("c1", "c2")]
 SURVEYS = [

@@ -15,6 +15,8 @@ from conftest import KEY, write_csv
 from data.loader import LoadError, load
 from metrics.query import Scope, compute, dimension_values
 
+pytestmark = pytest.mark.engines       # every fixture read on DuckDB and on Spark SQL
+
 ROOT = Path(__file__).resolve().parents[1]
 DAY = "2025-03-10"
 DELIVERED = ["offered", "handled", "answer_rate", "service_level", "asa", "aht", "abandon_rate", "transfer_rate"]

@@ -14,13 +14,8 @@ from data.db import scalar
 from metrics.query import Scope, compute, values
 from settings import KpiSettings
 
+pytestmark = pytest.mark.engines       # every fixture read on DuckDB and on Spark SQL
 MARCH = ("2025-03-01", "2025-03-31")
-
-
-@pytest.fixture
-def make_db(make_db_on_engines):
-    """Every fixture of this module read on each engine (embedded DuckDB, Spark SQL)."""
-    return make_db_on_engines
 
 
 # ---------------------------------------------------------------- builders

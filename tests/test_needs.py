@@ -20,6 +20,8 @@ from metrics import needs as nd
 from metrics.query import Scope
 from tests.conftest import KEY, write_csv
 
+pytestmark = pytest.mark.engines       # every fixture read on DuckDB and on Spark SQL
+
 ROOT = Path(__file__).resolve().parents[1]
 MARCH = ("2025-03-01", "2025-03-31")
 

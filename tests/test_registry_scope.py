@@ -9,6 +9,8 @@ from metrics import registry
 from metrics.query import Scope, compute
 from metrics.registry import KPIS, Kpi, Measure, format_value
 
+pytestmark = pytest.mark.engines       # every fixture read on DuckDB and on Spark SQL
+
 KPI_DICTIONARY_IDS = [
     "offered", "handled", "answer_rate", "service_level", "asa", "aht", "abandon_rate",
     "transfer_rate", "escalation_rate", "fcr", "repeat_rate", "self_service_rate", "attempts",

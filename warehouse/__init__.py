@@ -114,8 +114,7 @@ def _write_parquet(duck, table: str, moment: str | None, folder: Path) -> bool:
     a moment, read and written in batches (a table of any size takes little memory); whether
     it wrote months."""
     month = f", strftime({moment}, '%Y-%m') AS month" if moment else ""
-    columns = ", ".join(c for c in duck.sql(f"SELECT * FROM {table} LIMIT 0").columns if c != "load_id")
-    reader = duck.sql(f"SELECT {columns}{month} FROM {table}").to_arrow_reader(1_000_000)
+    reader = duck.sql(f"SELECT *{month} FROM {table}").to_arrow_reader(1_000_000)
     folder.mkdir(parents=True, exist_ok=True)
     ds.write_dataset(reader, folder, format="parquet", partitioning=["month"] if moment else None,
                      partitioning_flavor="hive" if moment else None, existing_data_behavior="overwrite_or_ignore",
