@@ -1,6 +1,7 @@
 """The embedded DuckDB database, reached through one SQLAlchemy engine per file."""
 from __future__ import annotations
 
+import json
 import os
 import threading
 from contextlib import contextmanager
@@ -160,21 +161,20 @@ def scalar(conn: Connection, query: sa.TextClause | str, params: dict | None = N
 
 
 def rows(result) -> list[tuple]:
-    """A result's rows with Python values for each type, whatever the driver (the Hive driver
-    gives dates as text)."""
+    """A result's rows with the Python values DuckDB gives, whatever the driver: the Hive
+    driver (Spark SQL) gives dates and lists as text, and decimals where DuckDB's division
+    gives a double."""
     description = result.cursor.description if result.cursor is not None else ()
-    dates = [i for i, d in enumerate(description or ()) if d[1] == "DATE_TYPE"]
+    convert = {i: _FROM_TEXT[d[1]] for i, d in enumerate(description or ()) if d[1] in _FROM_TEXT}
     out = result.fetchall()
-    if not dates:
+    if not convert:
         return [tuple(r) for r in out]
-    fixed = []
-    for r in out:
-        r = list(r)
-        for i in dates:
-            if isinstance(r[i], str):
-                r[i] = date.fromisoformat(r[i])
-        fixed.append(tuple(r))
-    return fixed
+    return [tuple(v if v is None or i not in convert else convert[i](v) for i, v in enumerate(r)) for r in out]
+
+
+_FROM_TEXT = {"DATE_TYPE": lambda v: v if isinstance(v, date) else date.fromisoformat(v),
+              "ARRAY_TYPE": lambda v: json.loads(v) if isinstance(v, str) else v,
+              "DECIMAL_TYPE": float}
 
 
 def frame(conn: Connection, query: sa.TextClause | str, params: dict | None = None) -> pd.DataFrame:
