@@ -22,9 +22,11 @@ Everything is drawn with numpy, vectorised, from one seed:
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Callable, Iterator
+from multiprocessing import get_context
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -549,24 +551,10 @@ def generate(n_contacts: int = 200_000, seed: int = 1, end: date | None = None,
     return frames
 
 
-def _count(n_contacts: int) -> int:
-    """How many parts a demo is generated in."""
-    return -(-n_contacts // CHUNK)
-
-
-def parts(n_contacts: int, seed: int, end: date) -> Iterator[dict[str, pd.DataFrame]]:
-    """The frames of a demo, part by part (one part up to ``CHUNK`` contacts): what a part holds
-    can go once it is stored, so a demo of any size takes the memory of one part."""
-    count = _count(n_contacts)
-    sizes = [n_contacts // count + (i < n_contacts % count) for i in range(count)]
-    before = Part(total=n_contacts)
-    for number, size in enumerate(sizes):
-        frames = generate(size, seed, end, replace(before, number=number))
-        answers = len(frames["surveys"])
-        yield frames
-        before = replace(before, contacts_before=before.contacts_before + size,
-                         customers_before=before.customers_before + max(1000, size // 6),
-                         surveys_before=before.surveys_before + answers)
+def _sizes(n_contacts: int) -> list[int]:
+    """The contacts of each part a demo is made of (one part up to ``CHUNK`` contacts)."""
+    count = -(-n_contacts // CHUNK)
+    return [n_contacts // count + (i < n_contacts % count) for i in range(count)]
 
 
 def _followed_within(contacts: pd.DataFrame, seconds: float) -> np.ndarray:
@@ -583,43 +571,82 @@ def _followed_within(contacts: pd.DataFrame, seconds: float) -> np.ndarray:
 def build(engine, n_contacts: int, seed: int, key: bytes, end: date | None = None,
           on_step: Callable[[str], None] | None = None) -> list[LoadReport]:
     """Generate the demo and store it through the loader (all or nothing, logged). A demo
-    larger than ``CHUNK`` is stored part by part, each part in a load of its own (one load
-    would hold the changes of the whole demo in memory until it commits), and its roll-ups
-    computed once, after the last part; each part's rows are let go once stored."""
+    larger than ``CHUNK`` is made part by part, each part generated and stored in a process
+    of its own (the memory of a part, and what the load keeps, go back to the system when it
+    ends: a demo of any size takes the memory of one part), its roll-ups computed once, after
+    the last part."""
     step = on_step or (lambda _m: None)
     end = end or date.today() - timedelta(days=1)
-    several = n_contacts > CHUNK
-
-    def report(table: str, frame: pd.DataFrame, part: int | None = None) -> LoadReport:
-        name = f"-part{part + 1}" if several and part is not None else ""
-        checksum = hashlib.sha256(f"{table}:{n_contacts}:{seed}:{end}{name}".encode()).hexdigest()
-        return LoadReport(table=table, file_name=f"demo-{table}-n{n_contacts}-seed{seed}{name}", profile="demo",
-                          checksum=checksum, rows=frame, rows_read=len(frame), accepted=len(frame))
-
-    stored, bases, campaigns = [], [], None
-    count = _count(n_contacts)
+    sizes = _sizes(n_contacts)
+    task = Demo(n_contacts, seed, key, end, len(sizes) > 1)
+    stored, bases, before = [], [], Part(total=n_contacts)
     step(_("generating"))
-    for number, frames in enumerate(parts(n_contacts, seed, end)):
-        reports = []
-        if number == 0:
-            campaigns = frames["campaigns"]
-            reports += [report(t, frames[t]) for t in ("agents", "campaigns", "reasons")]
-        reports += [report("contacts", frames.pop("contacts"), number), report("surveys", frames.pop("surveys"), number)]
-        if "evaluations" in frames:
-            reports.append(report("evaluations", frames.pop("evaluations")))
-        bases.append(frames.pop("cost_basis"))
-        if number == count - 1:
-            reports.append(report("costs", demo_costs(merge_bases(bases))))
-        step(_("storing"))
-        stored += store(engine, reports, source="demo", key=key, rollups=not several)
-        for each in reports:
-            each.rows = each.rows.iloc[:0].copy()   # a slice would keep the rows alive
-        del frames, reports
-    if several and any(r.status == "loaded" for r in stored):
+    for number, size in enumerate(sizes):
+        part = replace(before, number=number)
+        bases_before = bases if number == len(sizes) - 1 else None
+        if task.several:
+            engine.dispose()                 # the file is the part's process's while it runs
+            with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as apart:
+                reports, basis, answers = apart.submit(_store_apart, engine.url.database, task, size, part,
+                                                       bases_before).result()
+        else:
+            reports, basis, answers = _store_part(engine, task, size, part, bases_before)
+        stored += reports
+        bases.append(basis)
+        before = replace(before, contacts_before=before.contacts_before + size,
+                         customers_before=before.customers_before + max(1000, size // 6),
+                         surveys_before=before.surveys_before + answers)
+    step(_("storing"))
+    if task.several and any(r.status == "loaded" for r in stored):
         with writing(engine) as conn:
             rebuild_rollups(conn)
-    _contracts(engine, campaigns, end)
+    _contracts(engine, _campaigns(end, int(n_contacts * 0.12)), end)
     return stored
+
+
+@dataclass(frozen=True)
+class Demo:
+    """What a demo is made from: its size, seed, customer key and last day; in parts or not."""
+    n_contacts: int
+    seed: int
+    key: bytes
+    end: date
+    several: bool
+
+    def report(self, table: str, frame: pd.DataFrame, part: int | None = None) -> LoadReport:
+        name = f"-part{part + 1}" if self.several and part is not None else ""
+        checksum = hashlib.sha256(f"{table}:{self.n_contacts}:{self.seed}:{self.end}{name}".encode()).hexdigest()
+        return LoadReport(table=table, file_name=f"demo-{table}-n{self.n_contacts}-seed{self.seed}{name}",
+                          profile="demo", checksum=checksum, rows=frame, rows_read=len(frame), accepted=len(frame))
+
+
+def _store_part(engine, task: Demo, size: int, part: Part, bases_before: list | None):
+    """Generate one part and store it (the references with the first, the costs with the
+    last, from the cost bases of the parts before it and its own); its reports without their
+    rows, its cost basis and how many answers it has."""
+    frames = generate(size, task.seed, task.end, part)
+    reports = []
+    if part.number == 0:
+        reports += [task.report(t, frames[t]) for t in ("agents", "campaigns", "reasons")]
+    reports += [task.report("contacts", frames["contacts"], part.number),
+                task.report("surveys", frames["surveys"], part.number)]
+    if "evaluations" in frames:
+        reports.append(task.report("evaluations", frames["evaluations"]))
+    if bases_before is not None:
+        reports.append(task.report("costs", demo_costs(merge_bases(bases_before + [frames["cost_basis"]]))))
+    stored = store(engine, reports, source="demo", key=task.key, rollups=not task.several)
+    for each in stored:
+        each.rows = each.rows.iloc[:0].copy()
+    return stored, frames["cost_basis"], len(frames["surveys"])
+
+
+def _store_apart(path: str, task: Demo, size: int, part: Part, bases_before: list | None):
+    """``_store_part`` in a process of its own, on the database file at ``path``."""
+    from data import db as database
+    try:
+        return _store_part(database.engine(path), task, size, part, bases_before)
+    finally:
+        database.dispose(path)
 
 
 def _contracts(engine, campaigns: pd.DataFrame, end: date) -> None:
