@@ -5,7 +5,7 @@ DB     ?= $(or $(PILOTAGE_DB),var/pilotage.duckdb)
 DEMO_CONTACTS ?= 300000
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test demo browser java spark-start spark-stop bench clean
+.PHONY: run test demo browser java spark-start spark-stop bench bench-100m bench-spark clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -54,6 +54,14 @@ test: $(VENV)/.installed browser java
 bench: $(VENV)/.installed browser
 	$(PY) -m bench.callbacks --sizes 1000000 10000000 --out bench/results.md
 	$(PY) -m bench.page_load --size 10000000 --runs 5 --out bench/page_load.md
+
+# 100 million contacts on DuckDB (the demo built part by part), the server's DuckDB held to 3 GB
+bench-100m: $(VENV)/.installed
+	PILOTAGE_DB_MEMORY_GB=3 $(PY) -m bench.callbacks --sizes 100000000 --runs 24 --out bench/results-100m.md
+
+# the same callbacks at 10 million contacts on a local Spark SQL server, beside DuckDB
+bench-spark: spark-start
+	$(PY) -m bench.callbacks --sizes 10000000 --runs 24 --engine-url hive://127.0.0.1:10001/bench --out bench/spark.md
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -152,8 +152,9 @@ def callbacks(agent: str) -> dict:
     }
 
 
-def measure(size: int, runs: int) -> dict:
-    """Everything for one size (run in a process of its own)."""
+def measure(size: int, runs: int, engine_url: str | None = None) -> dict:
+    """Everything for one size (run in a process of its own); with ``engine_url``, the KPIs
+    read on that engine, fed from the demo database (the time to publish it counted apart)."""
     from access.viewer import LOCAL, acting_as
     from app import create_app
     from data import db as database
@@ -165,13 +166,20 @@ def measure(size: int, runs: int) -> dict:
     settings = replace(Settings(), db=db, key_file=db.with_suffix(".key"))
     create_app(settings)
     rollups.ensure(database.engine(db), settings.kpi)   # as the dashboard does when it starts
+    published = None
+    if engine_url:
+        import warehouse
+        started = time.perf_counter()
+        warehouse.attach(database.engine(db), engine_url, ROOT / "var" / f"lake-{size}")
+        published = time.perf_counter() - started
     states = queries(db)
     found = dimension_values(database.engine(db), Scope(date(2000, 1, 1), date(2100, 1, 1)), ["client", "agent"])
     first_client, agent = found["client"][0], found["agent"][len(found["agent"]) // 2][0]
     with acting_as(LOCAL):      # the callbacks are called outside a request: as the local user
         results = {name: _timed(db, name, call, states, runs, first_client, agent)
                    for name, call in callbacks(agent).items()}
-    return {"size": size, "generation": generation, "callbacks": results, "peak_mb": _peak_mb()}
+    return {"size": size, "generation": generation, "callbacks": results, "peak_mb": _peak_mb(),
+            "engine": engine_url and engine_url.split(":", 1)[0], "publish_s": published}
 
 
 def afresh() -> None:
@@ -230,7 +238,11 @@ def report(results: list[dict], load: dict) -> str:
              "with no filter and three), every call computed afresh (no cached result), after one untimed "
              "warm-up call. The floor is DuckDB's time for the plainest query over the contacts computing "
              "the same numbers; a callback answered from the daily roll-ups can beat it (ratio under 1).", ""]
+    on_duckdb = {r["size"]: r for r in results if not r.get("engine")}
     for r in results:
+        if r.get("engine"):
+            lines += _compared(on_duckdb[r["size"]], r)
+            continue
         gen = r["generation"]
         lines += [f"### {r['size']:,} contacts", "",
                   f"Demo generation {gen['generation_s']:.0f} s (peak memory {gen.get('peak_mb', 0):,.0f} MB); "
@@ -243,6 +255,21 @@ def report(results: list[dict], load: dict) -> str:
     return "\n".join(lines)
 
 
+def _compared(duck: dict, other: dict) -> list[str]:
+    """The callbacks' times on another engine beside DuckDB's, and their ratio."""
+    engine = "Spark SQL (local, Thrift server)" if other["engine"].startswith("hive") else other["engine"]
+    lines = [f"### {other['size']:,} contacts on {engine}", "",
+             f"Published to the engine (Parquet by month, then its roll-ups built there) in {other['publish_s']:.0f} s. "
+             "The same callbacks, their queries translated for the engine; the ratio is the engine's median over "
+             "DuckDB's, both measured in this run.", "",
+             "| callback | DuckDB median | engine median | engine p95 | ratio |", "|---|---:|---:|---:|---:|"]
+    for name, c in other["callbacks"].items():
+        d = duck["callbacks"][name]
+        lines.append(f"| {name} | {d['median_ms']:.0f} ms | {c['median_ms']:.0f} ms | {c['p95_ms']:.0f} ms | "
+                     f"{c['median_ms'] / max(d['median_ms'], 0.01):.1f} |")
+    return lines + [""]
+
+
 def _memory_gb() -> float:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
 
@@ -252,6 +279,7 @@ def main(argv=None) -> int:
     p.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     p.add_argument("--runs", type=int, default=24)
     p.add_argument("--out", help="also write the report (Markdown) to this file")
+    p.add_argument("--engine-url", help="also read the KPIs on this engine (e.g. hive://127.0.0.1:10001/bench)")
     p.add_argument("--one", type=int, help=argparse.SUPPRESS)   # a child process: one size, JSON out
     p.add_argument("--build", type=int, help=argparse.SUPPRESS)  # a child process: one demo database
     args = p.parse_args(argv)
@@ -259,17 +287,21 @@ def main(argv=None) -> int:
         ensure_demo(args.build)
         return 0
     if args.one:
-        print(json.dumps(measure(args.one, args.runs)))
+        print(json.dumps(measure(args.one, args.runs, args.engine_url)))
         return 0
     results = []
     for size in args.sizes:
-        for step in (["--build", str(size)], ["--one", str(size), "--runs", str(args.runs)]):
+        steps = [["--build", str(size)], ["--one", str(size), "--runs", str(args.runs)]]
+        if args.engine_url:
+            steps.append(steps[1] + ["--engine-url", args.engine_url])
+        for step in steps:
             child = subprocess.run([sys.executable, "-m", "bench.callbacks", *step], cwd=ROOT,
                                    capture_output=True, text=True)
             if child.returncode:
                 sys.stderr.write(child.stderr)
                 return child.returncode
-        results.append(json.loads(child.stdout.strip().splitlines()[-1]))
+            if step[0] == "--one":
+                results.append(json.loads(child.stdout.strip().splitlines()[-1]))
     text = report(results, load_throughput(db_for(args.sizes[0])))
     print(text)
     if args.out:
