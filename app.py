@@ -198,7 +198,11 @@ def main() -> None:
     rollups.ensure(engine(settings.db), settings.kpi)   # before the first page, not during it
     comment_reads.ensure(engine(settings.db))           # read again with rules that changed
     if settings.engine_url:                             # the KPIs read on a distributed engine
-        warehouse.attach(engine(settings.db), settings.engine_url, settings.lake_path)
+        try:
+            warehouse.attach(engine(settings.db), settings.engine_url, settings.lake_path)
+        except Exception as exc:     # the driver's own errors too (a server that does not answer)
+            raise SystemExit(f"error: PILOTAGE_ENGINE_URL={settings.engine_url}: the engine cannot be used: "
+                             f"{str(exc).splitlines()[0][:300]}") from None
     prune(staging_dir(settings))                        # uploads a stopped server left behind
     watch(settings)
     print(f"Pilotage on http://{settings.host}:{settings.port} (database {settings.db}; "

@@ -79,3 +79,39 @@ def test_eng008_nulls_sort_last_and_bound_values_compare_as_on_duckdb(run):
 def test_eng009_latest_value_of_a_group(run):
     rows = run(f"SELECT grp, arg_max(x, ts) FROM {ROWS} WHERE grp IS NOT NULL GROUP BY ALL ORDER BY ALL")
     assert [(g, None if v is None else float(v)) for g, v in rows] == [("a", 20.0), ("b", 30.0)]
+
+
+def test_eng010_the_engine_is_chosen_by_the_settings():
+    from pathlib import Path
+
+    from settings import load_settings
+    s = load_settings({"PILOTAGE_DB": "/srv/pilotage/p.duckdb", "PILOTAGE_ENGINE_URL": "hive://spark.example:10000/kpi"})
+    assert (s.engine_url, s.lake_path) == ("hive://spark.example:10000/kpi", Path("/srv/pilotage/lake"))
+    assert load_settings({}).engine_url is None          # the embedded database by default
+
+
+@pytest.mark.spark
+def test_eng011_a_load_publishes_parquet_by_month_that_the_engine_reads(make_db, spark_url, tmp_path):
+    import uuid
+
+    import warehouse
+    from data.loader import load
+    from metrics.query import Scope, compute, values
+    from tests.conftest import KEY, write_csv
+    rows = [dict(contact_id=f"c{i}", arrived_at=at, channel="phone", outcome="answered", wait_s=10)
+            for i, at in enumerate(["2025-02-27 10:00:00", "2025-03-03 10:00:00", "2025-03-04 10:00:00"])]
+    eng = make_db(contacts=rows)
+    lake = tmp_path / "lake"
+    warehouse.attach(eng, f"{spark_url.rsplit('/', 1)[0]}/t{uuid.uuid4().hex[:12]}", lake)
+    try:
+        [version] = (lake / "contacts").iterdir()
+        assert sorted(p.name for p in version.iterdir()) == ["month=2025-02", "month=2025-03"]
+        assert values(compute(eng, Scope.of("2025-02-01", "2025-03-31"), ["offered"]).iloc[0])["offered"] == 3
+        # a later load is published at once, and the former files go
+        load(eng, {"contacts": write_csv(tmp_path / "more.csv", [dict(rows[0], contact_id="c9", arrived_at="2025-04-01 09:00:00")])},
+             source="test", key=KEY)
+        [newer] = (lake / "contacts").iterdir()
+        assert newer != version and sorted(p.name for p in newer.iterdir())[-1] == "month=2025-04"
+        assert values(compute(eng, Scope.of("2025-02-01", "2025-04-30"), ["offered"]).iloc[0])["offered"] == 4
+    finally:
+        warehouse.detach(eng, drop=True)
