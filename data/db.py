@@ -34,7 +34,10 @@ def _config() -> dict:
     config = dict(LOCKED_DOWN)
     memory = os.environ.get("PILOTAGE_DB_MEMORY_GB")
     if memory:
-        config["memory_limit"] = f"{float(memory):g}GB"
+        try:
+            config["memory_limit"] = f"{float(memory):g}GB"
+        except ValueError:
+            raise ValueError(f"PILOTAGE_DB_MEMORY_GB is a number of gigabytes, not {memory!r}") from None
     return config
 
 

@@ -26,10 +26,6 @@ STARTUP_S = 180
 
 def running() -> bool:
     """Whether a server answers on the port."""
-    return _answers()
-
-
-def _answers() -> bool:
     with socket.socket() as s:
         s.settimeout(1)
         return s.connect_ex((HOST, PORT)) == 0
@@ -41,7 +37,7 @@ def _pid_file() -> Path:
 
 def start() -> str:
     """Start the server unless one answers already; its URL once it takes queries."""
-    if _answers():
+    if running():
         return URL
     import pyspark
     spark_home = Path(pyspark.__file__).parent
@@ -67,7 +63,7 @@ def start() -> str:
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the Spark server stopped at start; see {HOME / 'thriftserver.log'}")
-        if _answers():
+        if running():
             return URL
         time.sleep(1)
     stop()
