@@ -13,7 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from data.derived import LINKED, refresh_linked
+from data.derived import LINKED, copy_arrival, refresh_linked
 from data.files import make_private, private_folder
 from data.schema import ddl
 
@@ -129,14 +129,26 @@ def engine(path: str | Path) -> Engine:
             private_folder(path.parent)
             eng = sa.create_engine(f"duckdb:///{path}", connect_args={"config": _config()})
             with eng.begin() as conn:
+                # databases made before the answers and evaluations kept their contact's arrival
+                unfilled = [f for f, link in LINKED.items() if _lacks(conn, link.table, "contact_arrived_at")]
                 for statement in ddl():
                     conn.exec_driver_sql(statement)
                 for flag in LINKED:
                     refresh_linked(conn, flag, f"SELECT source, contact_id FROM contacts WHERE {flag} IS NULL")
+                for flag in unfilled:
+                    copy_arrival(conn, flag, f"SELECT source, contact_id FROM contacts WHERE {flag}")
             make_private(path)   # made by DuckDB through the umask
             _engines[path] = eng
             _new_generation()    # another process may have changed the file while it was closed
         return _engines[path]
+
+
+def _lacks(conn: Connection, table: str, column: str) -> bool:
+    """Whether a table exists without this column."""
+    found = conn.execute(sa.text("SELECT count(*) FILTER (WHERE column_name = :c), count(*)"
+                                 " FROM information_schema.columns WHERE table_name = :t"),
+                         {"t": table, "c": column}).one()
+    return found[1] > 0 and found[0] == 0
 
 
 def dispose(path: str | Path) -> None:

@@ -1,7 +1,9 @@
 """Columns derived at load time, kept exact by every load for the rows it touches: the gaps
-between a customer's inbound contacts (first-contact resolution, repeat contacts), and whether
-a contact has a survey answer (response rate) or an evaluation (the assessments' join).
-Reading them costs nothing at query time.
+between a customer's inbound contacts (first-contact resolution, repeat contacts), whether
+a contact has a survey answer (response rate) or an evaluation (the assessments' join), and
+on each answer and evaluation, its contact's arrival (the join to the contacts then reads only
+those of the period's answers, skipping the others' blocks). Reading them costs nothing at
+query time.
 
 Only the rows whose value changes are written; a load passes ``days``, a table of ``day``
 values, to note the days of those rows (their roll-ups are computed again).
@@ -37,7 +39,8 @@ LINKED = {"surveyed": Link("surveys", "contact_source", counted=True),          
 
 def refresh_linked(conn: Connection, flag: str, contacts_sql: str, days: str | None = None) -> None:
     """Recompute, for the contacts the subquery names (source, contact_id), whether any row
-    of the flag's table (a survey answer, an evaluation) is linked to them."""
+    of the flag's table (a survey answer, an evaluation) is linked to them, and the arrival
+    of the contact those rows keep."""
     table, source, counted = LINKED[flag]
     days = days if counted else None
     _update(conn, f"""
@@ -48,6 +51,21 @@ def refresh_linked(conn: Connection, flag: str, contacts_sql: str, days: str | N
               GROUP BY ALL) k
         JOIN contacts c ON c.source = k.source AND c.contact_id = k.contact_id
         WHERE c.{flag} IS DISTINCT FROM (k.n > 0)""", f"{flag} = k.linked", days)
+    copy_arrival(conn, flag, contacts_sql)
+
+
+def copy_arrival(conn: Connection, flag: str, contacts_sql: str) -> None:
+    """Copy the arrival of the contacts the subquery names onto the rows of the flag's table
+    linked to them (``contact_arrived_at``; None when the contact is not, or no longer, in
+    the data)."""
+    table, source, _counted = LINKED[flag]
+    conn.exec_driver_sql(f"""
+        UPDATE {table} SET contact_arrived_at = k.arrived_at
+        FROM (SELECT DISTINCT l.rowid AS row_id, c.arrived_at
+              FROM {table} l JOIN ({contacts_sql}) k ON l.{source} = k.source AND l.contact_id = k.contact_id
+              LEFT JOIN contacts c ON c.source = k.source AND c.contact_id = k.contact_id
+              WHERE l.contact_arrived_at IS DISTINCT FROM c.arrived_at) k
+        WHERE {table}.rowid = k.row_id""")
 
 
 def refresh_gaps(conn: Connection, customers_sql: str, days: str | None = None) -> None:

@@ -196,7 +196,8 @@ def ddl() -> list[str]:
         # whether any evaluation is linked to the contact (kept by every load)
         "evaluated BOOLEAN",
     ]
-    surveys = _stored_columns(TABLES["surveys"]) + ["contact_source VARCHAR"]
+    # the linked contact's arrival (kept by every load, data.derived)
+    surveys = _stored_columns(TABLES["surveys"]) + ["contact_source VARCHAR", "contact_arrived_at TIMESTAMP"]
     return [
         "CREATE SEQUENCE IF NOT EXISTS load_ids START 1",
         f"CREATE TABLE IF NOT EXISTS contacts (source VARCHAR NOT NULL, {', '.join(contacts)}, load_id INTEGER)",
@@ -204,6 +205,7 @@ def ddl() -> list[str]:
         "ALTER TABLE contacts ADD COLUMN IF NOT EXISTS surveyed BOOLEAN",
         "ALTER TABLE contacts ADD COLUMN IF NOT EXISTS evaluated BOOLEAN",
         f"CREATE TABLE IF NOT EXISTS surveys (source VARCHAR NOT NULL, {', '.join(surveys)}, load_id INTEGER)",
+        "ALTER TABLE surveys ADD COLUMN IF NOT EXISTS contact_arrived_at TIMESTAMP",
         f"CREATE TABLE IF NOT EXISTS agents ({', '.join(_stored_columns(TABLES['agents']))}, load_id INTEGER)",
         f"CREATE TABLE IF NOT EXISTS campaigns ({', '.join(_stored_columns(TABLES['campaigns']))}, load_id INTEGER)",
         f"CREATE TABLE IF NOT EXISTS reasons ({', '.join(_stored_columns(TABLES['reasons']))}, load_id INTEGER)",
@@ -214,7 +216,8 @@ def ddl() -> list[str]:
         f"CREATE TABLE IF NOT EXISTS costs ({', '.join(_stored_columns(TABLES['costs']))}, load_id INTEGER)",
         # an evaluation's contact_id is a contact of the same source
         f"CREATE TABLE IF NOT EXISTS evaluations (source VARCHAR NOT NULL, "
-        f"{', '.join(_stored_columns(TABLES['evaluations']))}, load_id INTEGER)",
+        f"{', '.join(_stored_columns(TABLES['evaluations']))}, contact_arrived_at TIMESTAMP, load_id INTEGER)",
+        "ALTER TABLE evaluations ADD COLUMN IF NOT EXISTS contact_arrived_at TIMESTAMP",
         """CREATE TABLE IF NOT EXISTS load_log (
             load_id INTEGER PRIMARY KEY, started_at TIMESTAMP, finished_at TIMESTAMP,
             table_name VARCHAR, file_name VARCHAR, checksum VARCHAR, source VARCHAR,

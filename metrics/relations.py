@@ -62,15 +62,17 @@ DIM_SQL = {
 # the rows of each base; FROM_SQL adds the agent's team
 ROWS_SQL = {
     "contacts": "contacts c",
-    # an answer's contact is among those flagged ``surveyed`` (kept by every load): the join
-    # reads the flag over every contact, then the other columns of those contacts only
+    # an answer's contact is among those flagged ``surveyed`` and arrived when the answer keeps
+    # it did (both kept by every load, ``data.derived``): the join reads the flag over the
+    # contacts of the answers' arrival times only (DuckDB skips the blocks outside the range of
+    # the answers read), then the other columns of those contacts only
     "surveys": ("surveys s LEFT JOIN (SELECT * FROM contacts WHERE surveyed) lc ON lc.source = s.contact_source"
-                " AND lc.contact_id = s.contact_id"),
+                " AND lc.contact_id = s.contact_id AND lc.arrived_at = s.contact_arrived_at"),
     # the agent is always joined: its site and client are dimensions of the assessment; the
     # assessed contact is among those flagged ``evaluated``, as an answer's is ``surveyed``
     "evaluations": ("evaluations e LEFT JOIN agents ea ON ea.agent_id = e.agent_id"
                     " LEFT JOIN (SELECT * FROM contacts WHERE evaluated) ec"
-                    " ON ec.source = e.source AND ec.contact_id = e.contact_id"),
+                    " ON ec.source = e.source AND ec.contact_id = e.contact_id AND ec.arrived_at = e.contact_arrived_at"),
 }
 FROM_SQL = {
     "contacts": f"{ROWS_SQL['contacts']} LEFT JOIN agents a ON a.agent_id = c.agent_id",

@@ -242,9 +242,11 @@ def test_spd006_campaign_progress_read_from_its_rollup_stays_exact_under_loads(t
 
 
 def test_spd007_answers_meet_their_contacts_through_the_surveyed_flag_exactly(tmp_path):
-    """The surveys' rows read their contact among the contacts flagged ``surveyed``: after loads
-    that move answers to other contacts, add answers and replace contacts, every answer still
-    meets exactly the contact a plain join finds."""
+    """The surveys' rows read their contact among the contacts flagged ``surveyed`` and by the
+    arrival the answer keeps: after loads that move answers to other contacts, add answers
+    (one before its contact), replace contacts (some arriving at another time), and in a
+    database made before answers kept their contact's arrival, every answer still meets
+    exactly the contact a plain join finds."""
     from data import db as database
     from metrics.relations import ROWS_SQL
     engine = paths_db(tmp_path)
@@ -254,15 +256,27 @@ def test_spd007_answers_meet_their_contacts_through_the_surveyed_flag_exactly(tm
     try:
         moved = [dict(response_id="test0", responded_at="2025-03-12 10:00:00", contact_id="t001", nps=3),
                  dict(response_id="test1", responded_at="2025-03-12 11:00:00", contact_id="x004", nps=9),
-                 dict(response_id="test-new", responded_at="2025-03-13 09:00:00", contact_id="t005", nps=7)]
+                 dict(response_id="test-new", responded_at="2025-03-13 09:00:00", contact_id="t005", nps=7),
+                 dict(response_id="test-early", responded_at="2025-03-13 10:00:00", contact_id="t999", nps=2)]
         load(engine, {"surveys": write_csv(tmp_path / "moved.csv", moved)}, source="test", key=KEY)
-        again = [dict(r, agent_id="A2") for r in contacts("t", 160, 1)[:30]]
-        load(engine, {"contacts": write_csv(tmp_path / "again.csv", again)}, source="test", key=KEY)
-        with engine.connect() as conn:
-            want = conn.exec_driver_sql(pairs(plain)).fetchall()
-            got = conn.exec_driver_sql(pairs(ROWS_SQL["surveys"])).fetchall()
+        again = [dict(r, agent_id="A2", arrived_at="2025-03-08 16:45:00" if i % 2 else r["arrived_at"])
+                 for i, r in enumerate(contacts("t", 160, 1)[:30])]
+        late = dict(again[0], contact_id="t999", arrived_at="2025-03-13 08:00:00")
+        load(engine, {"contacts": write_csv(tmp_path / "again.csv", again + [late])}, source="test", key=KEY)
+
+        def met():
+            with engine.connect() as conn:
+                return (conn.exec_driver_sql(pairs(plain)).fetchall(),
+                        conn.exec_driver_sql(pairs(ROWS_SQL["surveys"])).fetchall())
+        want, got = met()
         assert any(r[3] is not None for r in want) and any(r[3] is None for r in want)   # linked and not
+        assert ("test", "test-early", "test", "t999", "A2") in want
         assert got == want
+        with engine.begin() as conn:    # as a database made before the column was
+            conn.exec_driver_sql("ALTER TABLE surveys DROP COLUMN contact_arrived_at")
+        database.dispose(tmp_path / "paths.duckdb")
+        engine = database.engine(tmp_path / "paths.duckdb")
+        assert met() == (want, want)
     finally:
         database.dispose(tmp_path / "paths.duckdb")
 
@@ -270,8 +284,8 @@ def test_spd007_answers_meet_their_contacts_through_the_surveyed_flag_exactly(tm
 def test_spd008_evaluations_meet_their_contacts_through_the_evaluated_flag_exactly(tmp_path):
     """The evaluations' rows read their contact among the contacts flagged ``evaluated``: after
     a load of evaluations (some about a contact, one about none, one about a contact that does
-    not exist), a reload that moves one to another contact, and a reload of contacts, every
-    evaluation still meets exactly the contact a plain join finds."""
+    not exist), a reload that moves one to another contact, and a reload of contacts arriving
+    at another time, every evaluation still meets exactly the contact a plain join finds."""
     from data import db as database
     from metrics.relations import ROWS_SQL
     engine = paths_db(tmp_path)
@@ -291,7 +305,7 @@ def test_spd008_evaluations_meet_their_contacts_through_the_evaluated_flag_exact
         # ev2 now about c: b is no longer evaluated
         load(engine, {"evaluations": write_csv(tmp_path / "ev2.csv", [evaluation(2, c)])},
              source="test", key=KEY)
-        again = [dict(r, agent_id="A2") for r in contacts("t", 160, 1)[:30]]
+        again = [dict(r, agent_id="A2", arrived_at="2025-03-08 16:45:00") for r in contacts("t", 160, 1)[:30]]
         load(engine, {"contacts": write_csv(tmp_path / "again.csv", again)}, source="test", key=KEY)
         with engine.connect() as conn:
             assert [r[0] for r in conn.exec_driver_sql(flagged)] == [a, c]
