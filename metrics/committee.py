@@ -10,7 +10,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from i18n import N_
@@ -210,17 +212,54 @@ WORST_ORDER_TEXT = N_("sorted by the mean of the answer's scores, each put on 0 
 
 def worst_verbatims(db: Engine | Connection, scope: Scope, limit: int = 10) -> pd.DataFrame:
     """The survey comments of a scope with the worst scores, worst first, with what each
-    says (its categories and the extreme flag, ``comments.store``)."""
-    params: dict = {"limit": int(limit)}
-    where = scope_where("surveys", scope, params)
+    says (its categories and the extreme flag, ``comments.store``).
+
+    The period's worst answers are taken first, twenty times as many as asked for, and only
+    those meet their contacts for the scope's filters and the viewer's restrictions (the
+    contacts of a whole month are not joined); when too few of them are in the scope, four
+    times as many are taken, until enough are or none is left. The analyses are read for the
+    comments shown only."""
+    limit = max(int(limit), 1)
+    read = 20 * limit
+    while True:
+        found = _run(db, *_worst(scope, read))
+        kept = found[found.pop("kept").fillna(False).astype(bool)]
+        if len(kept) >= limit or len(found) < read:
+            break
+        read *= 4
+    shown = kept.head(limit).merge(_analyses(db, kept.head(limit)), on=["source", "response_id"], how="left")
+    shown["categories"] = [list(c) if isinstance(c, (list, tuple, np.ndarray)) else [] for c in shown["categories"]]
+    shown["extreme"] = shown["extreme"].fillna(False).astype(bool)
+    return shown.drop(columns=["source", "response_id"])
+
+
+def _worst(scope: Scope, read: int) -> tuple[sa.TextClause, dict]:
+    """The period's ``read`` worst-scored comments (every answer of the period's kind, by
+    score then time), each with whether it is in the scope (``kept``)."""
+    params: dict = {"read": int(read)}
+    answers = scope_where("surveys", Scope(scope.start, scope.end, survey=scope.survey), params)
+    kept = scope_where("surveys", scope, params)
+    joined = rows_sql("surveys", scope).removeprefix("surveys s")    # their contacts (and agents)
     sql = f"""
-        SELECT s.responded_at, {DIM_SQL['surveys']['channel']} AS channel, lc.queue AS queue,
-               s.survey, s.nps, s.csat, s.ces, s.verbatim, {_SCORE_01} AS score,
-               coalesce(r.categories, []) AS categories, coalesce(r.extreme, FALSE) AS extreme
-        FROM {rows_sql('surveys', scope)}
-        LEFT JOIN comment_reads r ON r.source = s.source AND r.response_id = s.response_id
-        WHERE {where} AND nullif(trim(s.verbatim), '') IS NOT NULL
-          AND (s.nps IS NOT NULL OR s.csat IS NOT NULL OR s.ces IS NOT NULL)
-        ORDER BY score, s.responded_at, s.response_id
-        LIMIT :limit"""
+        WITH worst AS (
+            SELECT s.*, {_SCORE_01} AS score FROM surveys s
+            WHERE {answers} AND nullif(trim(s.verbatim), '') IS NOT NULL
+              AND (s.nps IS NOT NULL OR s.csat IS NOT NULL OR s.ces IS NOT NULL)
+            ORDER BY score, s.responded_at, s.response_id
+            LIMIT :read)
+        SELECT s.source, s.response_id, s.responded_at, {DIM_SQL['surveys']['channel']} AS channel,
+               lc.queue AS queue, s.survey, s.nps, s.csat, s.ces, s.verbatim, s.score, {kept} AS kept
+        FROM worst s{joined}
+        ORDER BY s.score, s.responded_at, s.response_id"""
+    return _bound(sql, params), params
+
+
+def _analyses(db: Engine | Connection, answers: pd.DataFrame) -> pd.DataFrame:
+    """The categories and extreme flag of these answers' comments (those analysed)."""
+    columns = ["source", "response_id", "categories", "extreme"]
+    if answers.empty:
+        return pd.DataFrame(columns=columns)
+    params = {"sources": sorted(set(answers["source"])), "ids": sorted(set(answers["response_id"]))}
+    sql = (f"SELECT {', '.join(columns)} FROM comment_reads"
+           " WHERE source IN :sources AND response_id IN :ids")
     return _run(db, _bound(sql, params), params)

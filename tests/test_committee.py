@@ -121,6 +121,30 @@ def test_com003_volumes_and_worst_comments_of_the_client_only(db):
     assert r.verbatims["score"].tolist() == pytest.approx([0.15, 0.725, 1.0])
 
 
+def test_com011_the_worst_comments_of_a_client_behind_many_worse_of_others(make_db):
+    """The period's worst answers are read a few at a time (20 per comment asked for): a
+    client's worst comments behind 45 worse ones of another client are still found, in order,
+    and a scope with fewer comments than asked for gets all of them."""
+    from metrics.committee import worst_verbatims
+    others = [call(f"o{i}", "2025-03-05 10:00:00", 5, 100, client="OTHER") for i in range(45)]
+    mine = [call("a1", "2025-03-06 10:00:00", 5, 100), call("a2", "2025-03-07 10:00:00", 5, 100)]
+    # OTHER's 45 answers score 0 (NPS 0); ACME's: NPS 5 -> 0.5, NPS 8 -> 0.8, then one without comment
+    answers = ([answer(f"so{i:02d}", f"o{i}", 0, verbatim="Nul") for i in range(45)]
+               + [answer("sa1", "a1", 8, verbatim="Correct"), answer("sa2", "a2", 5, verbatim="Bof"),
+                  answer("sa3", "a2", 0)])
+    eng = make_db(contacts=others + mine, surveys=answers)
+    acme = Scope.of("2025-03-01", "2025-03-31", client="ACME")
+    # one asked for: the first 20 answers are OTHER's, then 80 are read: "Bof" (0.5) first
+    assert worst_verbatims(eng, acme, limit=1)["verbatim"].tolist() == ["Bof"]
+    # three asked for, two exist: both, worst first
+    found = worst_verbatims(eng, acme, limit=3)
+    assert found["verbatim"].tolist() == ["Bof", "Correct"] and found["score"].tolist() == pytest.approx([0.5, 0.8])
+    # the viewer's restrictions count as the filters do: a restriction to nothing leaves none
+    nothing = Scope(date(2025, 3, 1), date(2025, 3, 31), restrictions=(("client", ()),))
+    assert worst_verbatims(eng, nothing).empty
+    assert len(worst_verbatims(eng, Scope.of("2025-03-01", "2025-03-31"), limit=50)) == 47
+
+
 def test_com004_decisions_are_kept_per_client_and_month(db):
     assert decisions_for(db, "ACME", date(2025, 3, 1)) is None
     save_decisions(db, "ACME", date(2025, 3, 14), "Recruter deux conseillers")
