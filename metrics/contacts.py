@@ -1,9 +1,12 @@
 """The contacts behind a number: a page of them, and one in detail, always within a scope.
 
 A page is read in two steps, so its time does not grow with the data (over the contacts table
-only: a team becomes the ids of its agents): the scope's contacts counted per day, or per band
-of the sort's values, then the page's rows within the days or bands that hold it, which the
-scan finds by zone maps or by a range before its exact test."""
+only: a team becomes the ids of its agents): how many contacts the scope holds, per day for a
+sort by time, read from the daily roll-up that keeps the agent (counted over the contacts when
+there is none yet); then the page's rows, within the days that hold it for a sort by time
+(the scan skips the other days by their zone maps), as the scope's top values for a sort by
+wait or handle time. Answers are looked up only for the page's contacts that have any, among
+the answers kept with those contacts' arrival times."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,7 +15,8 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
-from metrics.query import Scope, _bound, _columns, _run, rows_sql, scope_where
+from metrics import rollups
+from metrics.query import Scope, _bound, _columns, _dims_used, _run, rows_sql, scope_where
 from metrics.rollups import Rollup
 
 # sort keys (URL values) -> SQL; the allow-list of what a person may sort by
@@ -27,14 +31,10 @@ SORTS = {
 _HANDLE = ("CASE WHEN c.talk_s IS NULL AND c.hold_s IS NULL AND c.acw_s IS NULL THEN NULL "
            "ELSE coalesce(c.talk_s, 0) + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0) END")
 _BY_TIME = ("recent", "oldest")   # sorts whose page lies in a window of days
-# the other sorts' values, and their bands (a quarter of a doubling each: about 80 for any
-# duration), the page's window lying in a run of bands
-_BY_VALUE = {"longest_wait": "c.wait_s", "longest_handle": f"({_HANDLE})"}
-_BANDS_PER_DOUBLING = 4
 _COLUMNS = f"""c.source, c.contact_id, c.arrived_at, c.channel, c.direction, c.outcome, c.queue,
     c.campaign, c.client, c.site, c.agent_id AS agent, c.reason, c.wait_s,
     c.talk_s, c.hold_s, c.acw_s, {_HANDLE} AS handle_s, c.transferred, c.escalated, c.sale,
-    c.revenue, left(c.customer_key, 8) AS customer_ref"""
+    c.revenue, left(c.customer_key, 8) AS customer_ref, c.surveyed"""
 _AGENT = "a.agent_name, a.team"   # from the agents table ``a``
 
 
@@ -56,13 +56,31 @@ def contact_list(db: Engine | Connection, scope: Scope, page: int = 0, page_size
     answers), and how many contacts the scope holds."""
     _check(sort)
     page_size = max(1, min(int(page_size), 500))
-    params: dict = {}
-    where = contacts_where(db, scope, params)
-    counts = _run(db, _bound(f"SELECT {_bucket(sort)} AS bucket, count(*) AS n FROM contacts c"
-                             f" WHERE {where} GROUP BY ALL", params), params)
+    counts = _counts(db, scope, sort in _BY_TIME)
     total = int(counts["n"].sum())
     page = max(0, min(int(page), max(0, -(-total // page_size) - 1)))
-    return ContactPage(_page(db, where, params, page * page_size, page_size, sort, counts), total, page, page_size)
+    params: dict = {"limit": page_size}
+    where = contacts_where(db, scope, params)
+    params["offset"], window = _window(counts, page * page_size, page_size, sort, params)
+    chosen = f"SELECT {_COLUMNS} FROM contacts c WHERE {where}{window} ORDER BY {SORTS[sort]} LIMIT :limit OFFSET :offset"
+    rows = _run(db, _bound(_with_answers(chosen, sort), params), params)
+    return ContactPage(rows, total, page, page_size)
+
+
+def _counts(db: Engine | Connection, scope: Scope, per_day: bool) -> pd.DataFrame:
+    """The scope's contacts (``n``), per day (``bucket``) or in all: from the daily roll-up
+    that keeps the agent when one covers the scope, else over the contacts themselves."""
+    params: dict = {}
+    rollup = rollups.covering(db, "contacts", _dims_used(scope), None)
+    if rollup:
+        where = contacts_where(db, scope, params, rollup)
+        sql = (f"SELECT {'r.day' if per_day else 'NULL'} AS bucket, coalesce(sum(r.contacts), 0) AS n"
+               f" FROM {rollup.table} r WHERE {where} GROUP BY ALL")
+    else:
+        where = contacts_where(db, scope, params)
+        sql = (f"SELECT {'CAST(c.arrived_at AS DATE)' if per_day else 'NULL'} AS bucket, count(*) AS n"
+               f" FROM contacts c WHERE {where} GROUP BY ALL")
+    return _run(db, _bound(sql, params), params)
 
 
 def contact_export(db: Engine | Connection, scope: Scope, limit: int = 100_000,
@@ -72,16 +90,16 @@ def contact_export(db: Engine | Connection, scope: Scope, limit: int = 100_000,
     params: dict = {"limit": int(limit)}
     chosen = (f"SELECT {_COLUMNS} FROM contacts c WHERE {contacts_where(db, scope, params)}"
               f" ORDER BY {SORTS[sort]} LIMIT :limit")
-    return _run(db, _bound(_with_answers(chosen, f"SELECT {_ANSWER_COLUMNS} FROM surveys s", sort), params), params)
+    return _run(db, _bound(_with_answers(chosen, sort), params), params)
 
 
 def contacts_where(db: Engine | Connection, scope: Scope, params: dict, base: str | Rollup = "contacts") -> str:
-    """``scope_where`` over the contacts table alone (``c``), or a roll-up of them that keeps
-    the agent: a team, filter or restriction, becomes the ids of its agents, read first from
-    the agents table (a contact whose agent has no row there has no team, as with the join)."""
+    """``scope_where`` over the contacts table alone (``c``), or a roll-up of them (one that
+    keeps the agent when the scope names a team): a team, filter or restriction, becomes the
+    ids of its agents, read first from the agents table (a contact whose agent has no row
+    there has no team, as with the join)."""
     plain = Scope(scope.start, scope.end, _without_team(scope.filters), _without_team(scope.restrictions),
                   scope.survey)
-    agent = _columns(base)["agent"]
     clauses = [scope_where(base, plain, params)]
     for prefix, filters in (("f", scope.filters), ("r", scope.restrictions)):
         for dim, teams in filters:
@@ -94,7 +112,7 @@ def contacts_where(db: Engine | Connection, scope: Scope, params: dict, base: st
             names = [f"{prefix}_team_agent{i}" for i in range(len(ids))]
             params.update(zip(names, ids))
             # a list the scan tests itself: an IN list of many values becomes a join
-            clauses.append(f"list_contains([{', '.join(':' + n for n in names)}], {agent})")
+            clauses.append(f"list_contains([{', '.join(':' + n for n in names)}], {_columns(base)['agent']})")
     return " AND ".join(clauses)
 
 
@@ -114,62 +132,28 @@ def _check(sort: str) -> None:
         raise ValueError(f"unknown sort {sort!r}; known: {', '.join(SORTS)}")
 
 
-def _bucket(sort: str) -> str:
-    """What the contacts are counted by, for the window of a page: their day for a sort by
-    time, else the band of their sort value (null for a contact without one)."""
-    if sort in _BY_TIME:
-        return "CAST(c.arrived_at AS DATE)"
-    return f"CAST(floor(log2({_BY_VALUE[sort]} + 1) * {_BANDS_PER_DOUBLING}) AS INTEGER)"
-
-
-def _page(db, where: str, params: dict, offset: int, limit: int, sort: str, counts: pd.DataFrame) -> pd.DataFrame:
-    """The page's rows (``where`` over ``contacts c``, its values in ``params``), read within
-    the window of days or bands that holds it, with their answers."""
-    params = {**params, "limit": int(limit)}
-    params["offset"], window = _window(counts, offset, limit, sort, params)
-    chosen = f"SELECT {_COLUMNS} FROM contacts c WHERE {where}{window} ORDER BY {SORTS[sort]} LIMIT :limit OFFSET :offset"
-    return _run(db, _bound(_with_answers(chosen, f"SELECT {_ANSWER_COLUMNS} FROM surveys s", sort), params), params)
-
-
 def _window(counts: pd.DataFrame, offset: int, limit: int, sort: str, params: dict) -> tuple[int, str]:
-    """The days or bands (``counts``: contacts per ``bucket``) that hold the page's positions,
-    as a filter the scan applies itself (zone maps skip the other days; a band's bounds, a
-    little wider, prune the rows before its exact test), and the page's offset within them."""
-    if sort == "oldest":
-        ordered = counts.sort_values("bucket")
-    else:   # the latest day first; the longest band first, contacts without a value last
-        ordered = counts.sort_values("bucket", ascending=False, na_position="last")
-    ordered = ordered.reset_index(drop=True)
-    before = ordered["n"].cumsum() - ordered["n"]      # rows of the buckets ahead of each one
+    """For a sort by time, the days (``counts``: contacts per day, ``bucket``) that hold the
+    page's positions, as a filter the scan applies itself (zone maps skip the other days), and
+    the page's offset within them; no window for a sort by value."""
+    if sort not in _BY_TIME:
+        return int(offset), ""
+    ordered = counts.sort_values("bucket", ascending=sort == "oldest").reset_index(drop=True)
+    before = ordered["n"].cumsum() - ordered["n"]      # rows of the days ahead of each one
     inside = ordered[(before + ordered["n"] > offset) & (before < offset + limit)]
     if inside.empty:
         return int(offset), ""
-    skipped = int(offset - before[inside.index[0]])
-    if sort in _BY_TIME:
-        first, last = min(inside["bucket"]), max(inside["bucket"])
-        params["w_start"] = datetime.combine(first, time.min)
-        params["w_end"] = datetime.combine(last + timedelta(days=1), time.min)
-        return skipped, " AND c.arrived_at >= :w_start AND c.arrived_at < :w_end"
-    bands = inside["bucket"].dropna()
-    value, band = _BY_VALUE[sort], _bucket(sort)
-    without = f"{value} IS NULL"
-    if bands.empty:
-        return skipped, f" AND {without}"
-    low, high = int(bands.min()), int(bands.max())
-    params["w_low"], params["w_high"] = low, high
-    params["w_from"] = (2 ** (low / _BANDS_PER_DOUBLING) - 1) * 0.99 - 1e-6
-    params["w_to"] = (2 ** ((high + 1) / _BANDS_PER_DOUBLING) - 1) * 1.01 + 1e-6
-    banded = f"{value} >= :w_from AND {value} < :w_to AND {band} BETWEEN :w_low AND :w_high"
-    return skipped, f" AND ({banded} OR {without})" if len(bands) < len(inside) else f" AND {banded}"
+    first, last = min(inside["bucket"]), max(inside["bucket"])
+    params["w_start"] = datetime.combine(first, time.min)
+    params["w_end"] = datetime.combine(last + timedelta(days=1), time.min)
+    return int(offset - before[inside.index[0]]), " AND c.arrived_at >= :w_start AND c.arrived_at < :w_end"
 
 
-_ANSWER_COLUMNS = "s.contact_source, s.contact_id, s.responded_at, s.nps, s.csat, s.ces, s.resolved, s.verbatim"
-
-
-def _with_answers(chosen: str, surveys: str, sort: str) -> str:
+def _with_answers(chosen: str, sort: str) -> str:
     """The chosen contacts (a query over ``contacts c`` selecting ``_COLUMNS``) with their
-    agent's name and team and their latest survey answer among ``surveys`` (the answers that
-    may be theirs; the agents are joined to the chosen rows, not to the scope)."""
+    agent's name and team and their latest survey answer (looked up for those that have any,
+    among the answers kept with their arrival time; the agents are joined to the chosen rows,
+    not to the scope)."""
     return f"""
         WITH page AS ({chosen}),
         answers AS (
@@ -178,7 +162,8 @@ def _with_answers(chosen: str, surveys: str, sort: str) -> str:
                    arg_max(s.ces, s.responded_at) AS ces,
                    arg_max(s.resolved, s.responded_at) AS resolved,
                    arg_max(s.verbatim, s.responded_at) AS verbatim
-            FROM ({surveys}) s JOIN page p ON p.source = s.contact_source AND p.contact_id = s.contact_id
+            FROM surveys s JOIN page p ON p.surveyed AND p.source = s.contact_source
+              AND p.contact_id = s.contact_id AND p.arrived_at = s.contact_arrived_at
             GROUP BY ALL)
         SELECT page.*, {_AGENT}, answers.answers, answers.nps, answers.csat, answers.ces,
                answers.resolved, answers.verbatim

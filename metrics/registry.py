@@ -104,6 +104,8 @@ _MEASURES = (
     Measure("sales", "contacts", "count_if", "is_sale"),
     Measure("sales_revenue", "contacts", "sum", "sale_revenue"),
     Measure("surveyed_handled", "contacts", "count_if", "is_surveyed_handled"),
+    # every contact, whatever its direction and outcome (the contact list's counts)
+    Measure("contacts", "contacts", "count_if", "is_contact"),
     # worked out by ``metrics.economics`` from the cost rows and the handled contacts they are
     # shared over: the cost, whether any cost row covers the scope (1, else 0), the handled
     # contacts the cost rows cover; the same for the rows of campaigns; the distinct customers

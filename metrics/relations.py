@@ -110,6 +110,7 @@ def contact_flags(settings: KpiSettings, params: dict, span: Span) -> str:
     counted = ("is_net_offered AND NOT (is_long_abandon AND is_within)"
                if settings.abandon_mode == "ignored" else "is_net_offered")
     return f"""
+        TRUE AS is_contact,
         c.direction = 'inbound' AS is_inbound,
         c.direction = 'outbound' AS is_outbound,
         is_inbound AND c.outcome = 'answered' AS is_answered,

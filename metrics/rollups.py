@@ -239,12 +239,12 @@ def ensure(eng: Engine, settings: KpiSettings) -> None:
 def covering(db: Engine | Connection, base: str, dims: Iterable[str], settings: KpiSettings | None,
              kind: str = "measures") -> Rollup | None:
     """The smallest roll-up of a base's measures (or distributions, or campaign customers) that holds these
-    dimensions and was computed for these settings (``None``: for any, when only which rows
-    exist matters), if any."""
+    dimensions and was computed for these settings (``None``: for any, when only what depends
+    on none matters, the rows and their counts), if any."""
     dims = set(dims)
     candidates = [r for r in ROLLUPS if r.base == base and r.kind == kind and r.covers(dims)]
     if not candidates:
         return None
     state = _stored(db)
     return next((r for r in candidates if r.table in state
-                 and (settings is None or state[r.table].fingerprint == fingerprint(r, settings))), None)
+                 and state[r.table].fingerprint == fingerprint(r, settings or state[r.table].settings)), None)

@@ -150,6 +150,17 @@ def test_rup005_a_refused_load_leaves_the_rollups_as_they_were(make_db, tmp_path
         pd.testing.assert_frame_equal(kept[table], rows, check_exact=True, obj=table)
 
 
+def test_rup012_a_rollup_made_by_other_code_is_not_read_even_for_any_settings(fixture_db):
+    # for any settings (the rows and their counts), a roll-up must still be the one this code
+    # makes: one made by another version may lack a measure
+    with fixture_db.connect() as conn:
+        assert rollups.covering(conn, "contacts", {"agent"}, None).table == "rollup_contacts_agent"
+        conn.exec_driver_sql("UPDATE rollup_state SET fingerprint = 'older' WHERE rollup = 'rollup_contacts_agent'")
+        assert rollups.covering(conn, "contacts", {"agent"}, None) is None
+        assert rollups.covering(conn, "contacts", (), None).table == "rollup_contacts"
+        conn.rollback()
+
+
 def test_rup006_a_database_without_rollups_is_read_directly_then_gets_them(fixture_db):
     with database.writing(fixture_db) as conn:
         conn.exec_driver_sql("DELETE FROM rollup_state")
