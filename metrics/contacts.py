@@ -73,14 +73,13 @@ def _counts(db: Engine | Connection, scope: Scope, per_day: bool) -> pd.DataFram
     params: dict = {}
     rollup = rollups.covering(db, "contacts", _dims_used(scope), None)
     if rollup:
-        where = contacts_where(db, scope, params, rollup)
-        sql = (f"SELECT {'r.day' if per_day else 'NULL'} AS bucket, coalesce(sum(r.contacts), 0) AS n"
-               f" FROM {rollup.table} r WHERE {where} GROUP BY ALL")
+        day, n = "r.day", "coalesce(sum(r.contacts), 0)"
+        relation, where = f"{rollup.table} r", contacts_where(db, scope, params, rollup)
     else:
-        where = contacts_where(db, scope, params)
-        sql = (f"SELECT {'CAST(c.arrived_at AS DATE)' if per_day else 'NULL'} AS bucket, count(*) AS n"
-               f" FROM contacts c WHERE {where} GROUP BY ALL")
-    return _run(db, _bound(sql, params), params)
+        day, n = "CAST(c.arrived_at AS DATE)", "count(*)"
+        relation, where = "contacts c", contacts_where(db, scope, params)
+    bucket, group = (f"{day} AS bucket, ", " GROUP BY ALL") if per_day else ("", "")
+    return _run(db, _bound(f"SELECT {bucket}{n} AS n FROM {relation} WHERE {where}{group}", params), params)
 
 
 def contact_export(db: Engine | Connection, scope: Scope, limit: int = 100_000,
