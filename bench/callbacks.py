@@ -5,7 +5,7 @@
 For each size it builds (or reuses) ``var/bench-<size>.duckdb`` and reports, in one run:
 the demo's generation time and the generating process's peak memory; the load throughput of
 a canonical CSV extract of 1 million rows (rows per second); for each main callback, called
-as Dash calls it over 24 varied URL states (six periods from a day to 13 months, with no
+as Dash calls it, ``--runs`` times through 24 varied URL states (six periods from a day to 13 months, with no
 filter and three; the explore page's contact list is one agent's, with varied sorts and
 pages), the median and 95th percentile server time and the largest response in bytes, beside
 the floor: the plainest DuckDB query over the contacts table that computes the same numbers,
@@ -179,6 +179,7 @@ def measure(size: int, runs: int, engine_url: str | None = None) -> dict:
         results = {name: _timed(db, name, call, states, runs, first_client, agent)
                    for name, call in callbacks(agent).items()}
     return {"size": size, "generation": generation, "callbacks": results, "peak_mb": _peak_mb(),
+            "runs": runs, "states": len(states),
             "engine": engine_url and engine_url.split(":", 1)[0], "publish_s": published}
 
 
@@ -234,8 +235,9 @@ def report(results: list[dict], load: dict) -> str:
     lines = [f"Machine: {os.cpu_count()} cores, {_memory_gb():.0f} GB; Python {sys.version.split()[0]}.",
              f"Canonical CSV load: {load['rows']:,} rows in {load['seconds']:.1f} s = "
              f"{load['rows_per_s']:,.0f} rows/s.", "",
-             "Server time of each callback over 24 URL states (six periods from a day to 13 months, each "
-             "with no filter and three), every call computed afresh (no cached result), after one untimed "
+             f"Server time of each callback over {results[0]['runs']} calls, taking in turn the {results[0]['states']} "
+             "URL states (six periods from a day to 13 months, each with no filter and three), every call "
+             "computed afresh (no cached result), after one untimed "
              "warm-up call. The floor is DuckDB's time for the plainest query over the contacts computing "
              "the same numbers; a callback answered from the daily roll-ups can beat it (ratio under 1).", ""]
     on_duckdb = {r["size"]: r for r in results if not r.get("engine")}
