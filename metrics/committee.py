@@ -223,22 +223,23 @@ def worst_verbatims(db: Engine | Connection, scope: Scope, limit: int = 10) -> p
     read = 20 * limit
     while True:
         found = _run(db, *_worst(scope, read))
-        kept = found[found.pop("kept").fillna(False).astype(bool)]
-        if len(kept) >= limit or len(found) < read:
+        kept = found[found["response_id"].notna()]
+        if len(kept) >= limit or found["answers_read"].iloc[0] < read:
             break
         read *= 4
-    shown = kept.head(limit).merge(_analyses(db, kept.head(limit)), on=["source", "response_id"], how="left")
+    shown = kept.head(limit).drop(columns="answers_read")
+    shown = shown.merge(_analyses(db, shown), on=["source", "response_id"], how="left")
     shown["categories"] = [list(c) if isinstance(c, (list, tuple, np.ndarray)) else [] for c in shown["categories"]]
     shown["extreme"] = shown["extreme"].fillna(False).astype(bool)
     return shown.drop(columns=["source", "response_id"])
 
 
 def _worst(scope: Scope, read: int) -> tuple[sa.TextClause, dict]:
-    """The period's ``read`` worst-scored comments (every answer of the period's kind, by
-    score then time), each with whether it is in the scope (``kept``)."""
+    """Those of the period's ``read`` worst-scored comments (every answer of the period's
+    kind, by score then time) that are in the scope, worst first, and how many were read
+    (``answers_read``: on every row, and on a single row of nulls when none is in the scope)."""
     params: dict = {"read": int(read)}
     answers = scope_where("surveys", Scope(scope.start, scope.end, survey=scope.survey), params)
-    kept = scope_where("surveys", scope, params)
     joined = rows_sql("surveys", scope).removeprefix("surveys s")    # their contacts (and agents)
     sql = f"""
         WITH worst AS (
@@ -246,11 +247,14 @@ def _worst(scope: Scope, read: int) -> tuple[sa.TextClause, dict]:
             WHERE {answers} AND nullif(trim(s.verbatim), '') IS NOT NULL
               AND (s.nps IS NOT NULL OR s.csat IS NOT NULL OR s.ces IS NOT NULL)
             ORDER BY score, s.responded_at, s.response_id
-            LIMIT :read)
-        SELECT s.source, s.response_id, s.responded_at, {DIM_SQL['surveys']['channel']} AS channel,
-               lc.queue AS queue, s.survey, s.nps, s.csat, s.ces, s.verbatim, s.score, {kept} AS kept
-        FROM worst s{joined}
-        ORDER BY s.score, s.responded_at, s.response_id"""
+            LIMIT :read),
+        kept AS (
+            SELECT s.source, s.response_id, s.responded_at, {DIM_SQL['surveys']['channel']} AS channel,
+                   lc.queue AS queue, s.survey, s.nps, s.csat, s.ces, s.verbatim, s.score
+            FROM worst s{joined} WHERE {scope_where("surveys", scope, params)})
+        SELECT kept.*, (SELECT count(*) FROM worst) AS answers_read
+        FROM (SELECT 1 AS one) one LEFT JOIN kept ON TRUE
+        ORDER BY kept.score, kept.responded_at, kept.response_id"""
     return _bound(sql, params), params
 
 
