@@ -1,12 +1,13 @@
 """The contacts behind a number: a page of them, and one in detail, always within a scope.
 
-A page is read in two steps, so its time does not grow with the data (over the contacts table
-only: a team becomes the ids of its agents): how many contacts the scope holds, per day for a
-sort by time, read from the daily roll-up that keeps the agent (counted over the contacts when
-there is none yet); then the page's rows, within the days that hold it for a sort by time
-(the scan skips the other days by their zone maps), as the scope's top values for a sort by
-wait or handle time. Answers are looked up only for the page's contacts that have any, among
-the answers kept with those contacts' arrival times."""
+A page is read in two steps, over the contacts table only (a team becomes the ids of its
+agents): how many contacts the scope holds, per day for a sort by time, read from the daily
+roll-up that keeps the agent (counted over the contacts while there is none); then the page's
+rows. For a sort by time they are read within the days that hold the page (the scan skips
+the other days by their zone maps), so a page's time does not grow with the data; for a sort
+by wait or handle time, as the scope's top values (DuckDB reads the scope's sort keys, then
+the page's other columns only). Answers are looked up only for the page's contacts that have
+any, among the answers kept with those contacts' arrival times."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -276,6 +276,9 @@ def test_spd007_answers_meet_their_contacts_through_the_surveyed_flag_exactly(tm
         assert any(r[3] is not None for r in want) and any(r[3] is None for r in want)   # linked and not
         assert ("test", "test-early", "test", "t999", "A2") in want
         assert got == want
+        # the contact list finds the answer given before its contact was loaded
+        day = contact_list(engine, Scope.of("2025-03-13", "2025-03-13")).rows
+        assert day[["contact_id", "answers", "nps"]].values.tolist() == [["t999", 1, 2]]
         with engine.begin() as conn:    # as a database made before the column was
             conn.exec_driver_sql("ALTER TABLE surveys DROP COLUMN contact_arrived_at")
         database.dispose(tmp_path / "paths.duckdb")
