@@ -176,6 +176,48 @@ def test_spd003_export_is_the_plain_query_too(eng):
     same_page(contact_export(eng, scope, limit=5), reference_rows(eng, where, "recent", 5, 0))
 
 
+def _contact(cid, at, agent, channel="phone", outcome="answered", wait=None, talk=None, hold=None):
+    return dict(contact_id=cid, arrived_at=f"2025-03-{at}:00", channel=channel, outcome=outcome,
+                direction="outbound" if outcome == "reached" else "inbound", agent_id=agent, client="X",
+                wait_s=wait, talk_s=talk, hold_s=hold)
+
+
+@pytest.mark.engines
+def test_spd009_contact_pages_by_hand_on_both_engines(make_db):
+    # c1..c5 over three days; handle = talk + hold; c4 has neither a wait nor a handle time,
+    # c5 (outbound) no wait; c1 answered twice (the latest NPS 3), c3 once
+    eng = make_db(
+        contacts=[_contact("c1", "03 09:00", "A1", wait=30, talk=100),
+                  _contact("c2", "03 10:00", "A2", wait=5, talk=200, hold=20),
+                  _contact("c3", "04 09:00", "A1", channel="chat", wait=60, talk=50),
+                  _contact("c4", "04 11:00", "A3", outcome="abandoned"),
+                  _contact("c5", "05 08:00", "A2", outcome="reached", talk=300)],
+        surveys=[dict(response_id="r1", responded_at="2025-03-03 12:00:00", contact_id="c1", nps=9),
+                 dict(response_id="r2", responded_at="2025-03-04 12:00:00", contact_id="c1", nps=3),
+                 dict(response_id="r3", responded_at="2025-03-04 13:00:00", contact_id="c3", nps=10)],
+        agents=[dict(agent_id="A1", agent_name="Léa", team="T1"), dict(agent_id="A2", agent_name="Hugo", team="T1"),
+                dict(agent_id="A3", agent_name="Inès", team="T2")])
+    march = Scope.of("2025-03-01", "2025-03-31")
+
+    def ids(scope, sort, page, size=2):
+        got = contact_list(eng, scope, page=page, page_size=size, sort=sort)
+        return got.total, got.rows["contact_id"].tolist()
+
+    assert [ids(march, "recent", p) for p in range(3)] == [(5, ["c5", "c4"]), (5, ["c3", "c2"]), (5, ["c1"])]
+    assert ids(march, "oldest", 1) == (5, ["c3", "c4"])
+    # waits 60, 30, 5, then none: the latest first
+    assert [ids(march, "longest_wait", p)[1] for p in range(3)] == [["c3", "c1"], ["c2", "c5"], ["c4"]]
+    # handle times 300, 220, 100, 50, then none
+    assert [ids(march, "longest_handle", p)[1] for p in range(3)] == [["c5", "c2"], ["c1", "c3"], ["c4"]]
+    assert ids(march.with_filters(team="T1", channel="phone"), "recent", 0, 10) == (3, ["c5", "c2", "c1"])
+    rows = contact_list(eng, march.with_filters(team="T1"), sort="oldest").rows
+    assert rows["contact_id"].tolist() == ["c1", "c2", "c3", "c5"]
+    assert rows["answers"].fillna(0).tolist() == [2, 0, 1, 0]
+    assert [None if pd.isna(v) else v for v in rows["nps"]] == [3, None, 10, None]
+    assert rows["team"].tolist() == ["T1"] * 4
+    assert ids(march.restricted(team=["T2"]), "recent", 0) == (1, ["c4"])
+
+
 def direct_progress(eng, campaign: str, where: str, start: str = "2025-03-01", end: str = "2025-03-31"
                     ) -> list[tuple]:
     """The progress computed in Python from the contacts: per customer, the day of the first
