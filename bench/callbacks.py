@@ -5,9 +5,9 @@
 For each size it builds (or reuses) ``var/bench-<size>.duckdb`` and reports, in one run:
 the demo's generation time and the generating process's peak memory; the load throughput of
 a canonical CSV extract of 1 million rows (rows per second); for each main callback, called
-as Dash calls it, ``--runs`` times through 24 varied URL states (six periods from a day to 13 months, with no
-filter and three; the explore page's contact list is one agent's, with varied sorts and
-pages), the median and 95th percentile server time and the largest response in bytes, beside
+as Dash calls it, ``--runs`` times through 24 varied URL states (six periods from a day to
+13 months, with no filter and three; the explore page's contact list is one agent's, with
+varied sorts and pages), the median and 95th percentile server time and the largest response in bytes, beside
 the floor: the plainest DuckDB query over the contacts table that computes the same numbers,
 timed in the same run, and the ratio of the two; and the peak memory of the process serving
 them. Each size runs in a process of its own, so its peak memory is its own. The roll-ups are

@@ -15,6 +15,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from comments.store import TABLE as ANALYSES
 from i18n import N_
 from i18n.labels import channel_label
 from metrics.periods import add_months, month_end
@@ -264,6 +265,6 @@ def _analyses(db: Engine | Connection, answers: pd.DataFrame) -> pd.DataFrame:
     if answers.empty:
         return pd.DataFrame(columns=columns)
     params = {"sources": sorted(set(answers["source"])), "ids": sorted(set(answers["response_id"]))}
-    sql = (f"SELECT {', '.join(columns)} FROM comment_reads"
+    sql = (f"SELECT {', '.join(columns)} FROM {ANALYSES}"
            " WHERE source IN :sources AND response_id IN :ids")
     return _run(db, _bound(sql, params), params)

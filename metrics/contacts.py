@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
 from metrics import rollups
-from metrics.query import Scope, _bound, _columns, _dims_used, _run, rows_sql, scope_where
+from metrics.query import Scope, _bound, _columns, _dims_used, _group_sql, _run, rows_sql, scope_where
 from metrics.rollups import Rollup
 
 # sort keys (URL values) -> SQL; the allow-list of what a person may sort by
@@ -73,13 +73,10 @@ def _counts(db: Engine | Connection, scope: Scope, per_day: bool) -> pd.DataFram
     that keeps the agent when one covers the scope, else over the contacts themselves."""
     params: dict = {}
     rollup = rollups.covering(db, "contacts", _dims_used(scope), None)
-    if rollup:
-        day, n = "r.day", "coalesce(sum(r.contacts), 0)"
-        relation, where = f"{rollup.table} r", contacts_where(db, scope, params, rollup)
-    else:
-        day, n = "CAST(c.arrived_at AS DATE)", "count(*)"
-        relation, where = "contacts c", contacts_where(db, scope, params)
-    bucket, group = (f"{day} AS bucket, ", " GROUP BY ALL") if per_day else ("", "")
+    base = rollup or "contacts"
+    relation, n = (f"{rollup.table} r", "coalesce(sum(r.contacts), 0)") if rollup else ("contacts c", "count(*)")
+    bucket, group = (f"{_group_sql(base, 'day')} AS bucket, ", " GROUP BY ALL") if per_day else ("", "")
+    where = contacts_where(db, scope, params, base)
     return _run(db, _bound(f"SELECT {bucket}{n} AS n FROM {relation} WHERE {where}{group}", params), params)
 
 

@@ -13,6 +13,7 @@ from metrics.campaigns import campaign_progress
 from metrics.contacts import SORTS, contact_export, contact_list
 from metrics.query import Scope, clear_cache
 from tests.conftest import KEY, write_csv
+from tests.test_kpis import contact, outbound, survey
 
 # T1: A1, A2; T2: A3; A4 has no team; A9 (in the contacts) has no row in agents, so no team
 AGENTS = [dict(agent_id="A1", agent_name="Léa Martin", team="T1"),
@@ -176,25 +177,21 @@ def test_spd003_export_is_the_plain_query_too(eng):
     same_page(contact_export(eng, scope, limit=5), reference_rows(eng, where, "recent", 5, 0))
 
 
-def _contact(cid, at, agent, channel="phone", outcome="answered", wait=None, talk=None, hold=None):
-    return dict(contact_id=cid, arrived_at=f"2025-03-{at}:00", channel=channel, outcome=outcome,
-                direction="outbound" if outcome == "reached" else "inbound", agent_id=agent, client="X",
-                wait_s=wait, talk_s=talk, hold_s=hold)
-
-
 @pytest.mark.engines
 def test_spd009_contact_pages_by_hand_on_both_engines(make_db):
     # c1..c5 over three days; handle = talk + hold; c4 has neither a wait nor a handle time,
     # c5 (outbound) no wait; c1 answered twice (the latest NPS 3), c3 once
+    at = {"c1": "2025-03-03 09:00:00", "c2": "2025-03-03 10:00:00", "c3": "2025-03-04 09:00:00",
+          "c4": "2025-03-04 11:00:00", "c5": "2025-03-05 08:00:00"}
     eng = make_db(
-        contacts=[_contact("c1", "03 09:00", "A1", wait=30, talk=100),
-                  _contact("c2", "03 10:00", "A2", wait=5, talk=200, hold=20),
-                  _contact("c3", "04 09:00", "A1", channel="chat", wait=60, talk=50),
-                  _contact("c4", "04 11:00", "A3", outcome="abandoned"),
-                  _contact("c5", "05 08:00", "A2", outcome="reached", talk=300)],
-        surveys=[dict(response_id="r1", responded_at="2025-03-03 12:00:00", contact_id="c1", nps=9),
-                 dict(response_id="r2", responded_at="2025-03-04 12:00:00", contact_id="c1", nps=3),
-                 dict(response_id="r3", responded_at="2025-03-04 13:00:00", contact_id="c3", nps=10)],
+        contacts=[contact("c1", at["c1"], agent_id="A1", client="X", wait_s=30, talk_s=100),
+                  contact("c2", at["c2"], agent_id="A2", client="X", wait_s=5, talk_s=200, hold_s=20),
+                  contact("c3", at["c3"], channel="chat", agent_id="A1", client="X", wait_s=60, talk_s=50),
+                  contact("c4", at["c4"], "abandoned", agent_id="A3", client="X"),
+                  outbound("c5", at["c5"], agent_id="A2", client="X", talk_s=300)],
+        surveys=[survey("r1", "2025-03-03 12:00:00", contact_id="c1", nps=9),
+                 survey("r2", "2025-03-04 12:00:00", contact_id="c1", nps=3),
+                 survey("r3", "2025-03-04 13:00:00", contact_id="c3", nps=10)],
         agents=[dict(agent_id="A1", agent_name="Léa", team="T1"), dict(agent_id="A2", agent_name="Hugo", team="T1"),
                 dict(agent_id="A3", agent_name="Inès", team="T2")])
     march = Scope.of("2025-03-01", "2025-03-31")
