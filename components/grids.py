@@ -1,10 +1,12 @@
 """The data grids of every page in one style: as tall as their rows, columns sharing the
-screen's width (a header wraps rather than push the table sideways), formulas on hover."""
+screen's width (a header wraps rather than push the table sideways), formulas on hover, the
+grid's own messages in the viewer's language."""
 from __future__ import annotations
 
 import dash_ag_grid as dag
 
 from components.kpi import help_text
+from i18n import _
 from metrics.registry import KPIS
 from metrics.targets import STATUS
 from settings import KpiSettings
@@ -22,7 +24,7 @@ def grid(grid_id: str, extra_class: str = "", options: dict | None = None, **pro
     component's. Whatever fills a grid of many rows gives it ``fitted`` options."""
     return dag.AgGrid(id=grid_id, className=f"ag-theme-alpine explore-grid {extra_class}".strip(),
                       style={"height": None}, defaultColDef=FIT,
-                      dashGridOptions={"domLayout": "autoHeight", **OPTIONS, **(options or {})}, **props)
+                      dashGridOptions={"domLayout": "autoHeight", **grid_options(), **(options or {})}, **props)
 
 
 def fitted(rows: list, options: dict | None = None) -> tuple[dict, dict]:
@@ -30,8 +32,14 @@ def fitted(rows: list, options: dict | None = None) -> tuple[dict, dict]:
     replace the layout's): as tall as its rows up to ``SCROLL_AFTER``, else a fixed height it
     scrolls within."""
     scrolls = len(rows) > SCROLL_AFTER
-    return ({"domLayout": "normal" if scrolls else "autoHeight", **OPTIONS, **(options or {})},
+    return ({"domLayout": "normal" if scrolls else "autoHeight", **grid_options(), **(options or {})},
             {"height": SCROLL_HEIGHT} if scrolls else {"height": None})
+
+
+def grid_options() -> dict:
+    """Every grid's options, its own messages read from the catalogue (in the request's
+    language)."""
+    return {**OPTIONS, "localeText": {"noRowsToShow": _("No rows to show"), "loadingOoo": _("Loading…")}}
 
 
 def kpi_column(kpi_id: str, settings: KpiSettings, field: str | None = None, title: str | None = None) -> dict:

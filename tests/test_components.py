@@ -109,3 +109,11 @@ def test_cmp_sparkline_spans_its_box_and_breaks_at_missing_values():
     assert _spark_lines(sparkline([None, None], "#000")) == []
 
 
+
+
+def test_cmp006_a_grid_says_it_has_no_rows_in_the_viewers_language():
+    from components.grids import fitted, grid
+    for lang, empty in (("fr", "Aucune ligne à afficher"), ("en", "No rows to show")):
+        with using(lang):
+            assert grid("g").dashGridOptions["localeText"]["noRowsToShow"] == empty
+            assert fitted([])[0]["localeText"]["noRowsToShow"] == empty
