@@ -422,18 +422,19 @@ def _text(name: str, value):
     return str(value)
 
 
-CONTACT_WIDTHS = {"arrived_at": 165, "channel": 100, "queue": 130, "agent_name": 140, "outcome": 100,
-                  "wait_s": 85, "handle_s": 105, "nps": 62, "csat": 70, "ces": 68}
+CONTACT_WIDTHS = {"arrived_at": 165, "channel": 100, "queue": 130, "agent_name": 130, "outcome": 100,
+                  "wait_s": 110, "handle_s": 105, "nps": 62, "csat": 70, "ces": 68}
 
 
 def contact_columns() -> list[dict]:
     """The contact list's columns at their width; the comment takes the rest of the line."""
     # every cell is shown as its text: the grid must not infer a number column from a first
     # score and show the "–" of a contact without one as "Invalid Number"
+    # (a value too long for its column is whole on hover)
     cols = [{"field": f, "headerName": _(t), "width": CONTACT_WIDTHS.get(f), "minWidth": CONTACT_WIDTHS.get(f), "flex": 0,
-             "cellDataType": False} for f, t in GRID_CONTACT_COLUMNS]
+             "cellDataType": False, "tooltipField": f} for f, t in GRID_CONTACT_COLUMNS]
     cols[0].update(pinned="left")
-    cols[-1].update(minWidth=200, flex=1, wrapText=True, autoHeight=True)
+    cols[-1].update(minWidth=180, flex=1, wrapText=True, autoHeight=True)
     return cols
 
 
